@@ -1,0 +1,165 @@
+//! Participant attributes: the attributes sheet (`--attributes FILE.csv`) and
+//! how it combines with each transcript's front matter.
+//!
+//! The sheet's first column is a participant id or a file name; the other
+//! columns are attributes. A sheet row fills or overrides the front matter of
+//! the transcripts it matches. Keys are compared in lower case.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::CorpusError;
+
+/// Attributes of one participant, keys in lower case.
+pub type Attributes = BTreeMap<String, String>;
+
+/// The attribute that names the participant.
+pub const PARTICIPANT: &str = "participant";
+
+/// A row of the sheet.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based line in the file (the header is line 1).
+    pub line: usize,
+    /// The first column: a participant id or a file name.
+    pub key: String,
+    /// The other columns, empty cells left out.
+    pub values: Attributes,
+}
+
+/// An attributes sheet.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// The rows, in file order.
+    pub rows: Vec<Row>,
+}
+
+impl Sheet {
+    /// Reads a CSV sheet (UTF-8, BOM allowed).
+    pub fn load(path: &Path) -> Result<Sheet, CorpusError> {
+        let error = |message: String| CorpusError::Attributes { path: path.to_path_buf(), message };
+        let bytes = std::fs::read(path).map_err(|source| CorpusError::Io { path: path.to_path_buf(), source })?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| error(csv_message(&e)))?
+            .iter()
+            .map(|h| h.trim().to_lowercase())
+            .collect();
+        if headers.len() < 2 {
+            return Err(error("line 1: needs a key column and at least one attribute column".into()));
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| error(csv_message(&e)))?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            let key = record.get(0).unwrap_or("").trim().to_string();
+            if key.is_empty() {
+                if record.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                return Err(error(format!("line {line}: the first column (participant or file) is empty")));
+            }
+            let values = headers
+                .iter()
+                .zip(record.iter())
+                .skip(1)
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(h, v)| (h.clone(), v.trim().to_string()))
+                .collect();
+            rows.push(Row { line, key, values });
+        }
+        Ok(Sheet { path: path.to_path_buf(), rows })
+    }
+
+    /// The rows that apply to a transcript: those keyed by its participant id,
+    /// its file name, or its path relative to the input folder.
+    pub fn matching(&self, participant: &str, file: &str) -> Vec<usize> {
+        let base = file.rsplit('/').next().unwrap_or(file);
+        let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.key == participant || r.key == file || r.key == base || r.key == stem)
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+fn csv_message(err: &csv::Error) -> String {
+    match err.position() {
+        Some(pos) => format!("line {}: {}", pos.line(), err),
+        None => err.to_string(),
+    }
+}
+
+/// The participant id and attributes of a transcript: the front matter,
+/// then the sheet rows that match it (which win). Without a `participant`
+/// attribute the file stem is the id. Returns the indexes of the sheet rows
+/// used so unmatched rows can be reported.
+pub fn resolve(front_matter: &Attributes, file: &str, sheet: Option<&Sheet>) -> (String, Attributes, Vec<usize>) {
+    let mut attrs = front_matter.clone();
+    let base = file.rsplit('/').next().unwrap_or(file);
+    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s).to_string();
+    let id = attrs.get(PARTICIPANT).cloned().unwrap_or(stem);
+    let mut used = Vec::new();
+    if let Some(sheet) = sheet {
+        used = sheet.matching(&id, file);
+        for &i in &used {
+            for (k, v) in &sheet.rows[i].values {
+                attrs.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    let id = attrs.get(PARTICIPANT).cloned().unwrap_or(id);
+    attrs.insert(PARTICIPANT.to_string(), id.clone());
+    (id, attrs, used)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(text: &str) -> Sheet {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        std::fs::write(&path, text).unwrap();
+        Sheet::load(&path).unwrap()
+    }
+
+    #[test]
+    fn sheet_overrides_front_matter_by_participant_or_file_name() {
+        let s = sheet("\u{feff}Participant,Level,Sector\nP1,strategic,health\nP2.txt,operational,\n");
+        let fm: Attributes = [("participant".into(), "P1".into()), ("level".into(), "operational".into())].into();
+        let (id, attrs, used) = resolve(&fm, "sub/P1.txt", Some(&s));
+        assert_eq!(id, "P1");
+        assert_eq!(attrs["level"], "strategic");
+        assert_eq!(attrs["sector"], "health");
+        assert_eq!(used, [0]);
+
+        let (id, attrs, used) = resolve(&Attributes::new(), "P2.txt", Some(&s));
+        assert_eq!(id, "P2");
+        assert_eq!(attrs["level"], "operational");
+        assert!(!attrs.contains_key("sector"), "an empty cell is not a value");
+        assert_eq!(used, [1]);
+    }
+
+    #[test]
+    fn the_sheet_can_rename_a_participant_keyed_by_file() {
+        let s = sheet("file,participant\ninterview-3.md,P3\n");
+        let (id, _, _) = resolve(&Attributes::new(), "interview-3.md", Some(&s));
+        assert_eq!(id, "P3");
+    }
+
+    #[test]
+    fn ragged_rows_are_an_error_with_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        std::fs::write(&path, "id,level\nP1,a\nP2,b,c\n").unwrap();
+        let err = Sheet::load(&path).unwrap_err().to_string();
+        assert!(err.contains("line 3"), "{err}");
+    }
+}

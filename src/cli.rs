@@ -1,0 +1,87 @@
+//! The command line: global flags and the subcommand.
+
+use clap::{Args, Parser, ValueEnum};
+
+use crate::cmd::Command;
+
+/// Code interview transcripts with a codebook and count themes by group.
+///
+/// mint reads a folder of anonymised transcripts, applies a codebook of
+/// themes and codes (the embedded default, or your own with --codebook), and
+/// prints theme frequencies broken down by participant attributes such as
+/// level (strategic/operational) and sector (health/social care).
+#[derive(Debug, Parser)]
+#[command(
+    name = "mint",
+    version,
+    propagate_version = true,
+    max_term_width = 100,
+    after_long_help = "\
+Exit status:
+  0  success
+  1  the command ran and the answer is \"no\" (check-like commands)
+  2  mint could not do the job: bad usage, unreadable input, an invalid
+     codebook, a failed write, or a transcript that had to be skipped
+
+Examples:
+  mint code examples/transcripts
+  mint code examples/transcripts --matrix themes.csv --codings codings.csv
+  mint sample examples/transcripts
+  mint codebook init my-codebook.toml"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// When to use colour: auto means stdout is a terminal and NO_COLOR is unset.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Silence notes and warnings on stderr (errors are still shown).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Number of threads for reading and coding files (default: all cores).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(usize))]
+    pub threads: Option<usize>,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset or empty.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// How data is written to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    #[default]
+    Table,
+    /// CSV for pipes and spreadsheets.
+    Csv,
+    /// JSON with a top-level schema_version.
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

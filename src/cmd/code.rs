@@ -1,0 +1,444 @@
+//! `mint code`: the main job. Codes every participant segment and prints the
+//! theme > code × group frequency table; writes the matrix and the codings.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::ValueEnum;
+use comfy_table::{Attribute, Cell as TableCell, CellAlignment};
+use serde::Serialize;
+
+use mint::attributes::PARTICIPANT;
+use mint::codebook::Codebook;
+use mint::corpus::{Coded, Unit};
+use mint::matcher::Matcher;
+use mint::tally::{self, Cell, Matrix, Tally};
+use mint::textpos::CharIndex;
+
+use super::{Corpus, CorpusArgs, check_output_path, load_codebook, read_corpus};
+use crate::cli::Format;
+use crate::output::{Output, Status, new_table, write_atomic};
+
+/// The version of the JSON written by `mint code --format json`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Code transcripts and print theme frequencies by participant group.
+///
+/// Every participant turn (never the interviewer's) is matched against the
+/// codebook. The table shows, for each theme and code, the references (coded
+/// segments) and the participants coded in each group, as
+/// `refs / n of N (pct%)`, N being the group's size: groups differ in size,
+/// so compare percentages. Groups are level × sector when those attributes
+/// exist; choose others with --by.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  mint code examples/transcripts
+  mint code examples/transcripts --by area --format csv
+  mint code examples/transcripts --attributes examples/participants.csv
+  mint code examples/transcripts --matrix themes.csv --long --codings codings.csv
+  mint code transcripts/ --codebook study.toml --unit paragraph --format json")]
+pub struct Args {
+    #[command(flatten)]
+    corpus: CorpusArgs,
+
+    /// Codebook file (TOML, or JSON by extension). Default: the embedded
+    /// default codebook (see `mint codebook show`).
+    #[arg(long, value_name = "FILE")]
+    codebook: Option<PathBuf>,
+
+    /// The coding unit: the span of text a code is applied to.
+    #[arg(long, value_enum, default_value_t = UnitArg::Turn)]
+    unit: UnitArg,
+
+    /// Break frequencies down by these attributes (comma-separated).
+    /// Default: level and sector, those of them that any participant has.
+    #[arg(long, value_name = "ATTR[,ATTR]", value_delimiter = ',')]
+    by: Vec<String>,
+
+    /// How to print the table on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+
+    /// Write the matrix to this CSV file (wide: one row per theme and code).
+    #[arg(long, value_name = "FILE.csv")]
+    matrix: Option<PathBuf>,
+
+    /// Make CSV matrices long (tidy): one row per theme or code and group.
+    #[arg(long)]
+    long: bool,
+
+    /// Write one row per coded segment and code, with its evidence, to this
+    /// CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    codings: Option<PathBuf>,
+
+    /// Allow --matrix and --codings to write inside an input folder.
+    #[arg(long)]
+    write_into_input: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum UnitArg {
+    /// A whole speaker turn.
+    Turn,
+    /// A run of non-blank lines within a turn.
+    Paragraph,
+    /// A sentence within a turn.
+    Sentence,
+}
+
+impl UnitArg {
+    fn unit(self) -> Unit {
+        match self {
+            UnitArg::Turn => Unit::Turn,
+            UnitArg::Paragraph => Unit::Paragraph,
+            UnitArg::Sentence => Unit::Sentence,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            UnitArg::Turn => "turn",
+            UnitArg::Paragraph => "paragraph",
+            UnitArg::Sentence => "sentence",
+        }
+    }
+}
+
+/// Runs `mint code`.
+pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
+    for path in [&args.matrix, &args.codings].into_iter().flatten() {
+        check_output_path(path, &args.corpus.paths, args.write_into_input)?;
+    }
+    let codebook = load_codebook(args.codebook.as_deref())?;
+    let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
+    let unit = args.unit.unit();
+    let corpus = read_corpus(&args.corpus, out, |t| t.code(&matcher, unit))?;
+
+    let mut tally = Tally::default();
+    for file in &corpus.files {
+        tally.add(&file.participant, &file.result);
+    }
+    let by = breakdown(&args.by, &corpus, out);
+    let matrix = tally::matrix(&tally, &corpus.participants, &by, &codebook);
+
+    if let Some(path) = &args.matrix {
+        write_atomic(path, |w| write_matrix_csv(w, &matrix, args.long))?;
+    }
+    if let Some(path) = &args.codings {
+        write_atomic(path, |w| write_codings(w, &corpus, &codebook))?;
+    }
+    let summary = Summary::of(&corpus);
+    match args.format {
+        Format::Table => write_table(out, &matrix)?,
+        Format::Csv => write_matrix_csv(out.stdout(), &matrix, args.long)?,
+        Format::Json => write_json(out.stdout(), &matrix, &codebook, args.unit.name(), &summary)?,
+    }
+    out.note(&format!(
+        "{} files, {} participants, {} of {} participant {}s coded",
+        summary.files,
+        summary.participants,
+        summary.coded_segments,
+        summary.segments,
+        args.unit.name()
+    ));
+    Ok(if corpus.failed { Status::Error } else { Status::Ok })
+}
+
+/// The breakdown attributes, and a warning naming participants without them.
+fn breakdown(requested: &[String], corpus: &Corpus<Coded>, out: &Output) -> Vec<String> {
+    let requested: Vec<String> = requested
+        .iter()
+        .map(|a| a.trim().to_lowercase())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let by = if requested.is_empty() {
+        ["level", "sector"]
+            .into_iter()
+            .filter(|a| corpus.participants.values().any(|attrs| attrs.contains_key(*a)))
+            .map(String::from)
+            .collect()
+    } else {
+        requested
+    };
+    for attr in &by {
+        let missing: Vec<&str> = corpus
+            .participants
+            .iter()
+            .filter(|(_, attrs)| !attrs.contains_key(attr))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        if !missing.is_empty() {
+            out.warn(&format!(
+                "{} participant{} without {attr:?}, shown as {}: {}",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                tally::MISSING,
+                missing.join(", ")
+            ));
+        }
+    }
+    by
+}
+
+/// Totals for the stderr note and the JSON.
+#[derive(Debug, Serialize)]
+struct Summary {
+    files: usize,
+    participants: usize,
+    segments: u64,
+    coded_segments: u64,
+}
+
+impl Summary {
+    fn of(corpus: &Corpus<Coded>) -> Summary {
+        Summary {
+            files: corpus.files.len(),
+            participants: corpus.participants.len(),
+            segments: corpus.files.iter().map(|f| f.result.segments).sum(),
+            coded_segments: corpus.files.iter().map(|f| f.result.coded_segments).sum(),
+        }
+    }
+}
+
+/// A percentage with one decimal, as written in CSV and JSON.
+fn percent(cell: &Cell) -> f64 {
+    (cell.percent * 10.0).round() / 10.0
+}
+
+fn row_name(row: &tally::Row) -> String {
+    match &row.code {
+        Some(code) => format!("  {code}"),
+        None => row.theme.clone(),
+    }
+}
+
+fn write_table(out: &mut Output, matrix: &Matrix) -> anyhow::Result<()> {
+    let mut table = new_table(out);
+    let mut header = vec![TableCell::new("theme / code")];
+    for group in &matrix.groups {
+        header.push(TableCell::new(format!("{}\nN={}", group.label(), group.size)));
+    }
+    let total_n = matrix.rows.first().map_or(0, |r| r.total.group_size);
+    header.push(TableCell::new(format!("total\nN={total_n}")));
+    table.set_header(header);
+    for row in &matrix.rows {
+        let is_theme = row.code.is_none();
+        let mut cells = vec![TableCell::new(row_name(row))];
+        cells.extend(
+            row.cells
+                .iter()
+                .chain([&row.total])
+                .map(|c| TableCell::new(format_cell(c)).set_alignment(CellAlignment::Right)),
+        );
+        if is_theme && out.color {
+            cells = cells.into_iter().map(|c| c.add_attribute(Attribute::Bold)).collect();
+        }
+        table.add_row(cells);
+    }
+    writeln!(out.stdout(), "{table}")?;
+    Ok(())
+}
+
+/// `refs / n of N (pct%)`.
+fn format_cell(cell: &Cell) -> String {
+    format!(
+        "{} / {} of {} ({:.0}%)",
+        cell.references, cell.participants, cell.group_size, cell.percent
+    )
+}
+
+fn write_matrix_csv(w: &mut dyn Write, matrix: &Matrix, long: bool) -> anyhow::Result<()> {
+    let mut csv = csv::Writer::from_writer(w);
+    if long {
+        let mut header = vec!["theme".to_string(), "code".to_string()];
+        header.extend(matrix.breakdown.iter().cloned());
+        header.extend(["references", "participants", "group_size", "percent"].map(String::from));
+        csv.write_record(&header)?;
+        let all = vec!["(all)".to_string(); matrix.breakdown.len()];
+        for row in &matrix.rows {
+            let groups = matrix.groups.iter().map(|g| &g.values).chain([&all]);
+            for (values, cell) in groups.zip(row.cells.iter().chain([&row.total])) {
+                let mut record = vec![row.theme.clone(), row.code.clone().unwrap_or_default()];
+                record.extend(values.iter().cloned());
+                record.extend(cell_fields(cell));
+                csv.write_record(&record)?;
+            }
+        }
+    } else {
+        let mut header = vec!["theme".to_string(), "code".to_string(), "label".to_string(), "origin".to_string()];
+        let labels = matrix.groups.iter().map(|g| g.label()).chain(["total".to_string()]);
+        for label in labels {
+            for field in ["references", "participants", "N", "percent"] {
+                header.push(format!("{label}: {field}"));
+            }
+        }
+        csv.write_record(&header)?;
+        for row in &matrix.rows {
+            let mut record = vec![
+                row.theme.clone(),
+                row.code.clone().unwrap_or_default(),
+                row.label.clone(),
+                row.origin.map(|o| o.as_str().to_string()).unwrap_or_default(),
+            ];
+            for cell in row.cells.iter().chain([&row.total]) {
+                record.extend(cell_fields(cell));
+            }
+            csv.write_record(&record)?;
+        }
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+fn cell_fields(cell: &Cell) -> [String; 4] {
+    [
+        cell.references.to_string(),
+        cell.participants.to_string(),
+        cell.group_size.to_string(),
+        format!("{:.1}", percent(cell)),
+    ]
+}
+
+fn write_codings(w: &mut dyn Write, corpus: &Corpus<Coded>, codebook: &Codebook) -> anyhow::Result<()> {
+    let attribute_names: Vec<&str> = corpus
+        .participants
+        .values()
+        .flat_map(|a| a.keys())
+        .map(String::as_str)
+        .filter(|k| *k != PARTICIPANT)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut csv = csv::Writer::from_writer(w);
+    let mut header: Vec<&str> = vec![
+        "file", "participant", "turn", "speaker", "start", "end", "theme", "code", "matched", "text",
+    ];
+    header.extend(&attribute_names);
+    header.extend(["pattern", "match_start", "match_end"]);
+    csv.write_record(&header)?;
+    for file in &corpus.files {
+        let text = &file.transcript.text;
+        let index = CharIndex::new(text);
+        let attrs = &corpus.participants[&file.participant];
+        for coding in &file.result.codings {
+            let turn = &file.transcript.turns[coding.turn];
+            let code = &codebook.codes[coding.hit.code];
+            let mut record: Vec<String> = vec![
+                file.source.name.clone(),
+                file.participant.clone(),
+                turn.index.to_string(),
+                turn.speaker.clone(),
+                index.char_offset(coding.start).to_string(),
+                index.char_offset(coding.end).to_string(),
+                code.theme.clone(),
+                code.id.clone(),
+                text[coding.hit.start..coding.hit.end].to_string(),
+                text[coding.start..coding.end].to_string(),
+            ];
+            record.extend(attribute_names.iter().map(|a| attrs.get(*a).cloned().unwrap_or_default()));
+            record.push(code.patterns[coding.hit.pattern].clone());
+            record.push(index.char_offset(coding.hit.start).to_string());
+            record.push(index.char_offset(coding.hit.end).to_string());
+            csv.write_record(&record)?;
+        }
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+/// The JSON document of `mint code --format json` (`schema_version` 1).
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: u32,
+    codebook: JsonCodebook<'a>,
+    unit: &'a str,
+    breakdown: &'a [String],
+    groups: Vec<JsonGroup<'a>>,
+    rows: Vec<JsonRow<'a>>,
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct JsonCodebook<'a> {
+    name: &'a str,
+    version: &'a str,
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonGroup<'a> {
+    label: String,
+    values: std::collections::BTreeMap<&'a str, &'a str>,
+    size: u64,
+}
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    theme: &'a str,
+    code: Option<&'a str>,
+    label: &'a str,
+    origin: Option<&'a str>,
+    cells: Vec<JsonCell>,
+    total: JsonCell,
+}
+
+#[derive(Serialize)]
+struct JsonCell {
+    references: u64,
+    participants: u64,
+    group_size: u64,
+    percent: f64,
+}
+
+impl From<&Cell> for JsonCell {
+    fn from(cell: &Cell) -> JsonCell {
+        JsonCell {
+            references: cell.references,
+            participants: cell.participants,
+            group_size: cell.group_size,
+            percent: percent(cell),
+        }
+    }
+}
+
+fn write_json(w: &mut dyn Write, matrix: &Matrix, codebook: &Codebook, unit: &str, summary: &Summary) -> anyhow::Result<()> {
+    let report = JsonReport {
+        schema_version: SCHEMA_VERSION,
+        codebook: JsonCodebook {
+            name: &codebook.codebook.name,
+            version: &codebook.codebook.version,
+            source: &codebook.source,
+        },
+        unit,
+        breakdown: &matrix.breakdown,
+        groups: matrix
+            .groups
+            .iter()
+            .map(|g| JsonGroup {
+                label: g.label(),
+                values: matrix.breakdown.iter().map(String::as_str).zip(g.values.iter().map(String::as_str)).collect(),
+                size: g.size,
+            })
+            .collect(),
+        rows: matrix
+            .rows
+            .iter()
+            .map(|r| JsonRow {
+                theme: &r.theme,
+                code: r.code.as_deref(),
+                label: &r.label,
+                origin: r.origin.map(|o| o.as_str()),
+                cells: r.cells.iter().map(JsonCell::from).collect(),
+                total: JsonCell::from(&r.total),
+            })
+            .collect(),
+        summary,
+    };
+    serde_json::to_writer_pretty(&mut *w, &report)?;
+    writeln!(w)?;
+    Ok(())
+}

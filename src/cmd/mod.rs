@@ -1,0 +1,211 @@
+//! Subcommands, one file each, and what they share: loading the codebook and
+//! reading the corpus in parallel.
+
+pub mod code;
+pub mod codebook;
+pub mod sample;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Subcommand;
+use rayon::prelude::*;
+
+use mint::attributes::{self, Attributes, Sheet};
+use mint::codebook::Codebook;
+use mint::corpus::{self, Decoded, ParseOptions, Source, Transcript};
+
+use crate::output::{Output, Status};
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Code(code::Args),
+    Sample(sample::Args),
+    Codebook(codebook::Args),
+}
+
+/// Runs a subcommand.
+pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
+    match command {
+        Command::Code(args) => code::run(args, out),
+        Command::Sample(args) => sample::run(args, out),
+        Command::Codebook(args) => codebook::run(args, out),
+    }
+}
+
+/// Flags that say which transcripts to read and how.
+#[derive(Debug, clap::Args)]
+pub struct CorpusArgs {
+    /// Transcript files or folders (folders are searched recursively for
+    /// .txt and .md files, in sorted order).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// CSV of participant attributes: first column a participant id or file
+    /// name, other columns attributes. Fills or overrides front matter.
+    #[arg(long, value_name = "FILE.csv")]
+    pub attributes: Option<PathBuf>,
+
+    /// Another speaker label whose turns are the interviewer's (repeatable).
+    /// Interviewer, I, Int, Q, Moderator and Facilitator always are.
+    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
+    pub interviewer: Vec<String>,
+}
+
+/// One transcript read, parsed and processed.
+pub struct LoadedFile<T> {
+    pub source: Source,
+    pub transcript: Transcript,
+    pub participant: String,
+    pub result: T,
+}
+
+/// A corpus read from disk.
+pub struct Corpus<T> {
+    pub files: Vec<LoadedFile<T>>,
+    /// Attributes of every participant, by id.
+    pub participants: BTreeMap<String, Attributes>,
+    /// Whether any file or input had to be skipped with an error.
+    pub failed: bool,
+}
+
+/// Reads, decodes and parses every transcript in parallel, runs `work` on
+/// each, and reports problems in path order, so stderr and the results are
+/// the same whatever the thread count.
+pub fn read_corpus<T: Send>(
+    args: &CorpusArgs,
+    out: &Output,
+    work: impl Fn(&Transcript) -> T + Sync,
+) -> anyhow::Result<Corpus<T>> {
+    let sheet = args
+        .attributes
+        .as_deref()
+        .map(|p| Sheet::load(p).context("cannot read the attributes sheet"))
+        .transpose()?;
+    let (sources, errors) = corpus::discover(&args.paths);
+    let mut failed = !errors.is_empty();
+    for err in &errors {
+        out.error(&err.to_string());
+    }
+    let options = ParseOptions::with_interviewers(&args.interviewer);
+    let results: Vec<(Source, Result<Option<(Transcript, T)>, String>, Option<String>)> = sources
+        .into_par_iter()
+        .map(|source| {
+            let (result, note) = read_one(&source, &options, &work);
+            (source, result, note)
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut participants: BTreeMap<String, Attributes> = BTreeMap::new();
+    let mut used_rows = vec![false; sheet.as_ref().map_or(0, |s| s.rows.len())];
+    for (source, result, note) in results {
+        let shown = source.path.display();
+        if let Some(note) = note {
+            out.note(&format!("{shown}: {note}"));
+        }
+        let (transcript, result) = match result {
+            Ok(Some(ok)) => ok,
+            Ok(None) => continue,
+            Err(message) => {
+                out.error(&format!("{shown}:{message}"));
+                failed = true;
+                continue;
+            }
+        };
+        for w in &transcript.warnings {
+            out.warn(&format!("{shown}:{}: {}", w.line, w.message));
+        }
+        let (id, attrs, used) = attributes::resolve(&transcript.front_matter, &source.name, sheet.as_ref());
+        for i in used {
+            used_rows[i] = true;
+        }
+        match participants.get(&id) {
+            Some(known) if known != &attrs => out.warn(&format!(
+                "{shown}: participant {id:?} has different attributes in another file; the first file's are used"
+            )),
+            Some(_) => {}
+            None => {
+                participants.insert(id.clone(), attrs);
+            }
+        }
+        files.push(LoadedFile { source, transcript, participant: id, result });
+    }
+    if let Some(sheet) = &sheet {
+        for (row, used) in sheet.rows.iter().zip(&used_rows) {
+            if !used {
+                out.warn(&format!(
+                    "{}:{}: attributes row {:?} matches no transcript",
+                    sheet.path.display(),
+                    row.line,
+                    row.key
+                ));
+            }
+        }
+    }
+    if files.is_empty() && !failed {
+        let inputs: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!("no transcripts (.txt, .md) found in {}", inputs.join(", "));
+    }
+    Ok(Corpus { files, participants, failed })
+}
+
+/// Reads one file. `Ok(None)` is a file skipped on purpose (the reason is in
+/// the note); `Err` is `LINE: message` for a file that could not be read.
+fn read_one<T>(
+    source: &Source,
+    options: &ParseOptions,
+    work: &impl Fn(&Transcript) -> T,
+) -> (Result<Option<(Transcript, T)>, String>, Option<String>) {
+    let bytes = match std::fs::read(&source.path) {
+        Ok(bytes) => bytes,
+        Err(err) => return (Err(format!(" {err}")), None),
+    };
+    let (text, note) = match corpus::decode(&bytes) {
+        Decoded::Text(text, note) => (text, note),
+        Decoded::Skip(reason) => return (Ok(None), Some(format!("skipped: {reason}"))),
+    };
+    match Transcript::parse(&source.name, text, options) {
+        Ok(transcript) => {
+            let result = work(&transcript);
+            (Ok(Some((transcript, result))), note)
+        }
+        Err((line, message)) => (Err(format!("{line}: {message}")), note),
+    }
+}
+
+/// The codebook from `--codebook`, or the embedded default.
+pub fn load_codebook(path: Option<&Path>) -> anyhow::Result<Codebook> {
+    match path {
+        Some(path) => Codebook::load(path).with_context(|| format!("failed to load codebook {}", path.display())),
+        None => Ok(Codebook::default_codebook()),
+    }
+}
+
+/// Refuses an output path inside one of the input folders, unless allowed.
+pub fn check_output_path(path: &Path, inputs: &[PathBuf], allowed: bool) -> anyhow::Result<()> {
+    if allowed {
+        return Ok(());
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(parent) = parent.canonicalize() else {
+        anyhow::bail!("cannot write {}: its folder does not exist", path.display());
+    };
+    for input in inputs.iter().filter(|p| p.is_dir()) {
+        if let Ok(input_dir) = input.canonicalize()
+            && parent.starts_with(&input_dir)
+        {
+            anyhow::bail!(
+                "refusing to write {} inside the input folder {} (mint never writes into its input; \
+                 pass --write-into-input if you really want this)",
+                path.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,651 @@
+//! Transcripts: discovery, decoding, front matter, speaker turns, coding
+//! segments, and applying a compiled [`Matcher`] to them.
+//!
+//! A transcript may open with a front-matter block of participant attributes
+//! between `---` lines. The body is speaker turns: a line `Label: text` starts
+//! a turn, and following lines without a label continue it. Interviewer turns
+//! are kept (they count in turn numbers) but never coded.
+//!
+//! Offsets here are byte offsets into [`Transcript::text`]; the codings CSV
+//! converts them to code points with [`crate::textpos::CharIndex`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::error::CorpusError;
+use crate::matcher::{Hit, Matcher};
+
+/// Interviewer labels recognised by default (compared case-insensitively).
+pub const DEFAULT_INTERVIEWER_LABELS: &[&str] =
+    &["interviewer", "i", "int", "q", "moderator", "facilitator"];
+
+/// File extensions read as transcripts when walking a folder.
+pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["txt", "md", "markdown"];
+
+/// How to read speaker turns.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// Labels whose turns are the interviewer's, lower case.
+    pub interviewer_labels: Vec<String>,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            interviewer_labels: DEFAULT_INTERVIEWER_LABELS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+}
+
+impl ParseOptions {
+    /// Adds interviewer labels to the defaults.
+    pub fn with_interviewers<S: AsRef<str>>(extra: &[S]) -> ParseOptions {
+        let mut options = ParseOptions::default();
+        for label in extra {
+            let label = label.as_ref().trim().to_lowercase();
+            if !options.interviewer_labels.contains(&label) {
+                options.interviewer_labels.push(label);
+            }
+        }
+        options
+    }
+
+    fn is_interviewer(&self, label: &str) -> bool {
+        let label = label.trim().to_lowercase();
+        self.interviewer_labels.contains(&label)
+    }
+}
+
+/// Who is speaking in a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Context only, never coded.
+    Interviewer,
+    /// Participant speech, the only speech that is coded.
+    Participant,
+}
+
+/// One speaker turn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn {
+    /// 1-based index among all the file's turns, the interviewer's included.
+    pub index: usize,
+    /// The speaker label as written (empty for an unlabelled file).
+    pub speaker: String,
+    /// Interviewer or participant.
+    pub role: Role,
+    /// Byte span of the turn's text (label excluded, whitespace trimmed).
+    pub start: usize,
+    /// End of the span, exclusive.
+    pub end: usize,
+    /// 1-based line where the turn starts.
+    pub line: usize,
+}
+
+/// A note about one file that does not stop it being coded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// 1-based line, or 0 for the file as a whole.
+    pub line: usize,
+    /// What was noticed.
+    pub message: String,
+}
+
+/// A parsed transcript.
+#[derive(Debug, Clone)]
+pub struct Transcript {
+    /// The path reported in outputs (relative to the input folder).
+    pub path: String,
+    /// The decoded text, BOM removed. All offsets point into it.
+    pub text: String,
+    /// Attributes from the front-matter block, keys in lower case.
+    pub front_matter: BTreeMap<String, String>,
+    /// Speaker turns in file order.
+    pub turns: Vec<Turn>,
+    /// Things worth telling the user.
+    pub warnings: Vec<Warning>,
+}
+
+/// The coding unit: the span of text a code is applied to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unit {
+    /// A whole speaker turn.
+    #[default]
+    Turn,
+    /// A run of non-blank lines within a turn.
+    Paragraph,
+    /// A sentence (Unicode sentence boundaries) within a paragraph.
+    Sentence,
+}
+
+/// One coded segment × code, with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coding {
+    /// Index into [`Transcript::turns`].
+    pub turn: usize,
+    /// Byte span of the segment.
+    pub start: usize,
+    /// End of the segment, exclusive.
+    pub end: usize,
+    /// The code and the first pattern match that applied it.
+    pub hit: Hit,
+}
+
+/// The result of coding one transcript.
+#[derive(Debug, Clone, Default)]
+pub struct Coded {
+    /// Codings in text order, then codebook order.
+    pub codings: Vec<Coding>,
+    /// Number of participant segments (coded or not).
+    pub segments: u64,
+    /// Number of participant segments with at least one code.
+    pub coded_segments: u64,
+    /// Segments coded with each code, by code index.
+    pub code_refs: Vec<u64>,
+    /// Segments coded with any code of each theme, by theme index.
+    pub theme_refs: Vec<u64>,
+}
+
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]{0,3}(\p{L}[\p{L}\p{N} ._'’()\-]{0,38}?)[ \t]*:(?:[ \t]+|$)").unwrap()
+});
+
+impl Transcript {
+    /// Parses decoded text. `path` is what outputs call the file.
+    ///
+    /// Fails only when the front matter is opened and never closed; anything
+    /// else odd becomes a [`Warning`].
+    pub fn parse(path: &str, text: String, options: &ParseOptions) -> Result<Transcript, (usize, String)> {
+        let mut warnings = Vec::new();
+        let lines = lines_of(&text);
+        let (front_matter, body_from) = front_matter(&lines, &text, &mut warnings)?;
+        let turns = turns(&lines[body_from..], &text, options, &mut warnings);
+        Ok(Transcript {
+            path: path.to_string(),
+            text,
+            front_matter,
+            turns,
+            warnings,
+        })
+    }
+
+    /// The participant segments for a coding unit, as (turn index, start, end).
+    pub fn segments(&self, unit: Unit) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        for (i, turn) in self.turns.iter().enumerate() {
+            if turn.role != Role::Participant || turn.start == turn.end {
+                continue;
+            }
+            match unit {
+                Unit::Turn => out.push((i, turn.start, turn.end)),
+                Unit::Paragraph => {
+                    for (s, e) in paragraphs(&self.text, turn.start, turn.end) {
+                        out.push((i, s, e));
+                    }
+                }
+                Unit::Sentence => {
+                    for (ps, pe) in paragraphs(&self.text, turn.start, turn.end) {
+                        for (s, e) in sentences(&self.text[ps..pe]) {
+                            out.push((i, ps + s, ps + e));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Codes every participant segment.
+    pub fn code(&self, matcher: &Matcher, unit: Unit) -> Coded {
+        let mut coded = Coded {
+            code_refs: vec![0; matcher.code_count()],
+            theme_refs: vec![0; matcher.theme_count()],
+            ..Coded::default()
+        };
+        let mut hits = Vec::new();
+        let mut themes = Vec::new();
+        for (turn, start, end) in self.segments(unit) {
+            coded.segments += 1;
+            hits.clear();
+            matcher.find(&self.text[start..end], &mut hits);
+            themes.clear();
+            coded.coded_segments += u64::from(!hits.is_empty());
+            for hit in &hits {
+                coded.code_refs[hit.code] += 1;
+                let theme = matcher.theme_of(hit.code);
+                if !themes.contains(&theme) {
+                    themes.push(theme);
+                    coded.theme_refs[theme] += 1;
+                }
+                coded.codings.push(Coding {
+                    turn,
+                    start,
+                    end,
+                    hit: Hit {
+                        start: start + hit.start,
+                        end: start + hit.end,
+                        ..*hit
+                    },
+                });
+            }
+        }
+        coded
+    }
+}
+
+/// A line of the text: byte start, byte end without the line break, and the
+/// byte offset where the next line starts.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+    number: usize,
+}
+
+/// Splits on LF, CRLF and lone CR.
+fn lines_of(text: &str) -> Vec<Line> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                lines.push(Line { start, end: i, number: lines.len() + 1 });
+                start = i + 1;
+            }
+            b'\r' => {
+                lines.push(Line { start, end: i, number: lines.len() + 1 });
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        lines.push(Line { start, end: bytes.len(), number: lines.len() + 1 });
+    }
+    lines
+}
+
+type FrontMatter = (BTreeMap<String, String>, usize);
+
+fn front_matter(lines: &[Line], text: &str, warnings: &mut Vec<Warning>) -> Result<FrontMatter, (usize, String)> {
+    let mut attrs = BTreeMap::new();
+    let Some(first) = lines.first() else {
+        return Ok((attrs, 0));
+    };
+    if text[first.start..first.end].trim_end() != "---" {
+        return Ok((attrs, 0));
+    }
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let content = text[line.start..line.end].trim();
+        if content == "---" {
+            return Ok((attrs, i + 1));
+        }
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        match content.split_once(':') {
+            Some((key, value)) if !key.trim().is_empty() => {
+                let key = key.trim().to_lowercase();
+                let value = value.trim().trim_matches('"').to_string();
+                if attrs.insert(key.clone(), value).is_some() {
+                    warnings.push(Warning {
+                        line: line.number,
+                        message: format!("front matter repeats {key:?}; the last value is used"),
+                    });
+                }
+            }
+            _ => warnings.push(Warning {
+                line: line.number,
+                message: format!("front matter line is not `key: value`: {content:?}"),
+            }),
+        }
+    }
+    Err((1, "front matter opened with `---` is never closed".to_string()))
+}
+
+fn turns(lines: &[Line], text: &str, options: &ParseOptions, warnings: &mut Vec<Warning>) -> Vec<Turn> {
+    // Candidate label lines: (line index, label, where the text starts).
+    let candidates: Vec<(usize, &str, usize)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let caps = LABEL.captures(&text[line.start..line.end])?;
+            let label = caps.get(1).unwrap().as_str().trim();
+            (label.split_whitespace().count() <= 4)
+                .then(|| (i, label, line.start + caps.get(0).unwrap().end()))
+        })
+        .collect();
+    // A label used once in a file whose other labels recur is prose
+    // ("Basically: …"), not a speaker.
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for (_, label, _) in &candidates {
+        *counts.entry(label.to_lowercase()).or_default() += 1;
+    }
+    let any_recurring = counts.values().any(|&n| n >= 2);
+    let starts: Vec<(usize, &str, usize)> = candidates
+        .into_iter()
+        .filter(|(_, label, _)| {
+            !any_recurring || counts[&label.to_lowercase()] >= 2 || options.is_interviewer(label)
+        })
+        .collect();
+
+    let body_start = lines.first().map_or(text.len(), |l| l.start);
+    if starts.is_empty() {
+        let (start, end) = trim_span(text, body_start, text.len());
+        if start == end {
+            return Vec::new();
+        }
+        let line = lines.iter().find(|l| l.end > start).map_or(1, |l| l.number);
+        warnings.push(Warning {
+            line,
+            message: "no speaker labels: the whole text is one participant turn".into(),
+        });
+        return vec![Turn {
+            index: 1,
+            speaker: String::new(),
+            role: Role::Participant,
+            start,
+            end,
+            line,
+        }];
+    }
+    let first_label_at = lines[starts[0].0].start;
+    let (s, e) = trim_span(text, body_start, first_label_at);
+    if s < e {
+        let line = lines.iter().find(|l| l.end > s).map_or(1, |l| l.number);
+        warnings.push(Warning {
+            line,
+            message: "text before the first speaker label is not coded".into(),
+        });
+    }
+    let mut turns = Vec::with_capacity(starts.len());
+    for (k, &(i, label, text_start)) in starts.iter().enumerate() {
+        let region_end = starts.get(k + 1).map_or(text.len(), |next| lines[next.0].start);
+        let (start, end) = trim_span(text, text_start, region_end);
+        let role = if options.is_interviewer(label) {
+            Role::Interviewer
+        } else {
+            Role::Participant
+        };
+        turns.push(Turn {
+            index: k + 1,
+            speaker: label.to_string(),
+            role,
+            start,
+            end,
+            line: lines[i].number,
+        });
+    }
+    turns
+}
+
+/// Shrinks `start..end` to exclude surrounding whitespace.
+fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let slice = &text[start..end];
+    let trimmed_start = slice.len() - slice.trim_start().len();
+    if trimmed_start == slice.len() {
+        return (start, start);
+    }
+    (start + trimmed_start, start + slice.trim_end().len())
+}
+
+/// Runs of non-blank lines in `start..end`, as absolute byte spans.
+fn paragraphs(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, usize)> = None;
+    for line in lines_of(&text[start..end]) {
+        let (s, e) = (start + line.start, start + line.end);
+        if text[s..e].trim().is_empty() {
+            out.extend(current.take());
+        } else {
+            current = Some(match current {
+                Some((cs, _)) => (cs, e),
+                None => (s, e),
+            });
+        }
+    }
+    out.extend(current);
+    out.into_iter().map(|(s, e)| trim_span(text, s, e)).collect()
+}
+
+/// Sentences of a paragraph, as byte spans relative to it. Line breaks inside
+/// the paragraph do not end a sentence.
+fn sentences(paragraph: &str) -> Vec<(usize, usize)> {
+    let flat: String = paragraph
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    flat.split_sentence_bound_indices()
+        .map(|(i, s)| trim_span(&flat, i, i + s.len()))
+        .filter(|(s, e)| s < e)
+        .collect()
+}
+
+/// How a file's bytes became text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decoded {
+    /// Text, with a note when it was not plain UTF-8.
+    Text(String, Option<String>),
+    /// Not a transcript; the reason.
+    Skip(String),
+}
+
+/// Decodes a transcript's bytes: UTF-8 with or without BOM, UTF-16 with a
+/// BOM, and Windows-1252 for anything that is not valid UTF-8.
+pub fn decode(bytes: &[u8]) -> Decoded {
+    if bytes.is_empty() {
+        return Decoded::Skip("empty file".into());
+    }
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding
+            .decode_without_bom_handling(&bytes[bom_len..]);
+        let note = (encoding != encoding_rs::UTF_8 || had_errors)
+            .then(|| format!("decoded as {}", encoding.name()));
+        return Decoded::Text(text.into_owned(), note);
+    }
+    if bytes.contains(&0) {
+        return Decoded::Skip("binary file (contains NUL bytes)".into());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Decoded::Text(text.to_string(), None),
+        Err(err) => {
+            let line = bytes[..err.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            Decoded::Text(
+                text.into_owned(),
+                Some(format!("not valid UTF-8 (first bad byte on line {line}); read as Windows-1252")),
+            )
+        }
+    }
+}
+
+/// A transcript file found on disk.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Source {
+    /// Where it is.
+    pub path: PathBuf,
+    /// What outputs call it: relative to the input folder, `/`-separated.
+    pub name: String,
+}
+
+/// Finds transcripts under each input, in sorted order. Folders are walked
+/// recursively (hidden entries skipped); files are taken as given. Errors are
+/// returned beside the sources so one bad input does not stop the rest.
+pub fn discover(inputs: &[PathBuf]) -> (Vec<Source>, Vec<CorpusError>) {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    let single_dir = inputs.len() == 1 && inputs[0].is_dir();
+    for input in inputs {
+        let meta = match std::fs::metadata(input) {
+            Ok(meta) => meta,
+            Err(source) => {
+                errors.push(CorpusError::Io { path: input.clone(), source });
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            sources.push(Source { path: input.clone(), name: input.display().to_string() });
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(input)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err.path().unwrap_or(input).to_path_buf();
+                    let source = std::io::Error::other(err.to_string());
+                    errors.push(CorpusError::Io { path, source });
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() || !has_transcript_extension(entry.path()) {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(input).unwrap_or(entry.path());
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let name = if single_dir { rel } else { entry.path().display().to_string() };
+            sources.push(Source { path: entry.path().to_path_buf(), name });
+        }
+    }
+    (sources, errors)
+}
+
+fn has_transcript_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| TRANSCRIPT_EXTENSIONS.iter().any(|t| e.eq_ignore_ascii_case(t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Transcript {
+        Transcript::parse("t.txt", text.to_string(), &ParseOptions::default()).unwrap()
+    }
+
+    fn turn_texts(t: &Transcript) -> Vec<(String, Role, String)> {
+        t.turns
+            .iter()
+            .map(|u| (u.speaker.clone(), u.role, t.text[u.start..u.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn front_matter_becomes_attributes_and_is_not_a_turn() {
+        let t = parse("---\nparticipant: P07\nLevel: operational\nsector: social care\n---\n\nI: Hello?\nP07: Hi.\n");
+        assert_eq!(t.front_matter["participant"], "P07");
+        assert_eq!(t.front_matter["level"], "operational");
+        assert_eq!(t.front_matter["sector"], "social care");
+        assert_eq!(t.turns.len(), 2);
+        assert_eq!(t.turns[0].line, 7);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error_on_line_one() {
+        let err = Transcript::parse("t.txt", "---\na: b\nI: x\n".into(), &ParseOptions::default()).unwrap_err();
+        assert_eq!(err.0, 1);
+    }
+
+    #[test]
+    fn continuation_lines_belong_to_the_turn_and_interviewer_is_recognised() {
+        let t = parse("Interviewer: First question\nover two lines?\nParticipant: An answer\n\nthat goes on.\nINT: Next?\nParticipant: Yes.");
+        assert_eq!(
+            turn_texts(&t),
+            [
+                ("Interviewer".into(), Role::Interviewer, "First question\nover two lines?".into()),
+                ("Participant".into(), Role::Participant, "An answer\n\nthat goes on.".into()),
+                ("INT".into(), Role::Interviewer, "Next?".into()),
+                ("Participant".into(), Role::Participant, "Yes.".into()),
+            ]
+        );
+        assert_eq!(t.turns.iter().map(|u| u.index).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_split_lines() {
+        let t = parse("I: Q?\r\nR: A\r\nmore\rR: B");
+        assert_eq!(
+            turn_texts(&t).into_iter().map(|x| x.2).collect::<Vec<_>>(),
+            ["Q?", "A\r\nmore", "B"]
+        );
+    }
+
+    #[test]
+    fn extra_interviewer_labels_are_honoured() {
+        let options = ParseOptions::with_interviewers(&["Researcher"]);
+        let t = Transcript::parse("t", "Researcher: Q\nNurse: A\n".into(), &options).unwrap();
+        assert_eq!(t.turns[0].role, Role::Interviewer);
+        assert_eq!(t.turns[1].role, Role::Participant);
+    }
+
+    #[test]
+    fn a_one_off_label_inside_an_answer_is_prose() {
+        let t = parse("I: Q?\nP: Well.\nBasically: it was hard.\nI: Why?\nP: Money.\n");
+        assert_eq!(t.turns.len(), 4);
+        assert_eq!(&t.text[t.turns[1].start..t.turns[1].end], "Well.\nBasically: it was hard.");
+    }
+
+    #[test]
+    fn unlabelled_file_is_one_participant_turn_with_a_warning() {
+        let t = parse("\nJust some text\nabout care.\n\n");
+        assert_eq!(turn_texts(&t), [(String::new(), Role::Participant, "Just some text\nabout care.".into())]);
+        assert_eq!(t.warnings[0].line, 2);
+        assert!(t.warnings[0].message.contains("no speaker labels"));
+    }
+
+    #[test]
+    fn times_and_urls_are_not_labels() {
+        let t = parse("I: Q?\nP: At\n10:30 we met, see https://example.org\nI: ok\nP: fine");
+        assert_eq!(t.turns.len(), 4);
+    }
+
+    #[test]
+    fn paragraphs_and_sentences_split_a_turn() {
+        let t = parse("I: Q?\nP: One. Two\nstill two.\n\nThree!\n");
+        let seg = |unit| {
+            t.segments(unit)
+                .into_iter()
+                .map(|(_, s, e)| t.text[s..e].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(seg(Unit::Turn), ["One. Two\nstill two.\n\nThree!"]);
+        assert_eq!(seg(Unit::Paragraph), ["One. Two\nstill two.", "Three!"]);
+        assert_eq!(seg(Unit::Sentence), ["One.", "Two\nstill two.", "Three!"]);
+    }
+
+    #[test]
+    fn decode_handles_boms_and_falls_back_to_windows_1252() {
+        assert_eq!(decode(b"\xEF\xBB\xBFhi"), Decoded::Text("hi".into(), None));
+        assert_eq!(
+            decode(b"\xFF\xFEh\0i\0"),
+            Decoded::Text("hi".into(), Some("decoded as UTF-16LE".into()))
+        );
+        let Decoded::Text(text, Some(note)) = decode(b"a\ncaf\xE9") else { panic!() };
+        assert_eq!(text, "a\ncafé");
+        assert!(note.contains("line 2"), "{note}");
+        assert!(matches!(decode(b"a\0b"), Decoded::Skip(_)));
+        assert!(matches!(decode(b""), Decoded::Skip(_)));
+    }
+}

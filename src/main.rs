@@ -1,0 +1,32 @@
+//! The `mint` binary: parse the command line, dispatch to a subcommand, map
+//! the outcome to an exit status. Everything else lives in `cmd/`, `output`
+//! and the `mint` library.
+
+mod cli;
+mod cmd;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::output::{Output, Status};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = Output::new(&cli.global);
+    if let Some(threads) = cli.global.threads {
+        // Only fails if a pool exists already, which cannot happen here.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+    }
+    let status = match cmd::run(cli.command, &mut out).and_then(|status| out.flush().map(|()| status)) {
+        Ok(status) => status,
+        Err(err) if output::is_broken_pipe(&err) => Status::Ok,
+        Err(err) => {
+            eprintln!("mint: {err:#}");
+            Status::Error
+        }
+    };
+    ExitCode::from(status as u8)
+}

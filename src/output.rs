@@ -1,0 +1,127 @@
+//! Where output goes: one buffered stdout per process, notes on stderr, and
+//! atomic output files. Subcommands get `&mut Output`; the library only ever
+//! sees `impl Write`.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+
+/// The exit status, documented in `mint --help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Success.
+    Ok = 0,
+    /// The command ran and the answer is "no".
+    #[allow(dead_code)] // Used by check-like commands.
+    Findings = 1,
+    /// mint could not do (all of) the job.
+    Error = 2,
+}
+
+/// Stdout, stderr notes, and decoration settings.
+pub struct Output {
+    stdout: Box<dyn Write>,
+    /// Whether to colour stdout.
+    pub color: bool,
+    /// Whether stdout is a terminal (tables may then fit its width).
+    pub is_terminal: bool,
+    quiet: bool,
+}
+
+impl Output {
+    /// Builds the process's one output from the global flags.
+    pub fn new(global: &GlobalArgs) -> Output {
+        let is_terminal = io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && !no_color,
+        };
+        let stdout: Box<dyn Write> = if is_terminal {
+            Box::new(io::LineWriter::new(io::stdout().lock()))
+        } else {
+            Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()))
+        };
+        Output { stdout, color, is_terminal, quiet: global.quiet }
+    }
+
+    /// The data stream.
+    pub fn stdout(&mut self) -> &mut dyn Write {
+        &mut self.stdout
+    }
+
+    /// Flushes stdout.
+    pub fn flush(&mut self) -> anyhow::Result<()> {
+        self.stdout.flush().context("cannot write to stdout")
+    }
+
+    /// A note on stderr, silenced by `-q`.
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("mint: {message}");
+        }
+    }
+
+    /// A warning on stderr, silenced by `-q`.
+    pub fn warn(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("mint: warning: {message}");
+        }
+    }
+
+    /// An error that does not stop the run (the exit status becomes 2).
+    pub fn error(&self, message: &str) {
+        eprintln!("mint: {message}");
+    }
+}
+
+/// Whether an error is, at bottom, a closed pipe on stdout.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes a file atomically: into a temporary file beside it, then renamed
+/// over the target, so a reader never sees half a file and a failed run
+/// leaves any previous file intact.
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".mint-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    {
+        let mut w = io::BufWriter::new(tmp.as_file_mut());
+        write(&mut w).with_context(|| format!("cannot write {}", path.display()))?;
+        w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// A table in the house style. Its width follows the terminal only when
+/// stdout is one; colour only when enabled. Content never changes.
+pub fn new_table(out: &Output) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    if out.is_terminal {
+        table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    } else {
+        table.force_no_tty();
+    }
+    if out.color {
+        table.enforce_styling();
+    }
+    table
+}

@@ -1,0 +1,235 @@
+//! Frequency tables: per-participant tallies merged in path order, and the
+//! theme × group matrix built from them.
+//!
+//! References are coded segments; participants (cases) are people with at
+//! least one coded segment. A theme counts a segment once however many of
+//! its codes apply. Participant counts are never summed across groups: they
+//! come from the per-participant tallies, so a participant is one case
+//! however many files they appear in.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::attributes::Attributes;
+use crate::codebook::{Codebook, Origin};
+use crate::corpus::Coded;
+
+/// The label of a group whose attribute value is missing.
+pub const MISSING: &str = "(missing)";
+
+/// What one participant contributed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParticipantTally {
+    /// Participant segments, coded or not.
+    pub segments: u64,
+    /// Coded segments per code.
+    pub code_refs: Vec<u64>,
+    /// Coded segments per theme.
+    pub theme_refs: Vec<u64>,
+}
+
+/// Tallies for a whole corpus, by participant id.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    /// Per participant, in id order.
+    pub participants: BTreeMap<String, ParticipantTally>,
+}
+
+impl Tally {
+    /// Adds one coded transcript of `participant`.
+    pub fn add(&mut self, participant: &str, coded: &Coded) {
+        let entry = self.participants.entry(participant.to_string()).or_insert_with(|| ParticipantTally {
+            segments: 0,
+            code_refs: vec![0; coded.code_refs.len()],
+            theme_refs: vec![0; coded.theme_refs.len()],
+        });
+        entry.segments += coded.segments;
+        add_into(&mut entry.code_refs, &coded.code_refs);
+        add_into(&mut entry.theme_refs, &coded.theme_refs);
+    }
+}
+
+fn add_into(total: &mut [u64], part: &[u64]) {
+    for (t, p) in total.iter_mut().zip(part) {
+        *t += p;
+    }
+}
+
+/// One column of the matrix: a combination of breakdown attribute values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// The values, one per breakdown attribute ([`MISSING`] when absent).
+    pub values: Vec<String>,
+    /// Participants in the group (the denominator).
+    pub size: u64,
+}
+
+impl Group {
+    /// The values joined for display, e.g. `strategic / health`.
+    pub fn label(&self) -> String {
+        if self.values.is_empty() {
+            "all".to_string()
+        } else {
+            self.values.join(" / ")
+        }
+    }
+}
+
+/// One cell: references and participants in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Cell {
+    /// Coded segments.
+    pub references: u64,
+    /// Participants with at least one coded segment.
+    pub participants: u64,
+    /// Participants in the group.
+    pub group_size: u64,
+    /// `participants / group_size` as a percentage (0 for an empty group).
+    pub percent: f64,
+}
+
+impl Cell {
+    fn new(references: u64, participants: u64, group_size: u64) -> Cell {
+        let percent = if group_size == 0 {
+            0.0
+        } else {
+            100.0 * participants as f64 / group_size as f64
+        };
+        Cell { references, participants, group_size, percent }
+    }
+}
+
+/// One row: a theme, or a code within it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Theme id.
+    pub theme: String,
+    /// Code id; `None` on the theme's own row.
+    pub code: Option<String>,
+    /// Theme or code label.
+    pub label: String,
+    /// The code's origin; `None` on theme rows.
+    pub origin: Option<Origin>,
+    /// One cell per group, in [`Matrix::groups`] order.
+    pub cells: Vec<Cell>,
+    /// All participants together.
+    pub total: Cell,
+}
+
+/// The theme > code × group table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Matrix {
+    /// The breakdown attributes, e.g. `["level", "sector"]`.
+    pub breakdown: Vec<String>,
+    /// The groups, sorted by their values.
+    pub groups: Vec<Group>,
+    /// Theme rows, each followed by its codes' rows, in codebook order.
+    pub rows: Vec<Row>,
+}
+
+/// Builds the matrix. Every participant in `attributes` counts in its
+/// group's size, coded or not; `by` names the breakdown attributes.
+pub fn matrix(tally: &Tally, attributes: &BTreeMap<String, Attributes>, by: &[String], codebook: &Codebook) -> Matrix {
+    let group_of = |id: &str| -> Vec<String> {
+        by.iter()
+            .map(|a| {
+                attributes
+                    .get(id)
+                    .and_then(|attrs| attrs.get(a))
+                    .cloned()
+                    .unwrap_or_else(|| MISSING.to_string())
+            })
+            .collect()
+    };
+    let mut members: BTreeMap<Vec<String>, Vec<&str>> = BTreeMap::new();
+    let ids: BTreeSet<&str> = attributes
+        .keys()
+        .map(String::as_str)
+        .chain(tally.participants.keys().map(String::as_str))
+        .collect();
+    for id in &ids {
+        members.entry(group_of(id)).or_default().push(id);
+    }
+    let groups: Vec<Group> = members
+        .iter()
+        .map(|(values, ids)| Group { values: values.clone(), size: ids.len() as u64 })
+        .collect();
+    let all: Vec<&str> = ids.iter().copied().collect();
+    let cell = |ids: &[&str], refs: &dyn Fn(&ParticipantTally) -> u64| {
+        let mut references = 0;
+        let mut participants = 0;
+        for id in ids {
+            let n = tally.participants.get(*id).map_or(0, refs);
+            references += n;
+            participants += u64::from(n > 0);
+        }
+        Cell::new(references, participants, ids.len() as u64)
+    };
+    let row = |theme: &str, code: Option<(&str, Origin)>, label: &str, refs: &dyn Fn(&ParticipantTally) -> u64| Row {
+        theme: theme.to_string(),
+        code: code.map(|c| c.0.to_string()),
+        label: label.to_string(),
+        origin: code.map(|c| c.1),
+        cells: members.values().map(|ids| cell(ids, refs)).collect(),
+        total: cell(&all, refs),
+    };
+    let mut rows = Vec::new();
+    for (ti, theme) in codebook.themes.iter().enumerate() {
+        rows.push(row(&theme.id, None, &theme.label, &|p| p.theme_refs[ti]));
+        for (ci, code) in codebook.codes.iter().enumerate().filter(|(_, c)| c.theme == theme.id) {
+            rows.push(row(&theme.id, Some((&code.id, code.origin)), &code.label, &|p| p.code_refs[ci]));
+        }
+    }
+    Matrix { breakdown: by.to_vec(), groups, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book() -> Codebook {
+        Codebook::from_toml_str(
+            "[[themes]]\nid = \"t\"\n[[codes]]\nid = \"a\"\ntheme = \"t\"\npatterns = [\"x\"]\n\
+             [[codes]]\nid = \"b\"\ntheme = \"t\"\npatterns = [\"y\"]\n",
+            "t.toml",
+        )
+        .unwrap()
+    }
+
+    fn coded(code_refs: [u64; 2], theme_refs: u64) -> Coded {
+        Coded { codings: vec![], segments: 10, code_refs: code_refs.to_vec(), theme_refs: vec![theme_refs] }
+    }
+
+    fn attrs(level: Option<&str>) -> Attributes {
+        level.map(|l| [("level".to_string(), l.to_string())].into()).unwrap_or_default()
+    }
+
+    #[test]
+    fn participants_are_cases_not_sums_and_percent_uses_the_group_size() {
+        let mut tally = Tally::default();
+        // P1 has two files (a follow-up interview); both coded.
+        tally.add("P1", &coded([2, 1], 2));
+        tally.add("P1", &coded([1, 0], 1));
+        tally.add("P2", &coded([0, 0], 0));
+        tally.add("P3", &coded([0, 4], 3));
+        let attributes: BTreeMap<String, Attributes> = [
+            ("P1".to_string(), attrs(Some("strategic"))),
+            ("P2".to_string(), attrs(Some("strategic"))),
+            ("P3".to_string(), attrs(None)),
+        ]
+        .into();
+        let m = matrix(&tally, &attributes, &["level".to_string()], &book());
+        let labels: Vec<String> = m.groups.iter().map(Group::label).collect();
+        assert_eq!(labels, ["(missing)", "strategic"]);
+        let theme = &m.rows[0];
+        assert_eq!(theme.code, None);
+        assert_eq!(theme.cells[1], Cell::new(3, 1, 2));
+        assert_eq!(theme.cells[1].percent, 50.0);
+        assert_eq!(theme.total, Cell::new(6, 2, 3));
+        let code_a = &m.rows[1];
+        assert_eq!(code_a.code.as_deref(), Some("a"));
+        assert_eq!(code_a.cells[1], Cell::new(3, 1, 2));
+        assert_eq!(code_a.cells[0], Cell::new(0, 0, 1));
+    }
+}
