@@ -39,8 +39,14 @@ pub struct Sheet {
 impl Sheet {
     /// Reads a CSV sheet (UTF-8, BOM allowed).
     pub fn load(path: &Path) -> Result<Sheet, CorpusError> {
-        let error = |message: String| CorpusError::Attributes { path: path.to_path_buf(), message };
-        let bytes = std::fs::read(path).map_err(|source| CorpusError::Io { path: path.to_path_buf(), source })?;
+        let error = |message: String| CorpusError::Attributes {
+            path: path.to_path_buf(),
+            message,
+        };
+        let bytes = std::fs::read(path).map_err(|source| CorpusError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
         let headers: Vec<String> = reader
@@ -50,7 +56,9 @@ impl Sheet {
             .map(|h| h.trim().to_lowercase())
             .collect();
         if headers.len() < 2 {
-            return Err(error("line 1: needs a key column and at least one attribute column".into()));
+            return Err(error(
+                "line 1: needs a key column and at least one attribute column".into(),
+            ));
         }
         let mut rows = Vec::new();
         for record in reader.records() {
@@ -61,7 +69,9 @@ impl Sheet {
                 if record.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
-                return Err(error(format!("line {line}: the first column (participant or file) is empty")));
+                return Err(error(format!(
+                    "line {line}: the first column (participant or file) is empty"
+                )));
             }
             let values = headers
                 .iter()
@@ -72,7 +82,10 @@ impl Sheet {
                 .collect();
             rows.push(Row { line, key, values });
         }
-        Ok(Sheet { path: path.to_path_buf(), rows })
+        Ok(Sheet {
+            path: path.to_path_buf(),
+            rows,
+        })
     }
 
     /// The rows that apply to a transcript: those keyed by its participant id,
@@ -83,7 +96,9 @@ impl Sheet {
         self.rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.key == participant || r.key == file || r.key == base || r.key == stem)
+            .filter(|(_, r)| {
+                r.key == participant || r.key == file || r.key == base || r.key == stem
+            })
             .map(|(i, _)| i)
             .collect()
     }
@@ -100,7 +115,11 @@ fn csv_message(err: &csv::Error) -> String {
 /// then the sheet rows that match it (which win). Without a `participant`
 /// attribute the file stem is the id. Returns the indexes of the sheet rows
 /// used so unmatched rows can be reported.
-pub fn resolve(front_matter: &Attributes, file: &str, sheet: Option<&Sheet>) -> (String, Attributes, Vec<usize>) {
+pub fn resolve(
+    front_matter: &Attributes,
+    file: &str,
+    sheet: Option<&Sheet>,
+) -> (String, Attributes, Vec<usize>) {
     let mut attrs = front_matter.clone();
     let base = file.rsplit('/').next().unwrap_or(file);
     let stem = base.rsplit_once('.').map_or(base, |(s, _)| s).to_string();
@@ -132,8 +151,13 @@ mod tests {
 
     #[test]
     fn sheet_overrides_front_matter_by_participant_or_file_name() {
-        let s = sheet("\u{feff}Participant,Level,Sector\nP1,strategic,health\nP2.txt,operational,\n");
-        let fm: Attributes = [("participant".into(), "P1".into()), ("level".into(), "operational".into())].into();
+        let s =
+            sheet("\u{feff}Participant,Level,Sector\nP1,strategic,health\nP2.txt,operational,\n");
+        let fm: Attributes = [
+            ("participant".into(), "P1".into()),
+            ("level".into(), "operational".into()),
+        ]
+        .into();
         let (id, attrs, used) = resolve(&fm, "sub/P1.txt", Some(&s));
         assert_eq!(id, "P1");
         assert_eq!(attrs["level"], "strategic");
@@ -143,7 +167,10 @@ mod tests {
         let (id, attrs, used) = resolve(&Attributes::new(), "P2.txt", Some(&s));
         assert_eq!(id, "P2");
         assert_eq!(attrs["level"], "operational");
-        assert!(!attrs.contains_key("sector"), "an empty cell is not a value");
+        assert!(
+            !attrs.contains_key("sector"),
+            "an empty cell is not a value"
+        );
         assert_eq!(used, [1]);
     }
 

@@ -190,7 +190,10 @@ impl Codebook {
             .into_iter()
             .map(|s| {
                 let line = line_of(s.span().start);
-                Theme { line, ..s.into_inner() }
+                Theme {
+                    line,
+                    ..s.into_inner()
+                }
             })
             .collect();
         let codes = file
@@ -198,7 +201,10 @@ impl Codebook {
             .into_iter()
             .map(|s| {
                 let line = line_of(s.span().start);
-                Code { line, ..s.into_inner() }
+                Code {
+                    line,
+                    ..s.into_inner()
+                }
             })
             .collect();
         Codebook::checked(file.codebook, themes, codes, source)
@@ -259,7 +265,9 @@ impl Codebook {
             if id.trim().is_empty() {
                 push(code.line, "a code has an empty id".into());
             } else if let Some(first) = code_ids.insert(id.as_str(), code.line) {
-                let at = first.map(|l| format!(" (first at line {l})")).unwrap_or_default();
+                let at = first
+                    .map(|l| format!(" (first at line {l})"))
+                    .unwrap_or_default();
                 push(code.line, format!("code {id:?} is defined twice{at}"));
             }
             if theme_ids.contains(id.as_str()) {
@@ -268,7 +276,10 @@ impl Codebook {
             if !theme_ids.contains(code.theme.as_str()) {
                 push(
                     code.line,
-                    format!("code {id:?} names theme {:?}, which does not exist", code.theme),
+                    format!(
+                        "code {id:?} names theme {:?}, which does not exist",
+                        code.theme
+                    ),
                 );
             }
             if code.patterns.is_empty() {
@@ -351,8 +362,16 @@ patterns = ["IT", "system*"]
         }
         for code in &book.codes {
             assert!(!code.definition.is_empty(), "{} has no definition", code.id);
-            assert!(!code.when_to_use.is_empty(), "{} has no when_to_use", code.id);
-            assert!(!code.when_not_to_use.is_empty(), "{} lacks when_not_to_use", code.id);
+            assert!(
+                !code.when_to_use.is_empty(),
+                "{} has no when_to_use",
+                code.id
+            );
+            assert!(
+                !code.when_not_to_use.is_empty(),
+                "{} lacks when_not_to_use",
+                code.id
+            );
         }
     }
 
@@ -394,10 +413,10 @@ patterns = ["in*x"]
         assert_eq!(
             shown,
             [
-                "line 5: code \"a\": empty pattern",
-                "line 9: code \"a\" is defined twice (first at line 5)",
-                "line 9: code \"a\" names theme \"nope\", which does not exist",
-                "line 9: code \"a\": pattern \"in*x\": `*` may only end a word (as in `integrat*`)",
+                "line 4: code \"a\": empty pattern",
+                "line 8: code \"a\" is defined twice (first at line 4)",
+                "line 8: code \"a\" names theme \"nope\", which does not exist",
+                "line 8: code \"a\": pattern \"in*x\": `*` may only end a word (as in `integrat*`)",
             ]
         );
     }
@@ -407,6 +426,9 @@ patterns = ["in*x"]
         let text = "[[themes]]\nid = \"t\"\ncolour = 3\n";
         let err = Codebook::from_toml_str(text, "x.toml").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("x.toml: line 3, column 1: unknown field `colour`"), "{msg}");
+        assert!(
+            msg.starts_with("x.toml: line 3, column 1: unknown field `colour`"),
+            "{msg}"
+        );
     }
 }

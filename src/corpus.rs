@@ -162,7 +162,11 @@ impl Transcript {
     ///
     /// Fails only when the front matter is opened and never closed; anything
     /// else odd becomes a [`Warning`].
-    pub fn parse(path: &str, text: String, options: &ParseOptions) -> Result<Transcript, (usize, String)> {
+    pub fn parse(
+        path: &str,
+        text: String,
+        options: &ParseOptions,
+    ) -> Result<Transcript, (usize, String)> {
         let mut warnings = Vec::new();
         let lines = lines_of(&text);
         let (front_matter, body_from) = front_matter(&lines, &text, &mut warnings)?;
@@ -258,11 +262,19 @@ fn lines_of(text: &str) -> Vec<Line> {
     while i < bytes.len() {
         match bytes[i] {
             b'\n' => {
-                lines.push(Line { start, end: i, number: lines.len() + 1 });
+                lines.push(Line {
+                    start,
+                    end: i,
+                    number: lines.len() + 1,
+                });
                 start = i + 1;
             }
             b'\r' => {
-                lines.push(Line { start, end: i, number: lines.len() + 1 });
+                lines.push(Line {
+                    start,
+                    end: i,
+                    number: lines.len() + 1,
+                });
                 if bytes.get(i + 1) == Some(&b'\n') {
                     i += 1;
                 }
@@ -273,14 +285,22 @@ fn lines_of(text: &str) -> Vec<Line> {
         i += 1;
     }
     if start < bytes.len() {
-        lines.push(Line { start, end: bytes.len(), number: lines.len() + 1 });
+        lines.push(Line {
+            start,
+            end: bytes.len(),
+            number: lines.len() + 1,
+        });
     }
     lines
 }
 
 type FrontMatter = (BTreeMap<String, String>, usize);
 
-fn front_matter(lines: &[Line], text: &str, warnings: &mut Vec<Warning>) -> Result<FrontMatter, (usize, String)> {
+fn front_matter(
+    lines: &[Line],
+    text: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<FrontMatter, (usize, String)> {
     let mut attrs = BTreeMap::new();
     let Some(first) = lines.first() else {
         return Ok((attrs, 0));
@@ -313,10 +333,18 @@ fn front_matter(lines: &[Line], text: &str, warnings: &mut Vec<Warning>) -> Resu
             }),
         }
     }
-    Err((1, "front matter opened with `---` is never closed".to_string()))
+    Err((
+        1,
+        "front matter opened with `---` is never closed".to_string(),
+    ))
 }
 
-fn turns(lines: &[Line], text: &str, options: &ParseOptions, warnings: &mut Vec<Warning>) -> Vec<Turn> {
+fn turns(
+    lines: &[Line],
+    text: &str,
+    options: &ParseOptions,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Turn> {
     // Candidate label lines: (line index, label, where the text starts).
     let candidates: Vec<(usize, &str, usize)> = lines
         .iter()
@@ -373,7 +401,9 @@ fn turns(lines: &[Line], text: &str, options: &ParseOptions, warnings: &mut Vec<
     }
     let mut turns = Vec::with_capacity(starts.len());
     for (k, &(i, label, text_start)) in starts.iter().enumerate() {
-        let region_end = starts.get(k + 1).map_or(text.len(), |next| lines[next.0].start);
+        let region_end = starts
+            .get(k + 1)
+            .map_or(text.len(), |next| lines[next.0].start);
         let (start, end) = trim_span(text, text_start, region_end);
         let role = if options.is_interviewer(label) {
             Role::Interviewer
@@ -418,7 +448,9 @@ fn paragraphs(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         }
     }
     out.extend(current);
-    out.into_iter().map(|(s, e)| trim_span(text, s, e)).collect()
+    out.into_iter()
+        .map(|(s, e)| trim_span(text, s, e))
+        .collect()
 }
 
 /// Sentences of a paragraph, as byte spans relative to it. Line breaks inside
@@ -450,8 +482,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         return Decoded::Skip("empty file".into());
     }
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = encoding
-            .decode_without_bom_handling(&bytes[bom_len..]);
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         let note = (encoding != encoding_rs::UTF_8 || had_errors)
             .then(|| format!("decoded as {}", encoding.name()));
         return Decoded::Text(text.into_owned(), note);
@@ -462,11 +493,17 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     match std::str::from_utf8(bytes) {
         Ok(text) => Decoded::Text(text.to_string(), None),
         Err(err) => {
-            let line = bytes[..err.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = bytes[..err.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             Decoded::Text(
                 text.into_owned(),
-                Some(format!("not valid UTF-8 (first bad byte on line {line}); read as Windows-1252")),
+                Some(format!(
+                    "not valid UTF-8 (first bad byte on line {line}); read as Windows-1252"
+                )),
             )
         }
     }
@@ -492,12 +529,18 @@ pub fn discover(inputs: &[PathBuf]) -> (Vec<Source>, Vec<CorpusError>) {
         let meta = match std::fs::metadata(input) {
             Ok(meta) => meta,
             Err(source) => {
-                errors.push(CorpusError::Io { path: input.clone(), source });
+                errors.push(CorpusError::Io {
+                    path: input.clone(),
+                    source,
+                });
                 continue;
             }
         };
         if !meta.is_dir() {
-            sources.push(Source { path: input.clone(), name: input.display().to_string() });
+            sources.push(Source {
+                path: input.clone(),
+                name: input.display().to_string(),
+            });
             continue;
         }
         let walker = walkdir::WalkDir::new(input)
@@ -524,17 +567,26 @@ pub fn discover(inputs: &[PathBuf]) -> (Vec<Source>, Vec<CorpusError>) {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            let name = if single_dir { rel } else { entry.path().display().to_string() };
-            sources.push(Source { path: entry.path().to_path_buf(), name });
+            let name = if single_dir {
+                rel
+            } else {
+                entry.path().display().to_string()
+            };
+            sources.push(Source {
+                path: entry.path().to_path_buf(),
+                name,
+            });
         }
     }
     (sources, errors)
 }
 
 fn has_transcript_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| TRANSCRIPT_EXTENSIONS.iter().any(|t| e.eq_ignore_ascii_case(t)))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        TRANSCRIPT_EXTENSIONS
+            .iter()
+            .any(|t| e.eq_ignore_ascii_case(t))
+    })
 }
 
 #[cfg(test)]
@@ -548,13 +600,21 @@ mod tests {
     fn turn_texts(t: &Transcript) -> Vec<(String, Role, String)> {
         t.turns
             .iter()
-            .map(|u| (u.speaker.clone(), u.role, t.text[u.start..u.end].to_string()))
+            .map(|u| {
+                (
+                    u.speaker.clone(),
+                    u.role,
+                    t.text[u.start..u.end].to_string(),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn front_matter_becomes_attributes_and_is_not_a_turn() {
-        let t = parse("---\nparticipant: P07\nLevel: operational\nsector: social care\n---\n\nI: Hello?\nP07: Hi.\n");
+        let t = parse(
+            "---\nparticipant: P07\nLevel: operational\nsector: social care\n---\n\nI: Hello?\nP07: Hi.\n",
+        );
         assert_eq!(t.front_matter["participant"], "P07");
         assert_eq!(t.front_matter["level"], "operational");
         assert_eq!(t.front_matter["sector"], "social care");
@@ -564,23 +624,41 @@ mod tests {
 
     #[test]
     fn unclosed_front_matter_is_an_error_on_line_one() {
-        let err = Transcript::parse("t.txt", "---\na: b\nI: x\n".into(), &ParseOptions::default()).unwrap_err();
+        let err = Transcript::parse(
+            "t.txt",
+            "---\na: b\nI: x\n".into(),
+            &ParseOptions::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.0, 1);
     }
 
     #[test]
     fn continuation_lines_belong_to_the_turn_and_interviewer_is_recognised() {
-        let t = parse("Interviewer: First question\nover two lines?\nParticipant: An answer\n\nthat goes on.\nINT: Next?\nParticipant: Yes.");
+        let t = parse(
+            "Interviewer: First question\nover two lines?\nParticipant: An answer\n\nthat goes on.\nINT: Next?\nParticipant: Yes.",
+        );
         assert_eq!(
             turn_texts(&t),
             [
-                ("Interviewer".into(), Role::Interviewer, "First question\nover two lines?".into()),
-                ("Participant".into(), Role::Participant, "An answer\n\nthat goes on.".into()),
+                (
+                    "Interviewer".into(),
+                    Role::Interviewer,
+                    "First question\nover two lines?".into()
+                ),
+                (
+                    "Participant".into(),
+                    Role::Participant,
+                    "An answer\n\nthat goes on.".into()
+                ),
                 ("INT".into(), Role::Interviewer, "Next?".into()),
                 ("Participant".into(), Role::Participant, "Yes.".into()),
             ]
         );
-        assert_eq!(t.turns.iter().map(|u| u.index).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        assert_eq!(
+            t.turns.iter().map(|u| u.index).collect::<Vec<_>>(),
+            [1, 2, 3, 4]
+        );
     }
 
     #[test]
@@ -604,13 +682,23 @@ mod tests {
     fn a_one_off_label_inside_an_answer_is_prose() {
         let t = parse("I: Q?\nP: Well.\nBasically: it was hard.\nI: Why?\nP: Money.\n");
         assert_eq!(t.turns.len(), 4);
-        assert_eq!(&t.text[t.turns[1].start..t.turns[1].end], "Well.\nBasically: it was hard.");
+        assert_eq!(
+            &t.text[t.turns[1].start..t.turns[1].end],
+            "Well.\nBasically: it was hard."
+        );
     }
 
     #[test]
     fn unlabelled_file_is_one_participant_turn_with_a_warning() {
         let t = parse("\nJust some text\nabout care.\n\n");
-        assert_eq!(turn_texts(&t), [(String::new(), Role::Participant, "Just some text\nabout care.".into())]);
+        assert_eq!(
+            turn_texts(&t),
+            [(
+                String::new(),
+                Role::Participant,
+                "Just some text\nabout care.".into()
+            )]
+        );
         assert_eq!(t.warnings[0].line, 2);
         assert!(t.warnings[0].message.contains("no speaker labels"));
     }
@@ -642,7 +730,9 @@ mod tests {
             decode(b"\xFF\xFEh\0i\0"),
             Decoded::Text("hi".into(), Some("decoded as UTF-16LE".into()))
         );
-        let Decoded::Text(text, Some(note)) = decode(b"a\ncaf\xE9") else { panic!() };
+        let Decoded::Text(text, Some(note)) = decode(b"a\ncaf\xE9") else {
+            panic!()
+        };
         assert_eq!(text, "a\ncafé");
         assert!(note.contains("line 2"), "{note}");
         assert!(matches!(decode(b"a\0b"), Decoded::Skip(_)));

@@ -31,7 +31,8 @@
 //! let transcript = Transcript::parse("p1.txt", text.to_string(), &ParseOptions::default()).unwrap();
 //! let coded = transcript.code(&matcher, Unit::Turn);
 //! assert_eq!(coded.codings.len(), 1);
-//! assert_eq!(coded.codings[0].matched, "IT");
+//! let hit = coded.codings[0].hit;
+//! assert_eq!(&transcript.text[hit.start..hit.end], "IT");
 //! ```
 #![warn(missing_docs)]
 

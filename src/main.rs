@@ -18,15 +18,18 @@ fn main() -> ExitCode {
     let mut out = Output::new(&cli.global);
     if let Some(threads) = cli.global.threads {
         // Only fails if a pool exists already, which cannot happen here.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
     }
-    let status = match cmd::run(cli.command, &mut out).and_then(|status| out.flush().map(|()| status)) {
-        Ok(status) => status,
-        Err(err) if output::is_broken_pipe(&err) => Status::Ok,
-        Err(err) => {
-            eprintln!("mint: {err:#}");
-            Status::Error
-        }
-    };
+    let status =
+        match cmd::run(cli.command, &mut out).and_then(|status| out.flush().map(|()| status)) {
+            Ok(status) => status,
+            Err(err) if output::is_broken_pipe(&err) => Status::Ok,
+            Err(err) => {
+                eprintln!("mint: {err:#}");
+                Status::Error
+            }
+        };
     ExitCode::from(status as u8)
 }

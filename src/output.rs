@@ -46,7 +46,12 @@ impl Output {
         } else {
             Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()))
         };
-        Output { stdout, color, is_terminal, quiet: global.quiet }
+        Output {
+            stdout,
+            color,
+            is_terminal,
+            quiet: global.quiet,
+        }
     }
 
     /// The data stream.
@@ -91,7 +96,10 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// Writes a file atomically: into a temporary file beside it, then renamed
 /// over the target, so a reader never sees half a file and a failed run
 /// leaves any previous file intact.
-pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -103,7 +111,8 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> anyhow::R
     {
         let mut w = io::BufWriter::new(tmp.as_file_mut());
         write(&mut w).with_context(|| format!("cannot write {}", path.display()))?;
-        w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+        w.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;

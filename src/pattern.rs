@@ -6,7 +6,8 @@
 //!   `nursery`);
 //! * a word in ALL CAPS with at least two letters (`IT`, `GP`, `MDT`, `A&E`)
 //!   matches case-sensitively, so `IT` never matches "it";
-//! * `*` ending a word is a word-suffix wildcard (`integrat*`);
+//! * `*` ending a word is a word-suffix wildcard (`integrat*`) over ASCII
+//!   letters, digits and `_`;
 //! * a space or hyphen between words matches any run of whitespace (line
 //!   breaks included) and hyphens, so `social care` matches `social-care` and
 //!   a phrase broken over two lines;
@@ -75,7 +76,9 @@ pub fn to_regex(pattern: &str) -> Result<String, PatternError> {
             out.push(')');
         }
         if wildcard {
-            out.push_str(r"\w*");
+            // ASCII word characters: a Unicode `\w*` costs ~20x more to
+            // compile, and a codebook has thousands of wildcards.
+            out.push_str(r"(?-u:\w)*");
         } else if i == words.len() - 1 && body.ends_with(is_word_char) {
             out.push_str(r"\b");
         }
@@ -140,13 +143,19 @@ mod tests {
     fn wildcard_extends_a_word_but_never_starts_inside_one() {
         assert_eq!(found("integrat*", "we integrated it"), Some("integrated"));
         assert_eq!(found("integrat*", "disintegration"), None);
-        assert_eq!(found("care plan*", "her care planning"), Some("care planning"));
+        assert_eq!(
+            found("care plan*", "her care planning"),
+            Some("care planning")
+        );
     }
 
     #[test]
     fn space_or_hyphen_matches_any_run_of_whitespace_and_hyphens() {
         assert_eq!(found("social care", "social-care"), Some("social-care"));
-        assert_eq!(found("social care", "social\r\n  care"), Some("social\r\n  care"));
+        assert_eq!(
+            found("social care", "social\r\n  care"),
+            Some("social\r\n  care")
+        );
         assert_eq!(found("co-locat*", "co located"), Some("co located"));
         assert_eq!(found("co-locat*", "colocated"), None);
         assert_eq!(found("joined up", "joined - up"), Some("joined - up"));
@@ -170,7 +179,10 @@ mod tests {
 
     #[test]
     fn raw_regex_is_used_as_written() {
-        assert_eq!(found(r"re:\bband [5-7]\b", "a band 6 nurse"), Some("band 6"));
+        assert_eq!(
+            found(r"re:\bband [5-7]\b", "a band 6 nurse"),
+            Some("band 6")
+        );
         assert!(matches!(to_regex("re:("), Err(PatternError::Regex { .. })));
     }
 
@@ -178,8 +190,14 @@ mod tests {
     fn bad_patterns_are_rejected() {
         assert_eq!(to_regex("  "), Err(PatternError::Empty));
         assert_eq!(to_regex(" - "), Err(PatternError::Empty));
-        assert!(matches!(to_regex("in*tegrat"), Err(PatternError::MisplacedWildcard(_))));
-        assert!(matches!(to_regex("*"), Err(PatternError::MisplacedWildcard(_))));
+        assert!(matches!(
+            to_regex("in*tegrat"),
+            Err(PatternError::MisplacedWildcard(_))
+        ));
+        assert!(matches!(
+            to_regex("*"),
+            Err(PatternError::MisplacedWildcard(_))
+        ));
         assert!(matches!(to_regex("re:"), Err(PatternError::Empty)));
     }
 

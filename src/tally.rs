@@ -39,11 +39,14 @@ pub struct Tally {
 impl Tally {
     /// Adds one coded transcript of `participant`.
     pub fn add(&mut self, participant: &str, coded: &Coded) {
-        let entry = self.participants.entry(participant.to_string()).or_insert_with(|| ParticipantTally {
-            segments: 0,
-            code_refs: vec![0; coded.code_refs.len()],
-            theme_refs: vec![0; coded.theme_refs.len()],
-        });
+        let entry = self
+            .participants
+            .entry(participant.to_string())
+            .or_insert_with(|| ParticipantTally {
+                segments: 0,
+                code_refs: vec![0; coded.code_refs.len()],
+                theme_refs: vec![0; coded.theme_refs.len()],
+            });
         entry.segments += coded.segments;
         add_into(&mut entry.code_refs, &coded.code_refs);
         add_into(&mut entry.theme_refs, &coded.theme_refs);
@@ -96,7 +99,12 @@ impl Cell {
         } else {
             100.0 * participants as f64 / group_size as f64
         };
-        Cell { references, participants, group_size, percent }
+        Cell {
+            references,
+            participants,
+            group_size,
+            percent,
+        }
     }
 }
 
@@ -130,7 +138,12 @@ pub struct Matrix {
 
 /// Builds the matrix. Every participant in `attributes` counts in its
 /// group's size, coded or not; `by` names the breakdown attributes.
-pub fn matrix(tally: &Tally, attributes: &BTreeMap<String, Attributes>, by: &[String], codebook: &Codebook) -> Matrix {
+pub fn matrix(
+    tally: &Tally,
+    attributes: &BTreeMap<String, Attributes>,
+    by: &[String],
+    codebook: &Codebook,
+) -> Matrix {
     let group_of = |id: &str| -> Vec<String> {
         by.iter()
             .map(|a| {
@@ -153,7 +166,10 @@ pub fn matrix(tally: &Tally, attributes: &BTreeMap<String, Attributes>, by: &[St
     }
     let groups: Vec<Group> = members
         .iter()
-        .map(|(values, ids)| Group { values: values.clone(), size: ids.len() as u64 })
+        .map(|(values, ids)| Group {
+            values: values.clone(),
+            size: ids.len() as u64,
+        })
         .collect();
     let all: Vec<&str> = ids.iter().copied().collect();
     let cell = |ids: &[&str], refs: &dyn Fn(&ParticipantTally) -> u64| {
@@ -166,7 +182,10 @@ pub fn matrix(tally: &Tally, attributes: &BTreeMap<String, Attributes>, by: &[St
         }
         Cell::new(references, participants, ids.len() as u64)
     };
-    let row = |theme: &str, code: Option<(&str, Origin)>, label: &str, refs: &dyn Fn(&ParticipantTally) -> u64| Row {
+    let row = |theme: &str,
+               code: Option<(&str, Origin)>,
+               label: &str,
+               refs: &dyn Fn(&ParticipantTally) -> u64| Row {
         theme: theme.to_string(),
         code: code.map(|c| c.0.to_string()),
         label: label.to_string(),
@@ -177,11 +196,25 @@ pub fn matrix(tally: &Tally, attributes: &BTreeMap<String, Attributes>, by: &[St
     let mut rows = Vec::new();
     for (ti, theme) in codebook.themes.iter().enumerate() {
         rows.push(row(&theme.id, None, &theme.label, &|p| p.theme_refs[ti]));
-        for (ci, code) in codebook.codes.iter().enumerate().filter(|(_, c)| c.theme == theme.id) {
-            rows.push(row(&theme.id, Some((&code.id, code.origin)), &code.label, &|p| p.code_refs[ci]));
+        for (ci, code) in codebook
+            .codes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.theme == theme.id)
+        {
+            rows.push(row(
+                &theme.id,
+                Some((&code.id, code.origin)),
+                &code.label,
+                &|p| p.code_refs[ci],
+            ));
         }
     }
-    Matrix { breakdown: by.to_vec(), groups, rows }
+    Matrix {
+        breakdown: by.to_vec(),
+        groups,
+        rows,
+    }
 }
 
 #[cfg(test)]
@@ -198,11 +231,19 @@ mod tests {
     }
 
     fn coded(code_refs: [u64; 2], theme_refs: u64) -> Coded {
-        Coded { codings: vec![], segments: 10, code_refs: code_refs.to_vec(), theme_refs: vec![theme_refs] }
+        Coded {
+            codings: vec![],
+            segments: 10,
+            coded_segments: 5,
+            code_refs: code_refs.to_vec(),
+            theme_refs: vec![theme_refs],
+        }
     }
 
     fn attrs(level: Option<&str>) -> Attributes {
-        level.map(|l| [("level".to_string(), l.to_string())].into()).unwrap_or_default()
+        level
+            .map(|l| [("level".to_string(), l.to_string())].into())
+            .unwrap_or_default()
     }
 
     #[test]

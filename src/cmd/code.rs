@@ -145,7 +145,11 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         summary.segments,
         args.unit.name()
     ));
-    Ok(if corpus.failed { Status::Error } else { Status::Ok })
+    Ok(if corpus.failed {
+        Status::Error
+    } else {
+        Status::Ok
+    })
 }
 
 /// The breakdown attributes, and a warning naming participants without them.
@@ -158,7 +162,12 @@ fn breakdown(requested: &[String], corpus: &Corpus<Coded>, out: &Output) -> Vec<
     let by = if requested.is_empty() {
         ["level", "sector"]
             .into_iter()
-            .filter(|a| corpus.participants.values().any(|attrs| attrs.contains_key(*a)))
+            .filter(|a| {
+                corpus
+                    .participants
+                    .values()
+                    .any(|attrs| attrs.contains_key(*a))
+            })
             .map(String::from)
             .collect()
     } else {
@@ -220,7 +229,11 @@ fn write_table(out: &mut Output, matrix: &Matrix) -> anyhow::Result<()> {
     let mut table = new_table(out);
     let mut header = vec![TableCell::new("theme / code")];
     for group in &matrix.groups {
-        header.push(TableCell::new(format!("{}\nN={}", group.label(), group.size)));
+        header.push(TableCell::new(format!(
+            "{}\nN={}",
+            group.label(),
+            group.size
+        )));
     }
     let total_n = matrix.rows.first().map_or(0, |r| r.total.group_size);
     header.push(TableCell::new(format!("total\nN={total_n}")));
@@ -235,7 +248,10 @@ fn write_table(out: &mut Output, matrix: &Matrix) -> anyhow::Result<()> {
                 .map(|c| TableCell::new(format_cell(c)).set_alignment(CellAlignment::Right)),
         );
         if is_theme && out.color {
-            cells = cells.into_iter().map(|c| c.add_attribute(Attribute::Bold)).collect();
+            cells = cells
+                .into_iter()
+                .map(|c| c.add_attribute(Attribute::Bold))
+                .collect();
         }
         table.add_row(cells);
     }
@@ -269,8 +285,17 @@ fn write_matrix_csv(w: &mut dyn Write, matrix: &Matrix, long: bool) -> anyhow::R
             }
         }
     } else {
-        let mut header = vec!["theme".to_string(), "code".to_string(), "label".to_string(), "origin".to_string()];
-        let labels = matrix.groups.iter().map(|g| g.label()).chain(["total".to_string()]);
+        let mut header = vec![
+            "theme".to_string(),
+            "code".to_string(),
+            "label".to_string(),
+            "origin".to_string(),
+        ];
+        let labels = matrix
+            .groups
+            .iter()
+            .map(|g| g.label())
+            .chain(["total".to_string()]);
         for label in labels {
             for field in ["references", "participants", "N", "percent"] {
                 header.push(format!("{label}: {field}"));
@@ -282,7 +307,9 @@ fn write_matrix_csv(w: &mut dyn Write, matrix: &Matrix, long: bool) -> anyhow::R
                 row.theme.clone(),
                 row.code.clone().unwrap_or_default(),
                 row.label.clone(),
-                row.origin.map(|o| o.as_str().to_string()).unwrap_or_default(),
+                row.origin
+                    .map(|o| o.as_str().to_string())
+                    .unwrap_or_default(),
             ];
             for cell in row.cells.iter().chain([&row.total]) {
                 record.extend(cell_fields(cell));
@@ -303,7 +330,11 @@ fn cell_fields(cell: &Cell) -> [String; 4] {
     ]
 }
 
-fn write_codings(w: &mut dyn Write, corpus: &Corpus<Coded>, codebook: &Codebook) -> anyhow::Result<()> {
+fn write_codings(
+    w: &mut dyn Write,
+    corpus: &Corpus<Coded>,
+    codebook: &Codebook,
+) -> anyhow::Result<()> {
     let attribute_names: Vec<&str> = corpus
         .participants
         .values()
@@ -315,7 +346,16 @@ fn write_codings(w: &mut dyn Write, corpus: &Corpus<Coded>, codebook: &Codebook)
         .collect();
     let mut csv = csv::Writer::from_writer(w);
     let mut header: Vec<&str> = vec![
-        "file", "participant", "turn", "speaker", "start", "end", "theme", "code", "matched", "text",
+        "file",
+        "participant",
+        "turn",
+        "speaker",
+        "start",
+        "end",
+        "theme",
+        "code",
+        "matched",
+        "text",
     ];
     header.extend(&attribute_names);
     header.extend(["pattern", "match_start", "match_end"]);
@@ -339,7 +379,11 @@ fn write_codings(w: &mut dyn Write, corpus: &Corpus<Coded>, codebook: &Codebook)
                 text[coding.hit.start..coding.hit.end].to_string(),
                 text[coding.start..coding.end].to_string(),
             ];
-            record.extend(attribute_names.iter().map(|a| attrs.get(*a).cloned().unwrap_or_default()));
+            record.extend(
+                attribute_names
+                    .iter()
+                    .map(|a| attrs.get(*a).cloned().unwrap_or_default()),
+            );
             record.push(code.patterns[coding.hit.pattern].clone());
             record.push(index.char_offset(coding.hit.start).to_string());
             record.push(index.char_offset(coding.hit.end).to_string());
@@ -405,7 +449,13 @@ impl From<&Cell> for JsonCell {
     }
 }
 
-fn write_json(w: &mut dyn Write, matrix: &Matrix, codebook: &Codebook, unit: &str, summary: &Summary) -> anyhow::Result<()> {
+fn write_json(
+    w: &mut dyn Write,
+    matrix: &Matrix,
+    codebook: &Codebook,
+    unit: &str,
+    summary: &Summary,
+) -> anyhow::Result<()> {
     let report = JsonReport {
         schema_version: SCHEMA_VERSION,
         codebook: JsonCodebook {
@@ -420,7 +470,12 @@ fn write_json(w: &mut dyn Write, matrix: &Matrix, codebook: &Codebook, unit: &st
             .iter()
             .map(|g| JsonGroup {
                 label: g.label(),
-                values: matrix.breakdown.iter().map(String::as_str).zip(g.values.iter().map(String::as_str)).collect(),
+                values: matrix
+                    .breakdown
+                    .iter()
+                    .map(String::as_str)
+                    .zip(g.values.iter().map(String::as_str))
+                    .collect(),
                 size: g.size,
             })
             .collect(),

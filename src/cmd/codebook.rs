@@ -94,7 +94,13 @@ fn show(args: ShowArgs, out: &mut Output) -> anyhow::Result<Status> {
                 #[serde(flatten)]
                 codebook: &'a Codebook,
             }
-            serde_json::to_writer_pretty(out.stdout(), &Doc { schema_version: 1, codebook: &codebook })?;
+            serde_json::to_writer_pretty(
+                out.stdout(),
+                &Doc {
+                    schema_version: 1,
+                    codebook: &codebook,
+                },
+            )?;
             writeln!(out.stdout())?;
         }
     }
@@ -104,7 +110,15 @@ fn show(args: ShowArgs, out: &mut Output) -> anyhow::Result<Status> {
 fn write_csv(w: &mut dyn Write, codebook: &Codebook) -> anyhow::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record([
-        "theme", "code", "label", "origin", "definition", "when_to_use", "when_not_to_use", "patterns", "exclude",
+        "theme",
+        "code",
+        "label",
+        "origin",
+        "definition",
+        "when_to_use",
+        "when_not_to_use",
+        "patterns",
+        "exclude",
     ])?;
     for code in &codebook.codes {
         csv.write_record([
@@ -125,9 +139,17 @@ fn write_csv(w: &mut dyn Write, codebook: &Codebook) -> anyhow::Result<()> {
 
 fn init(args: InitArgs, out: &mut Output) -> anyhow::Result<Status> {
     if args.file.exists() && !args.force {
-        anyhow::bail!("{} exists; pass --force to overwrite it", args.file.display());
+        anyhow::bail!(
+            "{} exists; pass --force to overwrite it",
+            args.file.display()
+        );
     }
-    write_atomic(&args.file, |w| w.write_all(DEFAULT_TOML.as_bytes()).context("write failed"))?;
-    out.note(&format!("wrote the default codebook to {}", args.file.display()));
+    write_atomic(&args.file, |w| {
+        w.write_all(DEFAULT_TOML.as_bytes()).context("write failed")
+    })?;
+    out.note(&format!(
+        "wrote the default codebook to {}",
+        args.file.display()
+    ));
     Ok(Status::Ok)
 }

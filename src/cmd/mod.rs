@@ -90,11 +90,11 @@ pub fn read_corpus<T: Send>(
         out.error(&err.to_string());
     }
     let options = ParseOptions::with_interviewers(&args.interviewer);
-    let results: Vec<(Source, Result<Option<(Transcript, T)>, String>, Option<String>)> = sources
+    let results: Vec<(Source, Read<T>, Option<String>)> = sources
         .into_par_iter()
         .map(|source| {
-            let (result, note) = read_one(&source, &options, &work);
-            (source, result, note)
+            let (read, note) = read_one(&source, &options, &work);
+            (source, read, note)
         })
         .collect();
     let mut files = Vec::new();
@@ -106,9 +106,9 @@ pub fn read_corpus<T: Send>(
             out.note(&format!("{shown}: {note}"));
         }
         let (transcript, result) = match result {
-            Ok(Some(ok)) => ok,
-            Ok(None) => continue,
-            Err(message) => {
+            Read::Parsed(transcript, result) => (transcript, result),
+            Read::Skipped => continue,
+            Read::Failed(message) => {
                 out.error(&format!("{shown}:{message}"));
                 failed = true;
                 continue;
@@ -117,7 +117,8 @@ pub fn read_corpus<T: Send>(
         for w in &transcript.warnings {
             out.warn(&format!("{shown}:{}: {}", w.line, w.message));
         }
-        let (id, attrs, used) = attributes::resolve(&transcript.front_matter, &source.name, sheet.as_ref());
+        let (id, attrs, used) =
+            attributes::resolve(&transcript.front_matter, &source.name, sheet.as_ref());
         for i in used {
             used_rows[i] = true;
         }
@@ -130,7 +131,12 @@ pub fn read_corpus<T: Send>(
                 participants.insert(id.clone(), attrs);
             }
         }
-        files.push(LoadedFile { source, transcript, participant: id, result });
+        files.push(LoadedFile {
+            source,
+            transcript,
+            participant: id,
+            result,
+        });
     }
     if let Some(sheet) = &sheet {
         for (row, used) in sheet.rows.iter().zip(&used_rows) {
@@ -144,41 +150,58 @@ pub fn read_corpus<T: Send>(
             }
         }
     }
-    if files.is_empty() && !failed {
+    if files.is_empty() {
+        if failed {
+            anyhow::bail!("no transcript could be read");
+        }
         let inputs: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
         anyhow::bail!("no transcripts (.txt, .md) found in {}", inputs.join(", "));
     }
-    Ok(Corpus { files, participants, failed })
+    Ok(Corpus {
+        files,
+        participants,
+        failed,
+    })
 }
 
-/// Reads one file. `Ok(None)` is a file skipped on purpose (the reason is in
-/// the note); `Err` is `LINE: message` for a file that could not be read.
+/// What became of one file.
+enum Read<T> {
+    /// Parsed, with the result of the work done on it.
+    Parsed(Transcript, T),
+    /// Skipped on purpose (the reason is in the note).
+    Skipped,
+    /// Could not be read: `LINE: message`.
+    Failed(String),
+}
+
+/// Reads one file, with a note for stderr when there is something to say.
 fn read_one<T>(
     source: &Source,
     options: &ParseOptions,
     work: &impl Fn(&Transcript) -> T,
-) -> (Result<Option<(Transcript, T)>, String>, Option<String>) {
+) -> (Read<T>, Option<String>) {
     let bytes = match std::fs::read(&source.path) {
         Ok(bytes) => bytes,
-        Err(err) => return (Err(format!(" {err}")), None),
+        Err(err) => return (Read::Failed(format!(" {err}")), None),
     };
     let (text, note) = match corpus::decode(&bytes) {
         Decoded::Text(text, note) => (text, note),
-        Decoded::Skip(reason) => return (Ok(None), Some(format!("skipped: {reason}"))),
+        Decoded::Skip(reason) => return (Read::Skipped, Some(format!("skipped: {reason}"))),
     };
     match Transcript::parse(&source.name, text, options) {
         Ok(transcript) => {
             let result = work(&transcript);
-            (Ok(Some((transcript, result))), note)
+            (Read::Parsed(transcript, result), note)
         }
-        Err((line, message)) => (Err(format!("{line}: {message}")), note),
+        Err((line, message)) => (Read::Failed(format!("{line}: {message}")), note),
     }
 }
 
 /// The codebook from `--codebook`, or the embedded default.
 pub fn load_codebook(path: Option<&Path>) -> anyhow::Result<Codebook> {
     match path {
-        Some(path) => Codebook::load(path).with_context(|| format!("failed to load codebook {}", path.display())),
+        Some(path) => Codebook::load(path)
+            .with_context(|| format!("failed to load codebook {}", path.display())),
         None => Ok(Codebook::default_codebook()),
     }
 }

@@ -31,7 +31,12 @@ pub struct Args {
     corpus: CorpusArgs,
 
     /// Attributes that make the rows.
-    #[arg(long, value_name = "ATTR[,ATTR]", value_delimiter = ',', default_value = "level,area")]
+    #[arg(
+        long,
+        value_name = "ATTR[,ATTR]",
+        value_delimiter = ',',
+        default_value = "level,area"
+    )]
     rows: Vec<String>,
 
     /// The attribute that makes the columns.
@@ -78,15 +83,25 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
                 None => String::new(),
             })
             .collect();
-        let col = attrs.get(&cols_by).cloned().unwrap_or_else(|| MISSING.to_string());
+        let col = attrs
+            .get(&cols_by)
+            .cloned()
+            .unwrap_or_else(|| MISSING.to_string());
         columns.insert(col.clone());
         *counts.entry(key).or_default().entry(col).or_default() += 1;
     }
     let columns: Vec<String> = columns.into_iter().collect();
     let row = |values: Vec<String>, by_col: &BTreeMap<String, u64>| {
-        let counts: Vec<u64> = columns.iter().map(|c| by_col.get(c).copied().unwrap_or(0)).collect();
+        let counts: Vec<u64> = columns
+            .iter()
+            .map(|c| by_col.get(c).copied().unwrap_or(0))
+            .collect();
         let total = counts.iter().sum();
-        SampleRow { values, counts, total }
+        SampleRow {
+            values,
+            counts,
+            total,
+        }
     };
     let mut all = BTreeMap::new();
     for by_col in counts.values() {
@@ -110,7 +125,11 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             writeln!(out.stdout())?;
         }
     }
-    Ok(if corpus.failed { Status::Error } else { Status::Ok })
+    Ok(if corpus.failed {
+        Status::Error
+    } else {
+        Status::Ok
+    })
 }
 
 fn write_table(out: &mut Output, sample: &Sample) -> anyhow::Result<()> {
@@ -121,7 +140,8 @@ fn write_table(out: &mut Output, sample: &Sample) -> anyhow::Result<()> {
     table.set_header(header);
     let width = sample.rows_by.len();
     for row in sample.rows.iter().chain([&sample.total]) {
-        let mut cells: Vec<comfy_table::Cell> = row.values.iter().map(comfy_table::Cell::new).collect();
+        let mut cells: Vec<comfy_table::Cell> =
+            row.values.iter().map(comfy_table::Cell::new).collect();
         cells.resize_with(width, || comfy_table::Cell::new(""));
         cells.extend(
             row.counts

@@ -1,0 +1,8 @@
+//! The one integration-test binary: drives `mint` as a user would.
+
+mod code;
+mod codebook;
+mod help;
+mod quality;
+mod sample;
+mod util;
