@@ -64,6 +64,20 @@ impl Output {
         self.stdout.flush().context("cannot write to stdout")
     }
 
+    /// Writes an output file with [`write_atomic`], or to stdout when the
+    /// path is `-`.
+    pub fn write_file(
+        &mut self,
+        path: &Path,
+        write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        if path == Path::new("-") {
+            write(self.stdout())
+        } else {
+            write_atomic(path, write)
+        }
+    }
+
     /// A note on stderr, silenced by `-q`.
     pub fn note(&self, message: &str) {
         if !self.quiet {
@@ -84,23 +98,51 @@ impl Output {
     }
 }
 
-/// Whether an error is, at bottom, a closed pipe on stdout.
+/// Whether an error is, at bottom, a closed pipe on stdout. The csv and
+/// serde_json writers wrap the I/O error without exposing it as a source.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+        let kind = if let Some(e) = cause.downcast_ref::<io::Error>() {
+            Some(e.kind())
+        } else if let Some(e) = cause.downcast_ref::<csv::Error>() {
+            match e.kind() {
+                csv::ErrorKind::Io(e) => Some(e.kind()),
+                _ => None,
+            }
+        } else {
+            cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|e| e.io_error_kind())
+        };
+        kind == Some(io::ErrorKind::BrokenPipe)
     })
 }
 
-/// Writes a file atomically: into a temporary file beside it, then renamed
-/// over the target, so a reader never sees half a file and a failed run
-/// leaves any previous file intact.
+/// Writes an output file. A regular file (new or existing) is written
+/// atomically: into a temporary file beside it, then renamed over it, so a
+/// reader never sees half a file and a failed run leaves the old one intact.
+/// A symlink is followed, so the link stays a link. Anything else that exists
+/// (`/dev/stdout`, a named pipe) cannot be replaced and is written in place.
 pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let dir = match path.parent() {
+    let fail = || format!("cannot write {}", path.display());
+    let existing = std::fs::metadata(path).ok();
+    let target = match &existing {
+        Some(meta) if !meta.is_file() => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(fail)?;
+            let mut w = io::BufWriter::new(file);
+            write(&mut w).with_context(fail)?;
+            return w.flush().with_context(fail);
+        }
+        Some(_) => path.canonicalize().with_context(fail)?,
+        None => path.to_path_buf(),
+    };
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
@@ -110,12 +152,27 @@ pub fn write_atomic(
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     {
         let mut w = io::BufWriter::new(tmp.as_file_mut());
-        write(&mut w).with_context(|| format!("cannot write {}", path.display()))?;
-        w.flush()
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        write(&mut w).with_context(fail)?;
+        w.flush().with_context(fail)?;
     }
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    fix_permissions(tmp.as_file(), existing.as_ref()).with_context(fail)?;
+    tmp.persist(&target).with_context(fail)?;
+    Ok(())
+}
+
+/// Temporary files are created private (0600). A replaced file keeps its
+/// permissions; a new one gets 0644, readable as outputs usually are.
+#[cfg(unix)]
+fn fix_permissions(file: &std::fs::File, existing: Option<&std::fs::Metadata>) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(existing.map_or_else(
+        || std::fs::Permissions::from_mode(0o644),
+        |m| m.permissions(),
+    ))
+}
+
+#[cfg(not(unix))]
+fn fix_permissions(_: &std::fs::File, _: Option<&std::fs::Metadata>) -> io::Result<()> {
     Ok(())
 }
 

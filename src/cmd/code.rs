@@ -19,7 +19,7 @@ use mint::textpos::CharIndex;
 
 use super::{Corpus, CorpusArgs, check_output_path, load_codebook, read_corpus};
 use crate::cli::Format;
-use crate::output::{Output, Status, new_table, write_atomic};
+use crate::output::{Output, Status, new_table};
 
 /// The version of the JSON written by `mint code --format json`.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -62,7 +62,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 
-    /// Write the matrix to this CSV file (wide: one row per theme and code).
+    /// Write the matrix to this CSV file (wide: one row per theme and code;
+    /// `-` for stdout).
     #[arg(long, value_name = "FILE.csv")]
     matrix: Option<PathBuf>,
 
@@ -71,7 +72,7 @@ pub struct Args {
     long: bool,
 
     /// Write one row per coded segment and code, with its evidence, to this
-    /// CSV file.
+    /// CSV file (`-` for stdout).
     #[arg(long, value_name = "FILE.csv")]
     codings: Option<PathBuf>,
 
@@ -126,10 +127,10 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let matrix = tally::matrix(&tally, &corpus.participants, &by, &codebook);
 
     if let Some(path) = &args.matrix {
-        write_atomic(path, |w| write_matrix_csv(w, &matrix, args.long))?;
+        out.write_file(path, |w| write_matrix_csv(w, &matrix, args.long))?;
     }
     if let Some(path) = &args.codings {
-        write_atomic(path, |w| write_codings(w, &corpus, &codebook))?;
+        out.write_file(path, |w| write_codings(w, &corpus, &codebook))?;
     }
     let summary = Summary::of(&corpus);
     match args.format {

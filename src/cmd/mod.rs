@@ -208,7 +208,7 @@ pub fn load_codebook(path: Option<&Path>) -> anyhow::Result<Codebook> {
 
 /// Refuses an output path inside one of the input folders, unless allowed.
 pub fn check_output_path(path: &Path, inputs: &[PathBuf], allowed: bool) -> anyhow::Result<()> {
-    if allowed {
+    if allowed || path == Path::new("-") {
         return Ok(());
     }
     let parent = match path.parent() {

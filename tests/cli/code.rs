@@ -462,6 +462,67 @@ fn an_invalid_codebook_is_an_error_naming_the_line() {
 }
 
 #[test]
+fn output_files_are_replaced_atomically_and_symlinks_and_devices_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.csv");
+    fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.csv");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    #[cfg(not(unix))]
+    fs::copy(&real, &link).unwrap();
+    let (_, stderr, code) = run(mint()
+        .args(["code", BASIC, "--codebook", CODEBOOK, "--matrix"])
+        .arg(&link));
+    assert_eq!(code, 0, "{stderr}");
+    #[cfg(unix)]
+    {
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "the link is still a link"
+        );
+        assert!(
+            fs::read_to_string(&real)
+                .unwrap()
+                .starts_with("theme,code,")
+        );
+        use std::os::unix::fs::PermissionsExt;
+        let new = dir.path().join("new.csv");
+        run(mint()
+            .args(["code", BASIC, "--codebook", CODEBOOK, "--codings"])
+            .arg(&new));
+        assert_eq!(
+            fs::metadata(&new).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        // A device is written in place, never replaced. See: /dev/null.
+        let (_, stderr, code) = run(mint().args([
+            "code",
+            BASIC,
+            "--codebook",
+            CODEBOOK,
+            "--codings",
+            "/dev/null",
+        ]));
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!fs::metadata("/dev/null").unwrap().is_file());
+    }
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.to_string_lossy().starts_with(".mint-")),
+        "{names:?}"
+    );
+}
+
+#[test]
 fn outputs_are_never_written_inside_the_input_folder_unless_asked() {
     let dir = tempfile::tempdir().unwrap();
     fs::copy(
@@ -562,4 +623,66 @@ fn the_attributes_sheet_alone_gives_the_same_table_as_front_matter() {
         "examples/participants.csv".as_ref(),
     ]);
     assert_eq!(from_front_matter, from_sheet);
+}
+
+/// Golden outputs of the basic fixture in all three formats.
+#[test]
+fn basic_fixture_outputs_are_stable() {
+    for (name, format, extra) in [
+        ("table", "table", None),
+        ("csv", "csv", None),
+        ("long_csv", "csv", Some("--long")),
+        ("json", "json", None),
+    ] {
+        let (stdout, stderr, code) = run(mint()
+            .args([
+                "code",
+                BASIC,
+                "--codebook",
+                CODEBOOK,
+                "--attributes",
+                SHEET,
+                "--color",
+                "never",
+                "--format",
+                format,
+            ])
+            .args(extra));
+        insta::assert_snapshot!(
+            format!("basic_{name}"),
+            format!("exit: {code}\n--- stderr\n{stderr}--- stdout\n{stdout}")
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // The codings of the example study overflow a pipe buffer.
+    let mut child = mint()
+        .args([
+            "code",
+            "examples/transcripts",
+            "-q",
+            "--codings",
+            "-",
+            "--format",
+            "json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is dropped here, closing the pipe.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(&first[..5], b"file,");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -59,3 +59,35 @@ fn default_codebook_finds_the_theme_of_three_turns_in_four_with_at_most_two_them
     );
     assert!(per_turn <= 2.0, "{per_turn:.2} themes per turn on average");
 }
+
+#[test]
+fn every_default_code_codes_its_examples_and_not_its_counterexamples() {
+    let book = Codebook::default_codebook();
+    let matcher = Matcher::new(&book).unwrap();
+    let mut failures = Vec::new();
+    let mut hits = Vec::new();
+    for (ci, code) in book.codes.iter().enumerate() {
+        assert!(
+            code.examples.len() >= 2,
+            "{} has fewer than two examples",
+            code.id
+        );
+        for (sentence, want) in code
+            .examples
+            .iter()
+            .map(|e| (e, true))
+            .chain(code.counterexamples.iter().map(|e| (e, false)))
+        {
+            hits.clear();
+            matcher.find(sentence, &mut hits);
+            if hits.iter().any(|h| h.code == ci) != want {
+                failures.push(format!(
+                    "{}: {sentence:?} should{} be coded",
+                    code.id,
+                    if want { "" } else { " not" }
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
