@@ -138,6 +138,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         Format::Csv => write_matrix_csv(out.stdout(), &matrix, args.long)?,
         Format::Json => write_json(out.stdout(), &matrix, &codebook, args.unit.name(), &summary)?,
     }
+    out.flush()?;
     out.note(&format!(
         "{} files, {} participants, {} of {} participant {}s coded",
         summary.files,
