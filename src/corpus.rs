@@ -87,6 +87,32 @@ pub struct Turn {
     pub end: usize,
     /// 1-based line where the turn starts.
     pub line: usize,
+    /// When the turn was spoken, for timed formats (VTT, SRT).
+    pub time: Option<TimeSpan>,
+}
+
+/// A turn as a format reader finds it, before roles and indexes are given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawTurn {
+    /// The speaker label as written (empty when there is none).
+    pub speaker: String,
+    /// Byte span of the turn's text in the extracted text.
+    pub start: usize,
+    /// End of the span, exclusive.
+    pub end: usize,
+    /// 1-based line of the turn in the original file (a cue's line for VTT).
+    pub line: usize,
+    /// When the turn was spoken, if the format says.
+    pub time: Option<TimeSpan>,
+}
+
+/// Start and end of a timed turn, in milliseconds from the recording's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeSpan {
+    /// Start, in milliseconds.
+    pub start_ms: u64,
+    /// End, in milliseconds.
+    pub end_ms: u64,
 }
 
 /// A note about one file that does not stop it being coded.
@@ -178,6 +204,40 @@ impl Transcript {
             turns,
             warnings,
         })
+    }
+
+    /// Builds a transcript from turns a format reader found in `text`.
+    pub fn from_turns(
+        path: &str,
+        text: String,
+        turns: Vec<RawTurn>,
+        warnings: Vec<Warning>,
+        options: &ParseOptions,
+    ) -> Transcript {
+        let turns = turns
+            .into_iter()
+            .enumerate()
+            .map(|(i, raw)| Turn {
+                index: i + 1,
+                role: if options.is_interviewer(&raw.speaker) {
+                    Role::Interviewer
+                } else {
+                    Role::Participant
+                },
+                speaker: raw.speaker,
+                start: raw.start,
+                end: raw.end,
+                line: raw.line,
+                time: raw.time,
+            })
+            .collect();
+        Transcript {
+            path: path.to_string(),
+            text,
+            front_matter: BTreeMap::new(),
+            turns,
+            warnings,
+        }
     }
 
     /// The participant segments for a coding unit, as (turn index, start, end).
@@ -388,6 +448,7 @@ fn turns(
             start,
             end,
             line,
+            time: None,
         }];
     }
     let first_label_at = lines[starts[0].0].start;
@@ -417,6 +478,7 @@ fn turns(
             start,
             end,
             line: lines[i].number,
+            time: None,
         });
     }
     turns

@@ -40,6 +40,7 @@ pub mod attributes;
 pub mod codebook;
 pub mod corpus;
 pub mod error;
+pub mod formats;
 pub mod matcher;
 pub mod pattern;
 pub mod tally;
