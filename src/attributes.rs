@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::corpus::Transcript;
 use crate::error::CorpusError;
 
 /// Attributes of one participant, keys in lower case.
@@ -88,6 +89,13 @@ impl Sheet {
         })
     }
 
+    /// The rows whose key is exactly `key` (a speaker label).
+    pub fn keyed(&self, key: &str) -> Vec<usize> {
+        (0..self.rows.len())
+            .filter(|&i| self.rows[i].key == key)
+            .collect()
+    }
+
     /// The rows that apply to a transcript: those keyed by its participant id,
     /// its file name, or its path relative to the input folder.
     pub fn matching(&self, participant: &str, file: &str) -> Vec<usize> {
@@ -136,6 +144,50 @@ pub fn resolve(
     let id = attrs.get(PARTICIPANT).cloned().unwrap_or(id);
     attrs.insert(PARTICIPANT.to_string(), id.clone());
     (id, attrs, used)
+}
+
+/// The participants of a transcript, each with its id, attributes and the
+/// sheet rows used, in the order of [`Transcript::participant_speakers`].
+///
+/// A transcript with one participant speaker (an interview) is one
+/// participant, named by [`resolve`]. A transcript with several (a focus
+/// group), or whose reader gave per-speaker attributes (a survey), has one
+/// participant per speaker label: the label is the id, the front matter is
+/// shared, and sheet rows keyed by the label apply. A transcript with no
+/// participant turn still has its one participant, who counts in group
+/// sizes.
+pub fn participants_of(
+    transcript: &Transcript,
+    file: &str,
+    sheet: Option<&Sheet>,
+) -> Vec<(String, Attributes, Vec<usize>)> {
+    let speakers = transcript.participant_speakers();
+    if speakers.len() <= 1 && transcript.speaker_attributes.is_empty() {
+        return vec![resolve(&transcript.front_matter, file, sheet)];
+    }
+    speakers
+        .into_iter()
+        .map(|label| {
+            let mut attrs = transcript.front_matter.clone();
+            if let Some(own) = transcript.speaker_attributes.get(label) {
+                attrs.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            let mut used = Vec::new();
+            if let Some(sheet) = sheet {
+                used = sheet.keyed(label);
+                for &i in &used {
+                    attrs.extend(
+                        sheet.rows[i]
+                            .values
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.clone())),
+                    );
+                }
+            }
+            attrs.insert(PARTICIPANT.to_string(), label.to_string());
+            (label.to_string(), attrs, used)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -133,6 +133,9 @@ pub struct Transcript {
     pub text: String,
     /// Attributes from the front-matter block, keys in lower case.
     pub front_matter: BTreeMap<String, String>,
+    /// Attributes of individual speakers given by the format (a survey's
+    /// other columns), by speaker label.
+    pub speaker_attributes: BTreeMap<String, BTreeMap<String, String>>,
     /// Speaker turns in file order.
     pub turns: Vec<Turn>,
     /// Things worth telling the user.
@@ -156,6 +159,8 @@ pub enum Unit {
 pub struct Coding {
     /// Index into [`Transcript::turns`].
     pub turn: usize,
+    /// Index of the turn's speaker in [`Transcript::participant_speakers`].
+    pub who: usize,
     /// Byte span of the segment.
     pub start: usize,
     /// End of the segment, exclusive.
@@ -164,19 +169,57 @@ pub struct Coding {
     pub hit: Hit,
 }
 
-/// The result of coding one transcript.
-#[derive(Debug, Clone, Default)]
-pub struct Coded {
-    /// Codings in text order, then codebook order.
-    pub codings: Vec<Coding>,
-    /// Number of participant segments (coded or not).
+/// Counts for one speaker of one transcript.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Participant segments (coded or not).
     pub segments: u64,
-    /// Number of participant segments with at least one code.
+    /// Participant segments with at least one code.
     pub coded_segments: u64,
     /// Segments coded with each code, by code index.
     pub code_refs: Vec<u64>,
     /// Segments coded with any code of each theme, by theme index.
     pub theme_refs: Vec<u64>,
+}
+
+/// The result of coding one transcript.
+#[derive(Debug, Clone, Default)]
+pub struct Coded {
+    /// Codings in text order, then codebook order.
+    pub codings: Vec<Coding>,
+    /// Counts per participant speaker, in the order of
+    /// [`Transcript::participant_speakers`].
+    pub by_speaker: Vec<Counts>,
+}
+
+impl Coded {
+    /// All speakers' counts added up.
+    pub fn total(&self) -> Counts {
+        let mut total = Counts::default();
+        for counts in &self.by_speaker {
+            total.add(counts);
+        }
+        total
+    }
+}
+
+impl Counts {
+    /// Adds `other` into `self`.
+    pub fn add(&mut self, other: &Counts) {
+        self.segments += other.segments;
+        self.coded_segments += other.coded_segments;
+        add_into(&mut self.code_refs, &other.code_refs);
+        add_into(&mut self.theme_refs, &other.theme_refs);
+    }
+}
+
+fn add_into(total: &mut Vec<u64>, part: &[u64]) {
+    if total.len() < part.len() {
+        total.resize(part.len(), 0);
+    }
+    for (t, p) in total.iter_mut().zip(part) {
+        *t += p;
+    }
 }
 
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -201,6 +244,7 @@ impl Transcript {
             path: path.to_string(),
             text,
             front_matter,
+            speaker_attributes: BTreeMap::new(),
             turns,
             warnings,
         })
@@ -235,6 +279,7 @@ impl Transcript {
             path: path.to_string(),
             text,
             front_matter: BTreeMap::new(),
+            speaker_attributes: BTreeMap::new(),
             turns,
             warnings,
         }
@@ -268,28 +313,40 @@ impl Transcript {
 
     /// Codes every participant segment.
     pub fn code(&self, matcher: &Matcher, unit: Unit) -> Coded {
-        let mut coded = Coded {
+        let speakers = self.participant_speakers();
+        let empty = Counts {
             code_refs: vec![0; matcher.code_count()],
             theme_refs: vec![0; matcher.theme_count()],
-            ..Coded::default()
+            ..Counts::default()
+        };
+        let mut coded = Coded {
+            codings: Vec::new(),
+            by_speaker: vec![empty; speakers.len()],
         };
         let mut hits = Vec::new();
         let mut themes = Vec::new();
         for (turn, start, end) in self.segments(unit) {
-            coded.segments += 1;
+            let speaker = &self.turns[turn].speaker;
+            let who = speakers
+                .iter()
+                .position(|s| s == speaker)
+                .expect("a participant turn");
+            let counts = &mut coded.by_speaker[who];
+            counts.segments += 1;
             hits.clear();
             matcher.find(&self.text[start..end], &mut hits);
             themes.clear();
-            coded.coded_segments += u64::from(!hits.is_empty());
+            counts.coded_segments += u64::from(!hits.is_empty());
             for hit in &hits {
-                coded.code_refs[hit.code] += 1;
+                counts.code_refs[hit.code] += 1;
                 let theme = matcher.theme_of(hit.code);
                 if !themes.contains(&theme) {
                     themes.push(theme);
-                    coded.theme_refs[theme] += 1;
+                    counts.theme_refs[theme] += 1;
                 }
                 coded.codings.push(Coding {
                     turn,
+                    who,
                     start,
                     end,
                     hit: Hit {
@@ -301,6 +358,18 @@ impl Transcript {
             }
         }
         coded
+    }
+
+    /// The labels of the participants' (non-interviewer) turns, in order of
+    /// first appearance.
+    pub fn participant_speakers(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for turn in self.turns.iter().filter(|t| t.role == Role::Participant) {
+            if !out.contains(&turn.speaker.as_str()) {
+                out.push(&turn.speaker);
+            }
+        }
+        out
     }
 }
 

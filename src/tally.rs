@@ -13,21 +13,13 @@ use serde::Serialize;
 
 use crate::attributes::Attributes;
 use crate::codebook::{Codebook, Origin};
-use crate::corpus::Coded;
+use crate::corpus::Counts;
 
 /// The label of a group whose attribute value is missing.
 pub const MISSING: &str = "(missing)";
 
-/// What one participant contributed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ParticipantTally {
-    /// Participant segments, coded or not.
-    pub segments: u64,
-    /// Coded segments per code.
-    pub code_refs: Vec<u64>,
-    /// Coded segments per theme.
-    pub theme_refs: Vec<u64>,
-}
+/// What one participant contributed, over all their files.
+pub type ParticipantTally = Counts;
 
 /// Tallies for a whole corpus, by participant id.
 #[derive(Debug, Clone, Default)]
@@ -37,25 +29,12 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Adds one coded transcript of `participant`.
-    pub fn add(&mut self, participant: &str, coded: &Coded) {
-        let entry = self
-            .participants
+    /// Adds what `participant` said in one transcript.
+    pub fn add(&mut self, participant: &str, counts: &Counts) {
+        self.participants
             .entry(participant.to_string())
-            .or_insert_with(|| ParticipantTally {
-                segments: 0,
-                code_refs: vec![0; coded.code_refs.len()],
-                theme_refs: vec![0; coded.theme_refs.len()],
-            });
-        entry.segments += coded.segments;
-        add_into(&mut entry.code_refs, &coded.code_refs);
-        add_into(&mut entry.theme_refs, &coded.theme_refs);
-    }
-}
-
-fn add_into(total: &mut [u64], part: &[u64]) {
-    for (t, p) in total.iter_mut().zip(part) {
-        *t += p;
+            .or_default()
+            .add(counts);
     }
 }
 
@@ -195,7 +174,9 @@ pub fn matrix(
     };
     let mut rows = Vec::new();
     for (ti, theme) in codebook.themes.iter().enumerate() {
-        rows.push(row(&theme.id, None, &theme.label, &|p| p.theme_refs[ti]));
+        rows.push(row(&theme.id, None, &theme.label, &|p| {
+            p.theme_refs.get(ti).copied().unwrap_or(0)
+        }));
         for (ci, code) in codebook
             .codes
             .iter()
@@ -206,7 +187,7 @@ pub fn matrix(
                 &theme.id,
                 Some((&code.id, code.origin)),
                 &code.label,
-                &|p| p.code_refs[ci],
+                &|p| p.code_refs.get(ci).copied().unwrap_or(0),
             ));
         }
     }
@@ -230,9 +211,8 @@ mod tests {
         .unwrap()
     }
 
-    fn coded(code_refs: [u64; 2], theme_refs: u64) -> Coded {
-        Coded {
-            codings: vec![],
+    fn coded(code_refs: [u64; 2], theme_refs: u64) -> Counts {
+        Counts {
             segments: 10,
             coded_segments: 5,
             code_refs: code_refs.to_vec(),

@@ -121,7 +121,9 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
 
     let mut tally = Tally::default();
     for file in &corpus.files {
-        tally.add(&file.participant, &file.result);
+        for (id, counts) in file.participants.iter().zip(&file.result.by_speaker) {
+            tally.add(id, counts);
+        }
     }
     let by = breakdown(&args.by, &corpus, out);
     let matrix = tally::matrix(&tally, &corpus.participants, &by, &codebook);
@@ -209,8 +211,12 @@ impl Summary {
         Summary {
             files: corpus.files.len(),
             participants: corpus.participants.len(),
-            segments: corpus.files.iter().map(|f| f.result.segments).sum(),
-            coded_segments: corpus.files.iter().map(|f| f.result.coded_segments).sum(),
+            segments: corpus.files.iter().map(|f| f.result.total().segments).sum(),
+            coded_segments: corpus
+                .files
+                .iter()
+                .map(|f| f.result.total().coded_segments)
+                .sum(),
         }
     }
 }
@@ -365,13 +371,14 @@ fn write_codings(
     for file in &corpus.files {
         let text = &file.transcript.text;
         let index = CharIndex::new(text);
-        let attrs = &corpus.participants[&file.participant];
         for coding in &file.result.codings {
+            let participant = &file.participants[coding.who];
+            let attrs = &corpus.participants[participant];
             let turn = &file.transcript.turns[coding.turn];
             let code = &codebook.codes[coding.hit.code];
             let mut record: Vec<String> = vec![
                 file.source.name.clone(),
-                file.participant.clone(),
+                participant.clone(),
                 turn.index.to_string(),
                 turn.speaker.clone(),
                 index.char_offset(coding.start).to_string(),

@@ -58,7 +58,9 @@ pub struct CorpusArgs {
 pub struct LoadedFile<T> {
     pub source: Source,
     pub transcript: Transcript,
-    pub participant: String,
+    /// The participant id of each participant speaker, in the order of
+    /// `Transcript::participant_speakers` (one id for a file without any).
+    pub participants: Vec<String>,
     pub result: T,
 }
 
@@ -117,24 +119,28 @@ pub fn read_corpus<T: Send>(
         for w in &transcript.warnings {
             out.warn(&format!("{shown}:{}: {}", w.line, w.message));
         }
-        let (id, attrs, used) =
-            attributes::resolve(&transcript.front_matter, &source.name, sheet.as_ref());
-        for i in used {
-            used_rows[i] = true;
-        }
-        match participants.get(&id) {
-            Some(known) if known != &attrs => out.warn(&format!(
-                "{shown}: participant {id:?} has different attributes in another file; the first file's are used"
-            )),
-            Some(_) => {}
-            None => {
-                participants.insert(id.clone(), attrs);
+        let mut ids = Vec::new();
+        for (id, attrs, used) in
+            attributes::participants_of(&transcript, &source.name, sheet.as_ref())
+        {
+            for i in used {
+                used_rows[i] = true;
             }
+            match participants.get(&id) {
+                Some(known) if known != &attrs => out.warn(&format!(
+                    "{shown}: participant {id:?} has different attributes in another file; the first file's are used"
+                )),
+                Some(_) => {}
+                None => {
+                    participants.insert(id.clone(), attrs);
+                }
+            }
+            ids.push(id);
         }
         files.push(LoadedFile {
             source,
             transcript,
-            participant: id,
+            participants: ids,
             result,
         });
     }

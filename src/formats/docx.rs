@@ -4,5 +4,8 @@ use super::FormatError;
 
 /// Extracts the text of a .docx file as `Label: text` lines.
 pub fn extract(_bytes: &[u8]) -> Result<String, FormatError> {
-    Err(FormatError { line: 0, message: ".docx is not supported yet".into() })
+    Err(FormatError {
+        line: 0,
+        message: ".docx is not supported yet".into(),
+    })
 }
