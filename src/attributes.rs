@@ -155,7 +155,8 @@ pub fn resolve(
 /// participant per speaker label: the label is the id, the front matter is
 /// shared, and sheet rows keyed by the label apply. A transcript with no
 /// participant turn still has its one participant, who counts in group
-/// sizes.
+/// sizes, and so does a survey respondent who left the answer blank (after
+/// the speakers).
 pub fn participants_of(
     transcript: &Transcript,
     file: &str,
@@ -165,9 +166,16 @@ pub fn participants_of(
     if speakers.len() <= 1 && transcript.speaker_attributes.is_empty() {
         return vec![resolve(&transcript.front_matter, file, sheet)];
     }
+    let silent = transcript
+        .speaker_attributes
+        .keys()
+        .map(String::as_str)
+        .filter(|id| !speakers.contains(id))
+        .collect::<Vec<_>>();
     speakers
-        .into_iter()
-        .map(|label| {
+        .iter()
+        .chain(&silent)
+        .map(|&label| {
             let mut attrs = transcript.front_matter.clone();
             if let Some(own) = transcript.speaker_attributes.get(label) {
                 attrs.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));

@@ -10,21 +10,16 @@
 //! converts them to code points with [`crate::textpos::CharIndex`].
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::error::CorpusError;
 use crate::matcher::{Hit, Matcher};
 
 /// Interviewer labels recognised by default (compared case-insensitively).
 pub const DEFAULT_INTERVIEWER_LABELS: &[&str] =
     &["interviewer", "i", "int", "q", "moderator", "facilitator"];
-
-/// File extensions read as transcripts when walking a folder.
-pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["txt", "md", "markdown"];
 
 /// How to read speaker turns.
 #[derive(Debug, Clone)]
@@ -638,86 +633,6 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             )
         }
     }
-}
-
-/// A transcript file found on disk.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Source {
-    /// Where it is.
-    pub path: PathBuf,
-    /// What outputs call it: relative to the input folder, `/`-separated.
-    pub name: String,
-}
-
-/// Finds transcripts under each input, in sorted order. Folders are walked
-/// recursively (hidden entries skipped); files are taken as given. Errors are
-/// returned beside the sources so one bad input does not stop the rest.
-pub fn discover(inputs: &[PathBuf]) -> (Vec<Source>, Vec<CorpusError>) {
-    let mut sources = Vec::new();
-    let mut errors = Vec::new();
-    let single_dir = inputs.len() == 1 && inputs[0].is_dir();
-    for input in inputs {
-        let meta = match std::fs::metadata(input) {
-            Ok(meta) => meta,
-            Err(source) => {
-                errors.push(CorpusError::Io {
-                    path: input.clone(),
-                    source,
-                });
-                continue;
-            }
-        };
-        if !meta.is_dir() {
-            sources.push(Source {
-                path: input.clone(),
-                name: input.display().to_string(),
-            });
-            continue;
-        }
-        let walker = walkdir::WalkDir::new(input)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    let path = err.path().unwrap_or(input).to_path_buf();
-                    let source = std::io::Error::other(err.to_string());
-                    errors.push(CorpusError::Io { path, source });
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() || !has_transcript_extension(entry.path()) {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(input).unwrap_or(entry.path());
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let name = if single_dir {
-                rel
-            } else {
-                entry.path().display().to_string()
-            };
-            sources.push(Source {
-                path: entry.path().to_path_buf(),
-                name,
-            });
-        }
-    }
-    (sources, errors)
-}
-
-fn has_transcript_extension(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        TRANSCRIPT_EXTENSIONS
-            .iter()
-            .any(|t| e.eq_ignore_ascii_case(t))
-    })
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@
 pub mod attributes;
 pub mod codebook;
 pub mod corpus;
+pub mod discover;
 pub mod error;
 pub mod formats;
 pub mod matcher;

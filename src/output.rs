@@ -29,6 +29,7 @@ pub struct Output {
     /// Whether stdout is a terminal (tables may then fit its width).
     pub is_terminal: bool,
     quiet: bool,
+    warnings: std::cell::Cell<u64>,
 }
 
 impl Output {
@@ -51,6 +52,7 @@ impl Output {
             color,
             is_terminal,
             quiet: global.quiet,
+            warnings: std::cell::Cell::new(0),
         }
     }
 
@@ -85,8 +87,14 @@ impl Output {
         }
     }
 
-    /// A warning on stderr, silenced by `-q`.
+    /// How many warnings were given (for `--strict`).
+    pub fn warnings(&self) -> u64 {
+        self.warnings.get()
+    }
+
+    /// A warning on stderr, silenced by `-q` (but still counted).
     pub fn warn(&self, message: &str) {
+        self.warnings.set(self.warnings.get() + 1);
         if !self.quiet {
             eprintln!("mint: warning: {message}");
         }

@@ -149,11 +149,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         summary.segments,
         args.unit.name()
     ));
-    Ok(if corpus.failed {
-        Status::Error
-    } else {
-        Status::Ok
-    })
+    Ok(corpus.status(&args.corpus, out))
 }
 
 /// The breakdown attributes, and a warning naming participants without them.

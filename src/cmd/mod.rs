@@ -4,8 +4,11 @@
 pub mod code;
 pub mod codebook;
 pub mod sample;
+pub mod speakers;
+pub mod text;
 
 use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -14,7 +17,10 @@ use rayon::prelude::*;
 
 use mint::attributes::{self, Attributes, Sheet};
 use mint::codebook::Codebook;
-use mint::corpus::{self, Decoded, ParseOptions, Source, Transcript};
+use mint::corpus::{ParseOptions, Transcript};
+use mint::discover::{self, Filter, Found, Source};
+use mint::formats::survey::SurveyColumns;
+use mint::formats::{self, Outcome, ReadOptions};
 
 use crate::output::{Output, Status};
 
@@ -23,6 +29,8 @@ use crate::output::{Output, Status};
 pub enum Command {
     Code(code::Args),
     Sample(sample::Args),
+    Speakers(speakers::Args),
+    Text(text::Args),
     Codebook(codebook::Args),
 }
 
@@ -31,27 +39,74 @@ pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
     match command {
         Command::Code(args) => code::run(args, out),
         Command::Sample(args) => sample::run(args, out),
+        Command::Speakers(args) => speakers::run(args, out),
+        Command::Text(args) => text::run(args, out),
         Command::Codebook(args) => codebook::run(args, out),
+    }
+}
+
+/// Flags that say how to read transcripts, whichever ones.
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// Another speaker label whose turns are the interviewer's (repeatable).
+    /// Interviewer, I, Int, Q, Moderator and Facilitator always are.
+    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
+    pub interviewer: Vec<String>,
+
+    /// Read .csv files as survey exports, one response per row, with the
+    /// response in this column; the other columns become attributes.
+    #[arg(long, value_name = "COLUMN")]
+    pub text_column: Option<String>,
+
+    /// With --text-column: the column with the respondent id (default: the
+    /// row number).
+    #[arg(long, value_name = "COLUMN", requires = "text_column")]
+    pub id_column: Option<String>,
+}
+
+impl ReadArgs {
+    fn options(&self) -> ReadOptions {
+        ReadOptions {
+            parse: ParseOptions::with_interviewers(&self.interviewer),
+            survey: self.text_column.as_ref().map(|text| SurveyColumns {
+                text: text.clone(),
+                id: self.id_column.clone(),
+            }),
+        }
     }
 }
 
 /// Flags that say which transcripts to read and how.
 #[derive(Debug, clap::Args)]
 pub struct CorpusArgs {
-    /// Transcript files or folders (folders are searched recursively for
-    /// .txt and .md files, in sorted order).
+    /// Transcript files or folders, or - for stdin. Folders are searched
+    /// recursively, in sorted order, for .txt, .md, .docx, .odt, .vtt and
+    /// .srt files (and .csv with --text-column).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// CSV of participant attributes: first column a participant id or file
-    /// name, other columns attributes. Fills or overrides front matter.
+    /// CSV of participant attributes: first column a participant id, file
+    /// name or speaker label; other columns attributes. Fills or overrides
+    /// front matter.
     #[arg(long, value_name = "FILE.csv")]
     pub attributes: Option<PathBuf>,
 
-    /// Another speaker label whose turns are the interviewer's (repeatable).
-    /// Interviewer, I, Int, Q, Moderator and Facilitator always are.
-    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
-    pub interviewer: Vec<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Only read files whose path (relative to the folder) or name matches
+    /// this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Vec<String>,
+
+    /// Skip files whose path or name matches this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Exit with status 2 if there was any warning (a skipped file,
+    /// unlabelled text, missing attributes): for CI.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// One transcript read, parsed and processed.
@@ -59,7 +114,7 @@ pub struct LoadedFile<T> {
     pub source: Source,
     pub transcript: Transcript,
     /// The participant id of each participant speaker, in the order of
-    /// `Transcript::participant_speakers` (one id for a file without any).
+    /// `Transcript::participant_speakers` (then any who did not speak).
     pub participants: Vec<String>,
     pub result: T,
 }
@@ -71,6 +126,17 @@ pub struct Corpus<T> {
     pub participants: BTreeMap<String, Attributes>,
     /// Whether any file or input had to be skipped with an error.
     pub failed: bool,
+}
+
+impl<T> Corpus<T> {
+    /// The exit status: 2 after an error, or after a warning with --strict.
+    pub fn status(&self, args: &CorpusArgs, out: &Output) -> Status {
+        if self.failed || (args.strict && out.warnings() > 0) {
+            Status::Error
+        } else {
+            Status::Ok
+        }
+    }
 }
 
 /// Reads, decodes and parses every transcript in parallel, runs `work` on
@@ -86,36 +152,66 @@ pub fn read_corpus<T: Send>(
         .as_deref()
         .map(|p| Sheet::load(p).context("cannot read the attributes sheet"))
         .transpose()?;
-    let (sources, errors) = corpus::discover(&args.paths);
-    let mut failed = !errors.is_empty();
-    for err in &errors {
-        out.error(&err.to_string());
-    }
-    let options = ParseOptions::with_interviewers(&args.interviewer);
-    let results: Vec<(Source, Read<T>, Option<String>)> = sources
+    let filter = Filter::new(&args.glob, &args.exclude, args.read.text_column.is_some())
+        .context("invalid --glob or --exclude")?;
+    let options = args.read.options();
+    let found = discover::discover(&args.paths, &filter);
+    let results: Vec<(Found, Option<(Outcome, Option<T>)>)> = found
         .into_par_iter()
-        .map(|source| {
-            let (read, note) = read_one(&source, &options, &work);
-            (source, read, note)
+        .map(|found| match &found {
+            Found::Source(source) => {
+                let outcome = read_source(source, &options);
+                let result = match &outcome {
+                    Outcome::Read(transcript, _) => Some(work(transcript)),
+                    _ => None,
+                };
+                (found, Some((outcome, result)))
+            }
+            _ => (found, None),
         })
         .collect();
+    let mut failed = false;
     let mut files = Vec::new();
     let mut participants: BTreeMap<String, Attributes> = BTreeMap::new();
     let mut used_rows = vec![false; sheet.as_ref().map_or(0, |s| s.rows.len())];
-    for (source, result, note) in results {
-        let shown = source.path.display();
-        if let Some(note) = note {
-            out.note(&format!("{shown}: {note}"));
-        }
-        let (transcript, result) = match result {
-            Read::Parsed(transcript, result) => (transcript, result),
-            Read::Skipped => continue,
-            Read::Failed(message) => {
-                out.error(&format!("{shown}:{message}"));
+    for (found, read) in results {
+        let source = match found {
+            Found::Source(source) => source,
+            Found::Skipped(path, reason) => {
+                out.warn(&format!("{}: skipped: {reason}", path.display()));
+                continue;
+            }
+            Found::Error(err) => {
+                out.error(&err.to_string());
                 failed = true;
                 continue;
             }
         };
+        let shown = source.path.display();
+        let Some((outcome, result)) = read else {
+            continue;
+        };
+        let transcript = match outcome {
+            Outcome::Read(transcript, note) => {
+                if let Some(note) = note {
+                    out.note(&format!("{shown}: {note}"));
+                }
+                *transcript
+            }
+            Outcome::Skip(reason) => {
+                out.warn(&format!("{shown}: skipped: {reason}"));
+                continue;
+            }
+            Outcome::Fail(line, message) => {
+                match line {
+                    0 => out.error(&format!("{shown}: {message}")),
+                    _ => out.error(&format!("{shown}:{line}: {message}")),
+                }
+                failed = true;
+                continue;
+            }
+        };
+        let result = result.expect("work ran on every transcript read");
         for w in &transcript.warnings {
             out.warn(&format!("{shown}:{}: {}", w.line, w.message));
         }
@@ -170,36 +266,20 @@ pub fn read_corpus<T: Send>(
     })
 }
 
-/// What became of one file.
-enum Read<T> {
-    /// Parsed, with the result of the work done on it.
-    Parsed(Transcript, T),
-    /// Skipped on purpose (the reason is in the note).
-    Skipped,
-    /// Could not be read: `LINE: message`.
-    Failed(String),
-}
-
-/// Reads one file, with a note for stderr when there is something to say.
-fn read_one<T>(
-    source: &Source,
-    options: &ParseOptions,
-    work: &impl Fn(&Transcript) -> T,
-) -> (Read<T>, Option<String>) {
-    let bytes = match std::fs::read(&source.path) {
-        Ok(bytes) => bytes,
-        Err(err) => return (Read::Failed(format!(" {err}")), None),
+/// Reads one source: its bytes (stdin for `-`), then its format's reader.
+pub fn read_source(source: &Source, options: &ReadOptions) -> Outcome {
+    let bytes = if source.path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    } else {
+        std::fs::read(&source.path)
     };
-    let (text, note) = match corpus::decode(&bytes) {
-        Decoded::Text(text, note) => (text, note),
-        Decoded::Skip(reason) => return (Read::Skipped, Some(format!("skipped: {reason}"))),
-    };
-    match Transcript::parse(&source.name, text, options) {
-        Ok(transcript) => {
-            let result = work(&transcript);
-            (Read::Parsed(transcript, result), note)
-        }
-        Err((line, message)) => (Read::Failed(format!("{line}: {message}")), note),
+    match bytes {
+        Ok(bytes) => formats::read(&source.name, source.format, &bytes, options),
+        Err(err) => Outcome::Fail(0, err.to_string()),
     }
 }
 

@@ -125,11 +125,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             writeln!(out.stdout())?;
         }
     }
-    Ok(if corpus.failed {
-        Status::Error
-    } else {
-        Status::Ok
-    })
+    Ok(corpus.status(&args.corpus, out))
 }
 
 fn write_table(out: &mut Output, sample: &Sample) -> anyhow::Result<()> {

@@ -9,9 +9,45 @@
 pub mod docx;
 pub mod odt;
 pub mod srt;
+pub mod survey;
 pub mod vtt;
 
+use std::path::Path;
+
 use crate::corpus::RawTurn;
+
+/// How a transcript file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    /// Plain text or Markdown in the `Label: text` layout.
+    Plain,
+    /// Word `.docx`.
+    Docx,
+    /// OpenDocument `.odt`.
+    Odt,
+    /// WebVTT captions.
+    Vtt,
+    /// SubRip captions.
+    Srt,
+    /// A survey export: one response per CSV row.
+    Survey,
+}
+
+impl Format {
+    /// The format of a file by its extension; `.csv` only when `surveys`.
+    pub fn of(path: &Path, surveys: bool) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" | "md" | "markdown" => Format::Plain,
+            "docx" => Format::Docx,
+            "odt" => Format::Odt,
+            "vtt" => Format::Vtt,
+            "srt" => Format::Srt,
+            "csv" if surveys => Format::Survey,
+            _ => return None,
+        })
+    }
+}
 
 /// Why a file in one of these formats could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,4 +66,91 @@ pub struct Extracted {
     pub text: String,
     /// The turns, in order, with their spans in `text`.
     pub turns: Vec<RawTurn>,
+}
+
+/// How to read transcripts of every format.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Speaker-label rules.
+    pub parse: crate::corpus::ParseOptions,
+    /// The columns of survey CSVs, when surveys are read.
+    pub survey: Option<survey::SurveyColumns>,
+}
+
+/// What became of one file.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Read, with a note for the user when there is something to say (an
+    /// encoding fallback).
+    Read(Box<crate::corpus::Transcript>, Option<String>),
+    /// Passed over on purpose, and why.
+    Skip(String),
+    /// Could not be read: the line (0 for the whole file) and why.
+    Fail(usize, String),
+}
+
+/// Reads one transcript from its bytes. `name` is what outputs call it.
+pub fn read(name: &str, format: Format, bytes: &[u8], options: &ReadOptions) -> Outcome {
+    use crate::corpus::{Decoded, Transcript, decode};
+    if bytes.is_empty() {
+        return Outcome::Skip("empty file".into());
+    }
+    let from_extracted = |result: Result<Extracted, FormatError>| match result {
+        Ok(e) => Ok(Transcript::from_turns(
+            name,
+            e.text,
+            e.turns,
+            Vec::new(),
+            &options.parse,
+        )),
+        Err(err) => Err(err),
+    };
+    let (result, note) = match format {
+        Format::Docx | Format::Odt => {
+            let text = if format == Format::Docx {
+                docx::extract(bytes)
+            } else {
+                odt::extract(bytes)
+            };
+            let parsed = text.and_then(|text| {
+                Transcript::parse(name, text, &options.parse)
+                    .map_err(|(line, message)| FormatError { line, message })
+            });
+            (parsed, None)
+        }
+        Format::Plain | Format::Vtt | Format::Srt | Format::Survey => {
+            let (text, note) = match decode(bytes) {
+                Decoded::Text(text, note) => (text, note),
+                Decoded::Skip(reason) => return Outcome::Skip(reason),
+            };
+            let result = match format {
+                Format::Plain => Transcript::parse(name, text, &options.parse)
+                    .map_err(|(line, message)| FormatError { line, message }),
+                Format::Vtt => from_extracted(vtt::parse(&text)),
+                Format::Srt => from_extracted(srt::parse(&text)),
+                _ => match &options.survey {
+                    Some(columns) => survey::parse(&text, columns).map(|s| {
+                        let mut t = Transcript::from_turns(
+                            name,
+                            s.extracted.text,
+                            s.extracted.turns,
+                            Vec::new(),
+                            &options.parse,
+                        );
+                        t.speaker_attributes = s.attributes;
+                        t
+                    }),
+                    None => Err(FormatError {
+                        line: 0,
+                        message: "a survey CSV needs --text-column".into(),
+                    }),
+                },
+            };
+            (result, note)
+        }
+    };
+    match result {
+        Ok(transcript) => Outcome::Read(Box::new(transcript), note),
+        Err(err) => Outcome::Fail(err.line, err.message),
+    }
 }

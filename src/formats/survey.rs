@@ -1,0 +1,179 @@
+//! Survey exports and feedback comments: one response per CSV row.
+//!
+//! `--text-column` names the column holding the answer; `--id-column` the
+//! respondent id (default: the row number, `row-N`). Every other non-empty
+//! cell becomes an attribute of that respondent. Each response is one
+//! participant turn, so open-ended answers are coded like interview talk.
+//! The extracted text (what `mint text` prints) is `ID: answer` blocks
+//! separated by blank lines; offsets point into it.
+
+use std::collections::BTreeMap;
+
+use super::{Extracted, FormatError};
+use crate::corpus::RawTurn;
+
+/// How to read a survey CSV.
+#[derive(Debug, Clone)]
+pub struct SurveyColumns {
+    /// The column with the response text.
+    pub text: String,
+    /// The column with the respondent id, if any.
+    pub id: Option<String>,
+}
+
+/// A survey read into turns, with each respondent's other columns.
+#[derive(Debug, Clone)]
+pub struct Survey {
+    /// The extracted text and one turn per response.
+    pub extracted: Extracted,
+    /// Attributes by respondent id (column names in lower case).
+    pub attributes: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// Reads a survey CSV (already decoded to text).
+pub fn parse(text: &str, columns: &SurveyColumns) -> Result<Survey, FormatError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let error = |line: u64, message: String| FormatError {
+        line: line as usize,
+        message,
+    };
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| error(1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name.trim()))
+    };
+    let text_col = find(&columns.text).ok_or_else(|| {
+        error(
+            1,
+            format!(
+                "no column {:?} (the --text-column); columns are: {}",
+                columns.text,
+                headers.join(", ")
+            ),
+        )
+    })?;
+    let id_col = match &columns.id {
+        Some(name) => Some(find(name).ok_or_else(|| {
+            error(
+                1,
+                format!(
+                    "no column {name:?} (the --id-column); columns are: {}",
+                    headers.join(", ")
+                ),
+            )
+        })?),
+        None => None,
+    };
+    let mut out = String::new();
+    let mut turns = Vec::new();
+    let mut attributes = BTreeMap::new();
+    for (n, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            error(line, e.to_string())
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let id = match id_col {
+            Some(c) => record.get(c).unwrap_or("").trim().to_string(),
+            None => format!("row-{}", n + 1),
+        };
+        if id.is_empty() {
+            return Err(error(line as u64, "the id column is empty".into()));
+        }
+        let answer = record.get(text_col).unwrap_or("").trim();
+        let attrs: BTreeMap<String, String> = headers
+            .iter()
+            .zip(record.iter())
+            .enumerate()
+            .filter(|(i, (_, v))| *i != text_col && Some(*i) != id_col && !v.trim().is_empty())
+            .map(|(_, (h, v))| (h.to_lowercase(), v.trim().to_string()))
+            .collect();
+        attributes.entry(id.clone()).or_insert(attrs);
+        if answer.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&id);
+        out.push_str(": ");
+        let start = out.len();
+        out.push_str(answer);
+        turns.push(RawTurn {
+            speaker: id,
+            start,
+            end: out.len(),
+            line,
+            time: None,
+        });
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    Ok(Survey {
+        extracted: Extracted { text: out, turns },
+        attributes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns(text: &str, id: Option<&str>) -> SurveyColumns {
+        SurveyColumns {
+            text: text.into(),
+            id: id.map(String::from),
+        }
+    }
+
+    #[test]
+    fn each_row_is_one_response_with_its_other_columns_as_attributes() {
+        let csv = "id,Sector,Comment\nR1,health,\"The shared record helps,\nmostly.\"\nR2,social care,\nR3,,We never see the GP.\n";
+        let survey = parse(csv, &columns("comment", Some("ID"))).unwrap();
+        let e = &survey.extracted;
+        assert_eq!(
+            e.text,
+            "R1: The shared record helps,\nmostly.\n\nR3: We never see the GP.\n"
+        );
+        let spans: Vec<(&str, &str, usize)> = e
+            .turns
+            .iter()
+            .map(|t| (t.speaker.as_str(), &e.text[t.start..t.end], t.line))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                ("R1", "The shared record helps,\nmostly.", 2),
+                ("R3", "We never see the GP.", 5)
+            ]
+        );
+        assert_eq!(survey.attributes["R1"]["sector"], "health");
+        assert_eq!(
+            survey.attributes["R2"]["sector"], "social care",
+            "a blank answer still counts the respondent"
+        );
+        assert!(survey.attributes["R3"].is_empty());
+    }
+
+    #[test]
+    fn rows_are_numbered_without_an_id_column_and_missing_columns_are_named() {
+        let survey = parse("answer\nyes\nno\n", &columns("answer", None)).unwrap();
+        assert_eq!(survey.extracted.turns[1].speaker, "row-2");
+        let err = parse("a,b\n1,2\n", &columns("comment", None)).unwrap_err();
+        assert_eq!(err.line, 1);
+        assert!(
+            err.message.contains("no column \"comment\""),
+            "{}",
+            err.message
+        );
+    }
+}
