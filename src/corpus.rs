@@ -217,9 +217,74 @@ fn add_into(total: &mut Vec<u64>, part: &[u64]) {
     }
 }
 
+/// A speaker label at the start of a line, in the forms transcribers use:
+/// `Name:`, `**Name:**`, `**Name**:`, `[Name]`, `Name (00:01:23):`, and
+/// `Name 00:01:23` alone on its line before the text.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]{0,3}(\p{L}[\p{L}\p{N} ._'’()\-]{0,38}?)[ \t]*:(?:[ \t]+|$)").unwrap()
+    let name = r"\p{L}[\p{L}\p{N} ._'’\-]{0,38}?";
+    Regex::new(&format!(
+        r"^[ \t]{{0,3}}(?:\*\*(?P<bold>{name})[ \t]*(?::\*\*|\*\*[ \t]*:)|\[(?P<square>{name})\][ \t]*:?|(?P<plain>{name}))(?:[ \t]*[(\[]?(?P<time>(?:\d{{1,2}}:)?\d{{1,2}}:\d{{2}})(?:[.,]\d{{1,3}})?[)\]]?)?[ \t]*(?P<colon>:)?(?:[ \t]+|$)"
+    ))
+    .unwrap()
 });
+
+/// A line that is only a time stamp, such as `(10.01 am)` or `[00:12:34]`:
+/// not a turn, not text to code at the edges of a turn.
+static TIME_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*[(\[]?\s*\d{1,2}[.:]\d{2}(?:[.:]\d{2})?(?:[.,]\d{1,3})?\s*(?:[ap]\.?m\.?)?\s*[)\]]?\s*$").unwrap()
+});
+
+/// A speaker label found on a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Label<'a> {
+    name: &'a str,
+    /// Byte offset in the line where the turn's text starts.
+    text_at: usize,
+    /// A time stamp given with the label, in milliseconds.
+    time_ms: Option<u64>,
+    /// Written in a form prose never takes (bold, brackets, a time stamp).
+    explicit: bool,
+}
+
+fn label_of(line: &str) -> Option<Label<'_>> {
+    let caps = LABEL.captures(line)?;
+    let whole = caps.get(0)?;
+    let colon = caps.name("colon").is_some();
+    let time = caps.name("time");
+    let name = if let Some(m) = caps.name("bold").or(caps.name("square")) {
+        m.as_str()
+    } else {
+        // A plain name needs a colon, or a time stamp with nothing after it.
+        if !colon && (time.is_none() || !line[whole.end()..].trim().is_empty()) {
+            return None;
+        }
+        caps.name("plain")?.as_str()
+    };
+    let name = name.trim();
+    if name.split_whitespace().count() > 4 {
+        return None;
+    }
+    Some(Label {
+        name,
+        text_at: whole.end(),
+        time_ms: time.and_then(|t| parse_clock(t.as_str())),
+        explicit: time.is_some() || caps.name("plain").is_none(),
+    })
+}
+
+/// `HH:MM:SS` or `MM:SS` in milliseconds.
+fn parse_clock(clock: &str) -> Option<u64> {
+    let parts: Vec<u64> = clock
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let seconds = parts.iter().fold(0, |acc, p| acc * 60 + p);
+    Some(seconds * 1000)
+}
+
+fn is_time_line(line: &str) -> bool {
+    TIME_LINE.is_match(line)
+}
 
 impl Transcript {
     /// Parses decoded text. `path` is what outputs call the file.
@@ -469,34 +534,35 @@ fn turns(
     options: &ParseOptions,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Turn> {
-    // Candidate label lines: (line index, label, where the text starts).
-    let candidates: Vec<(usize, &str, usize)> = lines
+    // Candidate label lines: (line index, label).
+    let candidates: Vec<(usize, Label)> = lines
         .iter()
         .enumerate()
-        .filter_map(|(i, line)| {
-            let caps = LABEL.captures(&text[line.start..line.end])?;
-            let label = caps.get(1).unwrap().as_str().trim();
-            (label.split_whitespace().count() <= 4)
-                .then(|| (i, label, line.start + caps.get(0).unwrap().end()))
-        })
+        .filter_map(|(i, line)| label_of(&text[line.start..line.end]).map(|l| (i, l)))
         .collect();
-    // A label used once in a file whose other labels recur is prose
-    // ("Basically: …"), not a speaker.
+    // A label used once in a file whose other labels recur, written plainly
+    // right under a line of text, is prose ("Basically: …"), not a speaker.
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for (_, label, _) in &candidates {
-        *counts.entry(label.to_lowercase()).or_default() += 1;
+    for (_, label) in &candidates {
+        *counts.entry(label.name.to_lowercase()).or_default() += 1;
     }
     let any_recurring = counts.values().any(|&n| n >= 2);
-    let starts: Vec<(usize, &str, usize)> = candidates
+    let starts: Vec<(usize, Label)> = candidates
         .into_iter()
-        .filter(|(_, label, _)| {
-            !any_recurring || counts[&label.to_lowercase()] >= 2 || options.is_interviewer(label)
+        .filter(|(i, label)| {
+            let after_text =
+                *i > 0 && !text[lines[i - 1].start..lines[i - 1].end].trim().is_empty();
+            !any_recurring
+                || counts[&label.name.to_lowercase()] >= 2
+                || options.is_interviewer(label.name)
+                || label.explicit
+                || !after_text
         })
         .collect();
 
     let body_start = lines.first().map_or(text.len(), |l| l.start);
     if starts.is_empty() {
-        let (start, end) = trim_span(text, body_start, text.len());
+        let (start, end) = trim_content(text, body_start, text.len());
         if start == end {
             return Vec::new();
         }
@@ -516,7 +582,7 @@ fn turns(
         }];
     }
     let first_label_at = lines[starts[0].0].start;
-    let (s, e) = trim_span(text, body_start, first_label_at);
+    let (s, e) = trim_content(text, body_start, first_label_at);
     if s < e {
         let line = lines.iter().find(|l| l.end > s).map_or(1, |l| l.number);
         warnings.push(Warning {
@@ -525,24 +591,32 @@ fn turns(
         });
     }
     let mut turns = Vec::with_capacity(starts.len());
-    for (k, &(i, label, text_start)) in starts.iter().enumerate() {
+    for (k, (i, label)) in starts.iter().enumerate() {
         let region_end = starts
             .get(k + 1)
             .map_or(text.len(), |next| lines[next.0].start);
-        let (start, end) = trim_span(text, text_start, region_end);
-        let role = if options.is_interviewer(label) {
+        let (start, end) = trim_content(text, lines[*i].start + label.text_at, region_end);
+        let role = if options.is_interviewer(label.name) {
             Role::Interviewer
         } else {
             Role::Participant
         };
+        // A labelled time stamp runs until the next one.
+        let time = label.time_ms.map(|start_ms| TimeSpan {
+            start_ms,
+            end_ms: starts[k + 1..]
+                .iter()
+                .find_map(|(_, l)| l.time_ms)
+                .unwrap_or(start_ms),
+        });
         turns.push(Turn {
             index: k + 1,
-            speaker: label.to_string(),
+            speaker: label.name.to_string(),
             role,
             start,
             end,
-            line: lines[i].number,
-            time: None,
+            line: lines[*i].number,
+            time,
         });
     }
     turns
@@ -558,13 +632,33 @@ fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
     (start + trimmed_start, start + slice.trim_end().len())
 }
 
-/// Runs of non-blank lines in `start..end`, as absolute byte spans.
+/// Like [`trim_span`], and also drops lines that are only a time stamp at
+/// either end.
+fn trim_content(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let (mut start, mut end) = trim_span(text, start, end);
+    while start < end {
+        let slice = &text[start..end];
+        let first_end = slice.find(['\n', '\r']).unwrap_or(slice.len());
+        let last_start = slice.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        if is_time_line(&slice[..first_end]) {
+            (start, end) = trim_span(text, start + first_end, end);
+        } else if is_time_line(&slice[last_start..]) {
+            (start, end) = trim_span(text, start, start + last_start);
+        } else {
+            break;
+        }
+    }
+    (start, end)
+}
+
+/// Runs of non-blank lines in `start..end`, as absolute byte spans. A line
+/// that is only a time stamp counts as blank.
 fn paragraphs(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut current: Option<(usize, usize)> = None;
     for line in lines_of(&text[start..end]) {
         let (s, e) = (start + line.start, start + line.end);
-        if text[s..e].trim().is_empty() {
+        if text[s..e].trim().is_empty() || is_time_line(&text[s..e]) {
             out.extend(current.take());
         } else {
             current = Some(match current {
@@ -753,6 +847,51 @@ mod tests {
     fn times_and_urls_are_not_labels() {
         let t = parse("I: Q?\nP: At\n10:30 we met, see https://example.org\nI: ok\nP: fine");
         assert_eq!(t.turns.len(), 4);
+    }
+
+    #[test]
+    fn label_variants_researchers_use_are_recognised() {
+        let t = parse(
+            "**Interviewer:** What do you do?\n**R**: I'm a nurse.\n[Interviewer] And?\n[R]: More.\n\
+             Interviewer (00:01:23): Next?\nR (00:01:40): Yes.\nINTERVIEWER 00:02:05\nLast one?\nR 00:02:09\nDone.\n",
+        );
+        assert_eq!(
+            turn_texts(&t),
+            [
+                (
+                    "Interviewer".into(),
+                    Role::Interviewer,
+                    "What do you do?".into()
+                ),
+                ("R".into(), Role::Participant, "I'm a nurse.".into()),
+                ("Interviewer".into(), Role::Interviewer, "And?".into()),
+                ("R".into(), Role::Participant, "More.".into()),
+                ("Interviewer".into(), Role::Interviewer, "Next?".into()),
+                ("R".into(), Role::Participant, "Yes.".into()),
+                ("INTERVIEWER".into(), Role::Interviewer, "Last one?".into()),
+                ("R".into(), Role::Participant, "Done.".into()),
+            ]
+        );
+        let times: Vec<Option<(u64, u64)>> = t
+            .turns
+            .iter()
+            .map(|u| u.time.map(|s| (s.start_ms, s.end_ms)))
+            .collect();
+        assert_eq!(times[4], Some((83_000, 100_000)));
+        assert_eq!(times[7], Some((129_000, 129_000)));
+        assert_eq!(times[0], None);
+    }
+
+    #[test]
+    fn time_stamp_lines_are_not_turns_or_text_at_the_edges() {
+        let t = parse(
+            "(10.01 am)\nI: Hello?\n(10.02 am)\nP: Hi there.\n[00:12:34]\nI: Bye.\nP: Bye.\n",
+        );
+        assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+        assert_eq!(
+            turn_texts(&t).into_iter().map(|x| x.2).collect::<Vec<_>>(),
+            ["Hello?", "Hi there.", "Bye.", "Bye."]
+        );
     }
 
     #[test]

@@ -140,8 +140,11 @@ pub fn matrix(
         .map(String::as_str)
         .chain(tally.participants.keys().map(String::as_str))
         .collect();
-    for id in &ids {
-        members.entry(group_of(id)).or_default().push(id);
+    // Without a breakdown there are no groups, only the total.
+    if !by.is_empty() {
+        for id in &ids {
+            members.entry(group_of(id)).or_default().push(id);
+        }
     }
     let groups: Vec<Group> = members
         .iter()

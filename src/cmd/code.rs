@@ -362,7 +362,13 @@ fn write_codings(
         "text",
     ];
     header.extend(&attribute_names);
-    header.extend(["pattern", "match_start", "match_end"]);
+    header.extend([
+        "pattern",
+        "match_start",
+        "match_end",
+        "time_start",
+        "time_end",
+    ]);
     csv.write_record(&header)?;
     for file in &corpus.files {
         let text = &file.transcript.text;
@@ -392,11 +398,27 @@ fn write_codings(
             record.push(code.patterns[coding.hit.pattern].clone());
             record.push(index.char_offset(coding.hit.start).to_string());
             record.push(index.char_offset(coding.hit.end).to_string());
+            let (from, to) = turn.time.map_or((String::new(), String::new()), |t| {
+                (clock(t.start_ms), clock(t.end_ms))
+            });
+            record.push(from);
+            record.push(to);
             csv.write_record(&record)?;
         }
     }
     csv.flush()?;
     Ok(())
+}
+
+/// Milliseconds as `HH:MM:SS.mmm`, the WebVTT clock.
+fn clock(ms: u64) -> String {
+    let (h, rest) = (ms / 3_600_000, ms % 3_600_000);
+    format!(
+        "{h:02}:{:02}:{:02}.{:03}",
+        rest / 60_000,
+        rest % 60_000 / 1000,
+        rest % 1000
+    )
 }
 
 /// The JSON document of `mint code --format json` (`schema_version` 1).
