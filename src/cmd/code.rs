@@ -53,8 +53,9 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = UnitArg::Turn)]
     unit: UnitArg,
 
-    /// Break frequencies down by these attributes (comma-separated).
-    /// Default: level and sector, those of them that any participant has.
+    /// Break frequencies down by these attributes (comma-separated; '' for
+    /// none). Default: level and sector, those of them that any participant
+    /// has.
     #[arg(long, value_name = "ATTR[,ATTR]", value_delimiter = ',')]
     by: Vec<String>,
 
@@ -153,13 +154,16 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
 }
 
 /// The breakdown attributes, and a warning naming participants without them.
-fn breakdown(requested: &[String], corpus: &Corpus<Coded>, out: &Output) -> Vec<String> {
-    let requested: Vec<String> = requested
+fn breakdown(raw: &[String], corpus: &Corpus<Coded>, out: &Output) -> Vec<String> {
+    let requested: Vec<String> = raw
         .iter()
         .map(|a| a.trim().to_lowercase())
         .filter(|a| !a.is_empty())
         .collect();
-    let by = if requested.is_empty() {
+    // `--by ''` asks for no breakdown at all.
+    let by = if !raw.is_empty() && requested.is_empty() {
+        Vec::new()
+    } else if requested.is_empty() {
         ["level", "sector"]
             .into_iter()
             .filter(|a| {

@@ -2,6 +2,7 @@
 
 mod code;
 mod codebook;
+mod formats;
 mod help;
 mod quality;
 mod sample;
