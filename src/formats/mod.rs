@@ -6,8 +6,10 @@
 //! SubRip `.srt`) become plain text plus the turns and their times. Either
 //! way, offsets point into the extracted text, which `mint text FILE` prints.
 
+mod captions;
 pub mod docx;
 pub mod odt;
+mod office;
 pub mod srt;
 pub mod survey;
 pub mod vtt;

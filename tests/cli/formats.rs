@@ -261,3 +261,77 @@ fn glob_and_exclude_filter_folders() {
     let files: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     assert_eq!(files, ["good.txt", "utf16.txt"]);
 }
+
+/// A real Zoom export (MIT-licensed, copied with its licence into
+/// `tests/data/zoom/`): five speakers, cues merged into turns.
+#[test]
+fn the_real_zoom_transcript_parses_into_its_five_speakers() {
+    let (stdout, stderr, code) = run(mint().args([
+        "speakers",
+        "tests/data/zoom/meeting001_transcript.vtt",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let (_, rows) = parse_csv(&stdout);
+    let counts: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[1].as_str(), r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("Andrew Knight", "participant", "12"),
+            ("Paul McCartney", "participant", "10"),
+            ("George Harrison", "participant", "2"),
+            ("Ringo Starr", "participant", "1"),
+            ("John Lennon", "participant", "5"),
+        ],
+        "speakers in order of first appearance"
+    );
+}
+
+#[test]
+fn vtt_turn_times_appear_in_the_codings() {
+    let dir = tempfile::tempdir().unwrap();
+    let vtt = dir.path().join("call.vtt");
+    std::fs::write(
+        &vtt,
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.500\nInterviewer: Where is your team based?\n\n2\n00:00:05.000 --> 00:00:09.250\nNurse: We moved into the same\n\n3\n00:00:09.250 --> 00:00:12.000\nbuilding as social care.\n",
+    )
+    .unwrap();
+    let (stdout, stderr, code) = run(mint()
+        .args([
+            "code",
+            "--codebook",
+            CODEBOOK,
+            "--codings",
+            "-",
+            "--format",
+            "json",
+            "-q",
+        ])
+        .arg(&vtt));
+    assert_eq!(code, 0, "{stderr}");
+    let csv_end = stdout.find("\n{").unwrap() + 1;
+    let (header, rows) = parse_csv(&stdout[..csv_end]);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let colocation = rows
+        .iter()
+        .find(|r| r[col("code")] == "colocation")
+        .unwrap();
+    assert_eq!(colocation[col("matched")], "same\nbuilding");
+    assert_eq!(colocation[col("time_start")], "00:00:05.000");
+    assert_eq!(colocation[col("time_end")], "00:00:12.000");
+    // The offsets point into the text `mint text` prints.
+    let (text, _, _) = run(mint().arg("text").arg(&vtt));
+    let chars: Vec<char> = text.chars().collect();
+    let (s, e): (usize, usize) = (
+        colocation[col("start")].parse().unwrap(),
+        colocation[col("end")].parse().unwrap(),
+    );
+    assert_eq!(
+        chars[s..e].iter().collect::<String>(),
+        colocation[col("text")]
+    );
+}
