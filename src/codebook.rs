@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CodebookError, Diagnostic};
+use crate::error::{CodebookError, Diagnostic, Severity};
 use crate::pattern;
 
 /// The text of the default codebook, `codebooks/mint.toml`.
@@ -31,11 +31,13 @@ pub struct Codebook {
     /// Where the codebook came from (a path, or [`DEFAULT_NAME`]).
     #[serde(skip)]
     pub source: String,
+    /// The TOML text it was read from, for positions in diagnostics.
+    #[serde(skip)]
+    pub text: Option<String>,
 }
 
 /// The `[codebook]` table.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Meta {
     /// A human name for the codebook.
     #[serde(default)]
@@ -46,12 +48,35 @@ pub struct Meta {
     /// What the codebook is for.
     #[serde(default)]
     pub description: String,
+    /// Whether plain patterns also match British/American spellings and
+    /// closed-up hyphenations (`organisation` = `organization`,
+    /// `co-location` = `colocation`). Default: true.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub spelling_variants: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+impl Default for Meta {
+    fn default() -> Meta {
+        Meta {
+            name: String::new(),
+            version: String::new(),
+            description: String::new(),
+            spelling_variants: true,
+        }
+    }
 }
 
 /// A theme: a group of codes, counted once per segment however many of its
 /// codes apply.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Theme {
     /// Identifier, as used by `code.theme` and `--theme`.
     pub id: String,
@@ -89,12 +114,14 @@ impl Origin {
 
 /// A code: a label applied to the segments its patterns match.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Code {
     /// Identifier, unique in the codebook.
     pub id: String,
     /// The theme id this code belongs to.
     pub theme: String,
+    /// The code this one is a sub-code of (same theme), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
     /// Human label.
     #[serde(default)]
     pub label: String,
@@ -125,25 +152,59 @@ pub struct Code {
     /// Patterns that veto the code in a segment where any of them matches.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
+    /// The code applies only when its patterns match at least this many
+    /// times in the segment (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_hits: Option<u32>,
+    /// Negation words: a match with one of these words shortly before it
+    /// (within `not_after_words` words) does not count.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_after: Vec<String>,
+    /// How many words before a match `not_after` looks (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after_words: Option<u32>,
     /// 1-based line in the codebook file, when read from TOML.
     #[serde(skip)]
     pub line: Option<usize>,
+    /// Where each of `patterns` is in the file (TOML only), for diagnostics.
+    #[serde(skip)]
+    pub pattern_spans: Vec<Option<std::ops::Range<usize>>>,
+    /// Where each of `exclude` is in the file (TOML only).
+    #[serde(skip)]
+    pub exclude_spans: Vec<Option<std::ops::Range<usize>>>,
+    /// Where `id` and `theme` are in the file (TOML only).
+    #[serde(skip)]
+    pub field_spans: BTreeMap<&'static str, std::ops::Range<usize>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TomlFile {
-    #[serde(default)]
-    codebook: Meta,
-    #[serde(default)]
-    themes: Vec<toml::Spanned<Theme>>,
-    #[serde(default)]
-    codes: Vec<toml::Spanned<Code>>,
-}
+/// The keys a `[codebook]` table may have.
+const META_KEYS: &[&str] = &["name", "version", "description", "spelling_variants"];
+/// The keys a theme may have.
+const THEME_KEYS: &[&str] = &["id", "label", "description"];
+/// The keys a code may have.
+pub const CODE_KEYS: &[&str] = &[
+    "id",
+    "theme",
+    "parent",
+    "label",
+    "origin",
+    "short_definition",
+    "definition",
+    "when_to_use",
+    "when_not_to_use",
+    "examples",
+    "counterexamples",
+    "patterns",
+    "exclude",
+    "min_hits",
+    "not_after",
+    "not_after_words",
+];
 
+/// The file as serde sees it; unknown keys are found separately so that
+/// all of them are reported at once.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonFile {
+struct RawFile {
     #[serde(default)]
     codebook: Meta,
     #[serde(default)]
@@ -180,118 +241,257 @@ impl Codebook {
 
     /// Parses and validates a TOML codebook. `source` names it in errors.
     pub fn from_toml_str(text: &str, source: &str) -> Result<Codebook, CodebookError> {
-        let file: TomlFile = toml::from_str(text).map_err(|err| CodebookError::Syntax {
-            path: source.to_string(),
-            message: toml_message(&err, text),
-        })?;
-        let line_of = |offset: usize| Some(line_at(text, offset));
-        let themes = file
-            .themes
-            .into_iter()
-            .map(|s| {
-                let line = line_of(s.span().start);
-                Theme {
-                    line,
-                    ..s.into_inner()
-                }
-            })
-            .collect();
-        let codes = file
-            .codes
-            .into_iter()
-            .map(|s| {
-                let line = line_of(s.span().start);
-                Code {
-                    line,
-                    ..s.into_inner()
-                }
-            })
-            .collect();
-        Codebook::checked(file.codebook, themes, codes, source)
+        let (book, problems) = check_toml(text, source);
+        accept(book, problems, source)
     }
 
     /// Parses and validates a JSON codebook (the same fields as TOML).
     pub fn from_json_str(text: &str, source: &str) -> Result<Codebook, CodebookError> {
-        let file: JsonFile = serde_json::from_str(text).map_err(|err| CodebookError::Syntax {
-            path: source.to_string(),
-            message: err.to_string(),
-        })?;
-        Codebook::checked(file.codebook, file.themes, file.codes, source)
+        let (book, problems) = check_json(text, source);
+        accept(book, problems, source)
     }
 
-    fn checked(
-        codebook: Meta,
-        themes: Vec<Theme>,
-        codes: Vec<Code>,
-        source: &str,
-    ) -> Result<Codebook, CodebookError> {
-        let book = Codebook {
-            codebook,
-            themes,
-            codes,
-            source: source.to_string(),
-        };
-        let problems = book.validate();
-        if problems.is_empty() {
-            Ok(book)
-        } else {
-            Err(CodebookError::Invalid {
-                path: source.to_string(),
-                problems,
-            })
-        }
-    }
-
-    /// Every rule the codebook breaks, in file order.
+    /// Every rule the codebook breaks (errors), and what is worth a look
+    /// (warnings), in file order. Positions are known for TOML files.
     pub fn validate(&self) -> Vec<Diagnostic> {
-        let mut problems = Vec::new();
-        let mut push = |line: Option<usize>, message: String| {
-            problems.push(Diagnostic { line, message });
+        let text = self.text.as_deref().unwrap_or("");
+        let at = |d: Diagnostic, span: Option<&std::ops::Range<usize>>| match span {
+            Some(span) if !text.is_empty() => d.at(text, span.clone()),
+            _ => d,
         };
+        let code_at = |d: Diagnostic, code: &Code, field: &str| {
+            let d = match code.line {
+                Some(line) => Diagnostic {
+                    line: Some(line),
+                    ..d
+                },
+                None => d,
+            };
+            at(d, code.field_spans.get(field))
+        };
+        let mut problems = Vec::new();
         if self.themes.is_empty() {
-            push(None, "the codebook has no themes".into());
+            problems.push(Diagnostic::error("the codebook has no themes"));
         }
         let mut theme_ids = BTreeSet::new();
         for theme in &self.themes {
+            let d = |m: String| Diagnostic {
+                line: theme.line,
+                ..Diagnostic::error(m)
+            };
             if theme.id.trim().is_empty() {
-                push(theme.line, "a theme has an empty id".into());
+                problems.push(d("a theme has an empty id".into()));
             } else if !theme_ids.insert(theme.id.as_str()) {
-                push(theme.line, format!("theme {:?} is defined twice", theme.id));
+                problems.push(d(format!("theme {:?} is defined twice", theme.id)));
             }
         }
-        let mut code_ids = BTreeMap::new();
+        let mut code_ids: BTreeMap<&str, Option<usize>> = BTreeMap::new();
         for code in &self.codes {
             let id = &code.id;
             if id.trim().is_empty() {
-                push(code.line, "a code has an empty id".into());
+                problems.push(code_at(
+                    Diagnostic::error("a code has an empty id"),
+                    code,
+                    "id",
+                ));
             } else if let Some(first) = code_ids.insert(id.as_str(), code.line) {
                 let at = first
                     .map(|l| format!(" (first at line {l})"))
                     .unwrap_or_default();
-                push(code.line, format!("code {id:?} is defined twice{at}"));
+                problems.push(code_at(
+                    Diagnostic::error(format!("code {id:?} is defined twice{at}")),
+                    code,
+                    "id",
+                ));
             }
             if theme_ids.contains(id.as_str()) {
-                push(code.line, format!("code {id:?} has the same id as a theme"));
+                problems.push(code_at(
+                    Diagnostic::error(format!("code {id:?} has the same id as a theme")),
+                    code,
+                    "id",
+                ));
             }
             if !theme_ids.contains(code.theme.as_str()) {
-                push(
-                    code.line,
-                    format!(
-                        "code {id:?} names theme {:?}, which does not exist",
-                        code.theme
-                    ),
+                let m = format!(
+                    "code {id:?} names theme {:?}, which does not exist",
+                    code.theme
                 );
+                problems.push(code_at(Diagnostic::error(m), code, "theme"));
             }
             if code.patterns.is_empty() {
-                push(code.line, format!("code {id:?} has no patterns"));
+                problems.push(code_at(
+                    Diagnostic::error(format!("code {id:?} has no patterns")),
+                    code,
+                    "id",
+                ));
             }
-            for p in code.patterns.iter().chain(&code.exclude) {
-                if let Err(err) = pattern::to_regex(p) {
-                    push(code.line, format!("code {id:?}: {err}"));
+            if code.min_hits == Some(0) {
+                problems.push(code_at(
+                    Diagnostic::error(format!("code {id:?}: min_hits must be at least 1")),
+                    code,
+                    "id",
+                ));
+            }
+            let spans = code.pattern_spans.iter().chain(&code.exclude_spans);
+            for (p, span) in code
+                .patterns
+                .iter()
+                .chain(&code.exclude)
+                .zip(spans.chain(std::iter::repeat(&None)))
+            {
+                let d = match pattern::check(p) {
+                    Err(err) => Diagnostic::error(format!("code {id:?}: {err}")),
+                    Ok(false) => {
+                        Diagnostic::error(format!("code {id:?}: pattern {p:?} can never match"))
+                    }
+                    Ok(true) => continue,
+                };
+                let d = Diagnostic {
+                    line: code.line,
+                    ..d
+                };
+                problems.push(at(d, span.as_ref()));
+            }
+        }
+        for code in &self.codes {
+            if let Some(parent) = &code.parent {
+                let d = match self.codes.iter().find(|c| &c.id == parent) {
+                    None => Diagnostic::error(format!(
+                        "code {:?} names parent {parent:?}, which does not exist",
+                        code.id
+                    )),
+                    Some(p) if p.theme != code.theme => Diagnostic::error(format!(
+                        "code {:?} is in theme {:?} but its parent {parent:?} is in {:?}",
+                        code.id, code.theme, p.theme
+                    )),
+                    Some(_) if self.ancestors(&code.id).is_none() => Diagnostic::error(format!(
+                        "code {:?}: its parents go round in a circle",
+                        code.id
+                    )),
+                    Some(_) => continue,
+                };
+                problems.push(code_at(d, code, "parent"));
+            }
+        }
+        problems.extend(self.identical_codes());
+        problems.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column.unwrap_or(0)));
+        problems
+    }
+
+    /// The chain of parents of a code, nearest first; `None` on a cycle.
+    pub fn ancestors(&self, id: &str) -> Option<Vec<&str>> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut current = self.codes.iter().find(|c| c.id == id)?;
+        while let Some(parent) = &current.parent {
+            if parent == id || out.contains(&parent.as_str()) {
+                return None;
+            }
+            out.push(parent);
+            match self.codes.iter().find(|c| &c.id == parent) {
+                Some(p) => current = p,
+                None => break,
+            }
+        }
+        Some(out)
+    }
+
+    /// Two codes with the same patterns: an error.
+    fn identical_codes(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let text = self.text.as_deref().unwrap_or("");
+        let place = |d: Diagnostic, code: &Code, i: usize| {
+            let d = Diagnostic {
+                line: code.line,
+                ..d
+            };
+            match code.pattern_spans.get(i).cloned().flatten() {
+                Some(span) if !text.is_empty() => d.at(text, span),
+                _ => d,
+            }
+        };
+        for (a, code) in self.codes.iter().enumerate() {
+            for other in &self.codes[..a] {
+                let mut mine: Vec<&String> = code.patterns.iter().collect();
+                let mut theirs: Vec<&String> = other.patterns.iter().collect();
+                mine.sort();
+                theirs.sort();
+                if !mine.is_empty() && mine == theirs {
+                    let m = format!(
+                        "codes {:?} and {:?} have identical patterns",
+                        other.id, code.id
+                    );
+                    out.push(place(Diagnostic::error(m), code, 0));
                 }
             }
         }
-        problems
+        out
+    }
+
+    /// Warnings about patterns shared between codes: a pattern in two
+    /// codes, or one whose every match is also a match of another code's
+    /// pattern. Quadratic in the number of patterns, so only `mint codebook
+    /// check` asks for them.
+    pub fn overlaps(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let text = self.text.as_deref().unwrap_or("");
+        let place = |d: Diagnostic, code: &Code, i: usize| {
+            let d = Diagnostic {
+                line: code.line,
+                ..d
+            };
+            match code.pattern_spans.get(i).cloned().flatten() {
+                Some(span) if !text.is_empty() => d.at(text, span),
+                _ => d,
+            }
+        };
+        let compiled: Vec<Vec<Option<regex::Regex>>> = self
+            .codes
+            .iter()
+            .map(|c| {
+                c.patterns
+                    .iter()
+                    .map(|p| {
+                        pattern::to_regex(p)
+                            .ok()
+                            .and_then(|r| regex::Regex::new(&r).ok())
+                    })
+                    .collect()
+            })
+            .collect();
+        for (a, code) in self.codes.iter().enumerate() {
+            for (i, p) in code.patterns.iter().enumerate() {
+                if p.starts_with("re:") {
+                    continue;
+                }
+                let sample = pattern::sample_text(p);
+                for (b, other) in self.codes.iter().enumerate() {
+                    if a == b {
+                        continue;
+                    }
+                    for (j, q) in other.patterns.iter().enumerate() {
+                        if p == q {
+                            if a > b {
+                                let m = format!(
+                                    "pattern {p:?} is in codes {:?} and {:?}",
+                                    other.id, code.id
+                                );
+                                out.push(place(Diagnostic::warning(m), code, i));
+                            }
+                        } else if let Some(re) = &compiled[b][j]
+                            && !q.starts_with("re:")
+                            && re.is_match(&sample)
+                        {
+                            let m = format!(
+                                "code {:?} pattern {p:?} contains code {:?} pattern {q:?}: every match of it is a match of the other",
+                                code.id, other.id
+                            );
+                            out.push(place(Diagnostic::warning(m), code, i));
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The index of each theme id in [`Codebook::themes`].
@@ -300,27 +500,201 @@ impl Codebook {
     }
 }
 
-/// The 1-based line of a byte offset.
-fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+fn accept(
+    book: Option<Codebook>,
+    problems: Vec<Diagnostic>,
+    source: &str,
+) -> Result<Codebook, CodebookError> {
+    let errors: Vec<Diagnostic> = problems
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
+    match book {
+        Some(book) if errors.is_empty() => Ok(book),
+        _ => Err(CodebookError::Invalid {
+            path: source.to_string(),
+            problems: errors,
+        }),
+    }
 }
 
-/// The TOML error as one line: `line L, column C: message`.
-fn toml_message(err: &toml::de::Error, text: &str) -> String {
-    let message = err.message().trim_end().to_string();
-    match err.span() {
-        Some(span) => {
-            let line = line_at(text, span.start);
-            let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-            let col = text[line_start..span.start].chars().count() + 1;
-            format!("line {line}, column {col}: {message}")
-        }
-        None => message,
+/// Checks a TOML codebook: every syntax error, unknown key and broken rule
+/// at once, each with its position, and the warnings. Returns the codebook
+/// too when it could be read at all.
+pub fn check_toml(text: &str, source: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
+    use toml::de::{DeTable, DeValue};
+    let (table, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        let problems = errors
+            .iter()
+            .map(|e| {
+                let d = Diagnostic::error(e.message().trim_end().to_string());
+                match e.span() {
+                    Some(span) => d.at(text, span),
+                    None => d,
+                }
+            })
+            .collect();
+        return (None, problems);
     }
+    let table = table.into_inner();
+    let mut problems = Vec::new();
+    let mut unknown = |t: &toml::de::DeTable, allowed: &[&str], what: &str| {
+        for (key, _) in t.iter() {
+            if !allowed.contains(&key.get_ref().as_ref()) {
+                let m = format!(
+                    "unknown key `{}` in {what} (expected one of: {})",
+                    key.get_ref(),
+                    allowed.join(", ")
+                );
+                problems.push(Diagnostic::error(m).at(text, key.span()));
+            }
+        }
+    };
+    unknown(
+        &table,
+        &["codebook", "themes", "codes"],
+        "the codebook file",
+    );
+    let tables = |key: &str| -> Vec<(&toml::de::DeTable, std::ops::Range<usize>)> {
+        match table.get(key).map(|v| v.get_ref()) {
+            Some(DeValue::Array(items)) => items
+                .iter()
+                .filter_map(|i| i.get_ref().as_table().map(|t| (t, i.span())))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    if let Some(meta) = table.get("codebook").and_then(|v| v.get_ref().as_table()) {
+        unknown(meta, META_KEYS, "[codebook]");
+    }
+    for (t, _) in tables("themes") {
+        unknown(t, THEME_KEYS, "a theme");
+    }
+    let code_tables = tables("codes");
+    for (t, _) in &code_tables {
+        unknown(t, CODE_KEYS, "a code");
+    }
+    let raw: RawFile = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(err) => {
+            let d = Diagnostic::error(err.message().trim_end().to_string());
+            problems.push(match err.span() {
+                Some(span) => d.at(text, span),
+                None => d,
+            });
+            return (None, problems);
+        }
+    };
+    let line_of = |offset: usize| Some(text[..offset.min(text.len())].matches('\n').count() + 1);
+    let theme_tables = tables("themes");
+    let themes = raw
+        .themes
+        .into_iter()
+        .zip(
+            theme_tables
+                .iter()
+                .map(|(_, span)| span.start)
+                .chain(std::iter::repeat(0)),
+        )
+        .map(|(theme, start)| Theme {
+            line: line_of(start),
+            ..theme
+        })
+        .collect();
+    let spans_of = |t: &toml::de::DeTable, key: &str| -> Vec<Option<std::ops::Range<usize>>> {
+        match t.get(key).map(|v| v.get_ref()) {
+            Some(DeValue::Array(items)) => items.iter().map(|i| Some(i.span())).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let codes = raw
+        .codes
+        .into_iter()
+        .enumerate()
+        .map(|(i, code)| match code_tables.get(i) {
+            Some((t, span)) => {
+                let mut field_spans = BTreeMap::new();
+                for key in ["id", "theme", "parent"] {
+                    if let Some(v) = t.get(key) {
+                        field_spans.insert(key, v.span());
+                    }
+                }
+                Code {
+                    line: line_of(span.start),
+                    pattern_spans: spans_of(t, "patterns"),
+                    exclude_spans: spans_of(t, "exclude"),
+                    field_spans,
+                    ..code
+                }
+            }
+            None => code,
+        })
+        .collect();
+    let book = Codebook {
+        codebook: raw.codebook,
+        themes,
+        codes,
+        source: source.to_string(),
+        text: Some(text.to_string()),
+    };
+    problems.extend(book.validate());
+    (Some(book), problems)
+}
+
+/// Checks a JSON codebook: the same rules as [`check_toml`], without
+/// positions except for syntax errors.
+pub fn check_json(text: &str, source: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(err) => {
+            let d = Diagnostic {
+                line: Some(err.line()),
+                column: Some(err.column()),
+                ..Diagnostic::error(err.to_string())
+            };
+            return (None, vec![d]);
+        }
+    };
+    let mut problems = Vec::new();
+    let mut unknown = |v: &serde_json::Value, allowed: &[&str], what: &str| {
+        for key in v.as_object().into_iter().flat_map(|o| o.keys()) {
+            if !allowed.contains(&key.as_str()) && key != "schema_version" {
+                problems.push(Diagnostic::error(format!(
+                    "unknown key `{key}` in {what} (expected one of: {})",
+                    allowed.join(", ")
+                )));
+            }
+        }
+    };
+    unknown(
+        &value,
+        &["codebook", "themes", "codes"],
+        "the codebook file",
+    );
+    unknown(&value["codebook"], META_KEYS, "\"codebook\"");
+    for t in value["themes"].as_array().into_iter().flatten() {
+        unknown(t, THEME_KEYS, "a theme");
+    }
+    for c in value["codes"].as_array().into_iter().flatten() {
+        unknown(c, CODE_KEYS, "a code");
+    }
+    let raw: RawFile = match serde_json::from_value(value) {
+        Ok(raw) => raw,
+        Err(err) => {
+            problems.push(Diagnostic::error(err.to_string()));
+            return (None, problems);
+        }
+    };
+    let book = Codebook {
+        codebook: raw.codebook,
+        themes: raw.themes,
+        codes: raw.codes,
+        source: source.to_string(),
+        text: None,
+    };
+    problems.extend(book.validate());
+    (Some(book), problems)
 }
 
 #[cfg(test)]
@@ -413,22 +787,22 @@ patterns = ["in*x"]
         assert_eq!(
             shown,
             [
-                "line 4: code \"a\": empty pattern",
-                "line 8: code \"a\" is defined twice (first at line 4)",
-                "line 8: code \"a\" names theme \"nope\", which does not exist",
-                "line 8: code \"a\": pattern \"in*x\": `*` may only end a word (as in `integrat*`)",
+                "line 7, column 13: code \"a\": empty pattern",
+                "line 9, column 6: code \"a\" is defined twice (first at line 4)",
+                "line 10, column 9: code \"a\" names theme \"nope\", which does not exist",
+                "line 11, column 13: code \"a\": pattern \"in*x\": `*` may only end a word (as in `integrat*`)",
             ]
         );
     }
 
     #[test]
-    fn unknown_keys_are_syntax_errors_with_a_position() {
-        let text = "[[themes]]\nid = \"t\"\ncolour = 3\n";
+    fn every_unknown_key_is_reported_with_its_position() {
+        let text = "[[themes]]\nid = \"t\"\ncolour = 3\n[[codes]]\nid = \"c\"\ntheme = \"t\"\npaterns = [\"x\"]\npatterns = [\"y\"]\n";
         let err = Codebook::from_toml_str(text, "x.toml").unwrap_err();
-        let msg = err.to_string();
-        assert!(
-            msg.starts_with("x.toml: line 3, column 1: unknown field `colour`"),
-            "{msg}"
+        assert_eq!(
+            err.to_string(),
+            "x.toml: 2 problems:\n  line 3, column 1: unknown key `colour` in a theme (expected one of: id, label, description)\n  \
+             line 7, column 1: unknown key `paterns` in a code (expected one of: id, theme, parent, label, origin, short_definition, definition, when_to_use, when_not_to_use, examples, counterexamples, patterns, exclude, min_hits, not_after, not_after_words)"
         );
     }
 }

@@ -35,20 +35,79 @@ pub enum CodebookError {
     },
 }
 
-/// One problem found while validating a codebook.
+/// How bad a codebook problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The codebook cannot be used.
+    Error,
+    /// Worth a look; the codebook still loads.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem found while checking a codebook.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// 1-based line of the entry the problem belongs to, when known.
+    /// Error or warning.
+    pub severity: Severity,
+    /// 1-based line of the problem, when known.
     pub line: Option<usize>,
+    /// 1-based column (in characters), when known.
+    pub column: Option<usize>,
+    /// How many characters the problem spans (at least 1), for a pointer.
+    pub width: usize,
     /// What is wrong, naming the code or theme id.
     pub message: String,
 }
 
+impl Diagnostic {
+    /// An error without a position.
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            line: None,
+            column: None,
+            width: 1,
+            message: message.into(),
+        }
+    }
+
+    /// A warning without a position.
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    /// Places the diagnostic at a byte span of `text`.
+    pub fn at(mut self, text: &str, span: std::ops::Range<usize>) -> Diagnostic {
+        let start = span.start.min(text.len());
+        let end = span.end.clamp(start, text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        self.line = Some(text[..start].matches('\n').count() + 1);
+        self.column = Some(text[line_start..start].chars().count() + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        self.width = text[start..end.min(line_end)].chars().count().max(1);
+        self
+    }
+}
+
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "line {line}: {}", self.message),
-            None => f.write_str(&self.message),
+        match (self.line, self.column) {
+            (Some(line), Some(col)) => write!(f, "line {line}, column {col}: {}", self.message),
+            (Some(line), None) => write!(f, "line {line}: {}", self.message),
+            _ => f.write_str(&self.message),
         }
     }
 }

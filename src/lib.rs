@@ -44,5 +44,6 @@ pub mod error;
 pub mod formats;
 pub mod matcher;
 pub mod pattern;
+pub mod stats;
 pub mod tally;
 pub mod textpos;

@@ -94,7 +94,7 @@ impl Matcher {
                     }
                     Err(err) => problems.push(Diagnostic {
                         line: code.line,
-                        message: format!("code {:?}: {err}", code.id),
+                        ..Diagnostic::error(format!("code {:?}: {err}", code.id))
                     }),
                 }
             }
@@ -110,10 +110,9 @@ impl Matcher {
             .build(&anchors)
             .map_err(|err| CodebookError::Invalid {
                 path: codebook.source.clone(),
-                problems: vec![Diagnostic {
-                    line: None,
-                    message: format!("cannot build the pattern index: {err}"),
-                }],
+                problems: vec![Diagnostic::error(format!(
+                    "cannot build the pattern index: {err}"
+                ))],
             })?;
         let code_theme = codebook
             .codes
@@ -263,7 +262,7 @@ mod tests {
     fn exclude_patterns_veto_their_code_only() {
         let m = matcher(
             "[[codes]]\nid = \"impact\"\ntheme = \"t\"\npatterns = [\"impact\"]\nexclude = [\"impact on me\"]\n\
-             [[codes]]\nid = \"other\"\ntheme = \"u\"\npatterns = [\"impact\"]\n",
+             [[codes]]\nid = \"other\"\ntheme = \"u\"\npatterns = [\"impact\", \"effect\"]\n",
         );
         assert_eq!(
             found(&m, "the impact on me was big"),

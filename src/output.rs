@@ -15,7 +15,6 @@ pub enum Status {
     /// Success.
     Ok = 0,
     /// The command ran and the answer is "no".
-    #[allow(dead_code)] // Used by check-like commands.
     Findings = 1,
     /// mint could not do (all of) the job.
     Error = 2,

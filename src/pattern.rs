@@ -37,16 +37,27 @@ pub fn to_regex(pattern: &str) -> Result<String, PatternError> {
         if raw.trim().is_empty() {
             return Err(PatternError::Empty);
         }
+        let invalid = |message: String| PatternError::Regex {
+            pattern: pattern.to_string(),
+            message,
+        };
+        if let Err(err) = regex_syntax::Parser::new().parse(raw) {
+            return Err(invalid(regex_message(&err)));
+        }
         return match regex::Regex::new(raw) {
             Ok(_) => Ok(raw.to_string()),
-            Err(err) => Err(PatternError::Regex {
-                pattern: pattern.to_string(),
-                message: err.to_string(),
-            }),
+            Err(err) => Err(invalid(
+                err.to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+            )),
         };
     }
     let words: Vec<&str> = pattern
-        .split(|c: char| is_separator(c))
+        .split(is_separator)
         .filter(|w| !w.is_empty())
         .collect();
     if words.is_empty() {
@@ -84,6 +95,39 @@ pub fn to_regex(pattern: &str) -> Result<String, PatternError> {
         }
     }
     Ok(out)
+}
+
+/// A regex syntax error on one line, with the character where it is.
+fn regex_message(err: &regex_syntax::Error) -> String {
+    let (kind, span) = match err {
+        regex_syntax::Error::Parse(e) => (e.kind().to_string(), e.span()),
+        regex_syntax::Error::Translate(e) => (e.kind().to_string(), e.span()),
+        _ => return err.to_string(),
+    };
+    format!("{kind} at character {} of the regex", span.start.column)
+}
+
+/// Checks a pattern: `Ok(false)` when it is valid but can never match
+/// anything (a raw regex such as `re:a\bb` or `re:[^\s\S]`).
+pub fn check(pattern: &str) -> Result<bool, PatternError> {
+    let source = to_regex(pattern)?;
+    let hir = regex_syntax::parse(&source).map_err(|err| PatternError::Regex {
+        pattern: pattern.to_string(),
+        message: err.to_string(),
+    })?;
+    Ok(hir.properties().minimum_len().is_some())
+}
+
+/// The shortest text a plain pattern matches: its words, without
+/// wildcards, joined by single spaces. Used to see whether one pattern
+/// always contains another.
+pub fn sample_text(pattern: &str) -> String {
+    pattern
+        .split(is_separator)
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_end_matches('*'))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether a word of a pattern is an acronym matched case-sensitively: at
@@ -199,6 +243,14 @@ mod tests {
             Err(PatternError::MisplacedWildcard(_))
         ));
         assert!(matches!(to_regex("re:"), Err(PatternError::Empty)));
+    }
+
+    #[test]
+    fn patterns_that_can_never_match_are_found() {
+        assert_eq!(check("nurse"), Ok(true));
+        assert_eq!(check(r"re:[^\s\S]"), Ok(false));
+        assert!(check("re:(").is_err());
+        assert_eq!(sample_text("co-locat* team"), "co locat team");
     }
 
     #[test]

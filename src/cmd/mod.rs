@@ -139,6 +139,9 @@ impl<T> Corpus<T> {
     }
 }
 
+/// A discovered entry, and for a source what reading it and `work` gave.
+type Processed<T> = (Found, Option<(Outcome, Option<T>)>);
+
 /// Reads, decodes and parses every transcript in parallel, runs `work` on
 /// each, and reports problems in path order, so stderr and the results are
 /// the same whatever the thread count.
@@ -156,7 +159,7 @@ pub fn read_corpus<T: Send>(
         .context("invalid --glob or --exclude")?;
     let options = args.read.options();
     let found = discover::discover(&args.paths, &filter);
-    let results: Vec<(Found, Option<(Outcome, Option<T>)>)> = found
+    let results: Vec<Processed<T>> = found
         .into_par_iter()
         .map(|found| match &found {
             Found::Source(source) => {

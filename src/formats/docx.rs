@@ -315,9 +315,9 @@ impl Visitor for StylesReader {
             (Some("styles"), "style") => {
                 let kind = attribute(element, "type")?;
                 let id = attribute(element, "styleId")?.unwrap_or_default();
+                let default = attribute(element, "default")?;
                 if kind.as_deref() == Some("paragraph")
-                    && on(attribute(element, "default")?.as_deref())
-                    && attribute(element, "default")?.is_some()
+                    && matches!(default.as_deref(), Some("1" | "true" | "on"))
                 {
                     self.styles.default_paragraph = Some(id.clone());
                 }

@@ -12,6 +12,7 @@
 use std::fmt;
 use std::io::{Cursor, Read};
 
+use quick_xml::XmlVersion;
 use quick_xml::escape::{EscapeError, resolve_predefined_entity};
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
@@ -189,7 +190,9 @@ pub(super) fn attribute(element: &BytesStart<'_>, local: &str) -> Result<Option<
     for attr in element.attributes() {
         let attr = attr?;
         if attr.key.local_name().as_ref() == local {
-            return Ok(Some(attr.unescape_value()?.into_owned()));
+            return Ok(Some(
+                attr.normalized_value(XmlVersion::Implicit1_0)?.into_owned(),
+            ));
         }
     }
     Ok(None)
@@ -486,7 +489,12 @@ fn label_paragraph(paragraph: &Paragraph) -> Option<String> {
     if !all_bold {
         return None;
     }
-    let label = paragraph.text().trim().strip_suffix(':')?.trim_end().to_string();
+    let label = paragraph
+        .text()
+        .trim()
+        .strip_suffix(':')?
+        .trim_end()
+        .to_string();
     is_label(&label).then_some(label)
 }
 
@@ -505,8 +513,7 @@ fn is_label(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_alphabetic)
         && s.chars().count() <= MAX_LABEL_CHARS
         && s.split_whitespace().count() <= 4
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_alphanumeric() || " ._'’()-".contains(c))
 }
 
@@ -523,21 +530,30 @@ fn render_table(rows: &[Vec<Vec<Block>>], out: &mut String) {
 }
 
 /// The lines of a `Speaker | Text` table, or `None` when the table is not
-/// one: two cells in every row, a label or nothing in the first.
+/// one: two cells in every row (or one spanning both, read as text without
+/// a label), a label or nothing in the first.
 fn speaker_table(rows: &[Vec<Vec<Block>>]) -> Option<Vec<String>> {
     let mut parsed = Vec::with_capacity(rows.len());
     for row in rows {
-        let [speaker, text] = row.as_slice() else {
-            return None;
+        let (speaker, text) = match row.as_slice() {
+            [speaker, text] => (paragraphs(speaker)?, text),
+            [spanned] => (Vec::new(), spanned),
+            _ => return None,
         };
-        let speaker = paragraphs(speaker)?;
-        let mut names = speaker.iter().map(|p| p.text()).filter(|t| !t.trim().is_empty());
+        let mut names = speaker
+            .iter()
+            .map(|p| p.text())
+            .filter(|t| !t.trim().is_empty());
         let name = names.next().unwrap_or_default();
         if names.next().is_some() {
             return None;
         }
         let name = name.trim();
-        let name = name.strip_suffix(':').unwrap_or(name).trim_end().to_string();
+        let name = name
+            .strip_suffix(':')
+            .unwrap_or(name)
+            .trim_end()
+            .to_string();
         if !name.is_empty() && !is_label(&name) {
             return None;
         }
@@ -652,22 +668,31 @@ mod tests {
             &[&["P1"], &["", "One.", "Two.", ""]],
             &[&[""], &["More from P1."]],
             &[&["P2"], &[]],
+            &[&["[Break in recording]"]],
         ])];
         assert_eq!(
             render(&blocks),
-            "Interviewer: Why?\nP1: One.\nTwo.\nMore from P1.\nP2:\n"
+            "Interviewer: Why?\nP1: One.\nTwo.\nMore from P1.\nP2:\n[Break in recording]\n"
         );
     }
 
     #[test]
     fn other_tables_are_read_cell_by_cell() {
         let blocks = [
-            table(&[&[&["Site"], &["Visits"], &["Delays"]], &[&["North"], &["12"], &["3"]]]),
-            table(&[&[&["A long first cell that is a sentence, not a label."], &["x"]]]),
+            table(&[
+                &[&["Site"], &["Visits"], &["Delays"]],
+                &[&["North"], &["12"], &["3"]],
+            ]),
+            table(&[&[
+                &["A long first cell that is a sentence, not a label."],
+                &["x"],
+            ]]),
+            table(&[&[&["Only"]], &[&["one column"]]]),
         ];
         assert_eq!(
             render(&blocks),
-            "Site\nVisits\nDelays\nNorth\n12\n3\nA long first cell that is a sentence, not a label.\nx\n"
+            "Site\nVisits\nDelays\nNorth\n12\n3\n\
+             A long first cell that is a sentence, not a label.\nx\nOnly\none column\n"
         );
     }
 

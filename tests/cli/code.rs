@@ -74,7 +74,9 @@ fn codings_csv_lists_every_coded_turn_with_its_evidence() {
             "sector",
             "pattern",
             "match_start",
-            "match_end"
+            "match_end",
+            "time_start",
+            "time_end"
         ]
     );
     assert_eq!(
@@ -456,7 +458,7 @@ fn an_invalid_codebook_is_an_error_naming_the_line() {
     assert_eq!(code, 2);
     assert!(stderr.contains("failed to load codebook"), "{stderr}");
     assert!(
-        stderr.contains("line 4: code \"trust\": empty pattern"),
+        stderr.contains("line 7, column 13: code \"trust\": empty pattern"),
         "{stderr}"
     );
 }

@@ -83,3 +83,47 @@ fn show_json_round_trips_as_a_json_codebook() {
     assert_eq!(from_json.2, 0, "{}", from_json.1);
     assert_eq!(from_json.0, embedded.0);
 }
+
+#[test]
+fn check_reports_every_problem_at_once_with_a_pointer() {
+    let (stdout, stderr, code) =
+        run(mint().args(["codebook", "check", "tests/data/check/bad.toml"]));
+    assert_eq!(code, 1, "{stderr}");
+    for expected in [
+        "tests/data/check/bad.toml:4:1: error: unknown key `colour` in [codebook]",
+        "tests/data/check/bad.toml:12:24: error: code \"systems\": pattern \"re:(unclosed\": invalid regex: unclosed group at character 1 of the regex",
+        "tests/data/check/bad.toml:12:40: error: code \"systems\": empty pattern",
+        "tests/data/check/bad.toml:15:6: error: code \"systems\" is defined twice (first at line 9)",
+        "tests/data/check/bad.toml:21:9: error: code \"records\" names theme \"it\", which does not exist",
+        "tests/data/check/bad.toml:22:13: error: code \"records\": pattern \"re:[^\\\\s\\\\S]\" can never match",
+        "tests/data/check/bad.toml:23:1: error: unknown key `paterns` in a code",
+        "tests/data/check/bad.toml:28:10: error: code \"notes\" names parent \"nowhere\", which does not exist",
+        "tests/data/check/bad.toml:29:13: warning: pattern \"shared record*\" is in codes \"records\" and \"notes\"",
+        "tests/data/check/bad.toml:29:31: warning: code \"notes\" pattern \"shared records system\" contains code \"records\" pattern \"shared record*\"",
+        "tests/data/check/bad.toml: 1 themes, 4 codes: 8 errors, 3 warnings",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in\n{stdout}"
+        );
+    }
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn check_passes_the_default_codebook_and_fails_unparsable_toml() {
+    let (stdout, _, code) =
+        run(mint().args(["codebook", "check", "codebooks/mint.toml", "--no-warnings"]));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.ends_with("codebooks/mint.toml: 6 themes, 38 codes: 0 errors, 0 warnings\n"),
+        "{stdout}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.toml");
+    fs::write(&path, "[[themes]\nid = \"t\"\n").unwrap();
+    let (stdout, _, code) = run(mint().args(["codebook", "check"]).arg(&path));
+    assert_eq!(code, 1);
+    assert!(stdout.contains("x.toml:1:"), "{stdout}");
+    assert!(stdout.contains(": error: "), "{stdout}");
+}
