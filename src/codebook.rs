@@ -20,7 +20,7 @@ pub const DEFAULT_TOML: &str = include_str!("../codebooks/mint.toml");
 pub const DEFAULT_NAME: &str = "(default codebook)";
 
 /// A whole codebook.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Codebook {
     /// Name, version and description.
     pub codebook: Meta,
@@ -113,7 +113,7 @@ impl Origin {
 }
 
 /// A code: a label applied to the segments its patterns match.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Code {
     /// Identifier, unique in the codebook.
     pub id: String,
