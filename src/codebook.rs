@@ -34,6 +34,10 @@ pub struct Codebook {
     /// The TOML text it was read from, for positions in diagnostics.
     #[serde(skip)]
     pub text: Option<String>,
+    /// Themes and codes (id, theme) of the codebooks this one extends
+    /// (earlier `--codebook` files), which its codes may name.
+    #[serde(skip)]
+    pub inherited: Vec<(String, Option<String>)>,
 }
 
 /// The `[codebook]` table.
@@ -220,6 +224,99 @@ impl Codebook {
             .expect("the embedded default codebook is valid (tested)")
     }
 
+    /// Reads the codebooks named on the command line, in order, each
+    /// extending the ones before it: `default` is the embedded codebook.
+    /// A theme or code id defined twice is an error that names both places.
+    pub fn load_all(paths: &[&Path]) -> Result<Codebook, CodebookError> {
+        let mut merged: Option<Codebook> = None;
+        for path in paths {
+            let next = if path.as_os_str() == "default" {
+                Codebook::default_codebook()
+            } else {
+                Codebook::load_extending(path, merged.as_ref())?
+            };
+            merged = Some(match merged {
+                None => next,
+                Some(base) => base.merge(next)?,
+            });
+        }
+        Ok(merged.unwrap_or_else(Codebook::default_codebook))
+    }
+
+    /// Adds the themes and codes of `ext` to this codebook.
+    pub fn merge(mut self, ext: Codebook) -> Result<Codebook, CodebookError> {
+        let place = |source: &str, line: Option<usize>| match line {
+            Some(line) => format!("{source}:{line}"),
+            None => source.to_string(),
+        };
+        let mut problems = Vec::new();
+        for theme in &ext.themes {
+            if let Some(first) = self.themes.iter().find(|t| t.id == theme.id) {
+                problems.push(Diagnostic::error(format!(
+                    "theme {:?} is defined in {} and again in {}",
+                    theme.id,
+                    place(&self.source, first.line),
+                    place(&ext.source, theme.line)
+                )));
+            }
+        }
+        for code in &ext.codes {
+            if let Some(first) = self.codes.iter().find(|c| c.id == code.id) {
+                problems.push(Diagnostic::error(format!(
+                    "code {:?} is defined in {} and again in {}",
+                    code.id,
+                    place(&self.source, first.line),
+                    place(&ext.source, code.line)
+                )));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(CodebookError::Invalid {
+                path: format!("{} + {}", self.source, ext.source),
+                problems,
+            });
+        }
+        self.source = format!("{} + {}", self.source, ext.source);
+        self.codebook.name = format!("{} + {}", self.codebook.name, ext.codebook.name);
+        self.themes.extend(ext.themes);
+        self.codes.extend(ext.codes);
+        self.text = None;
+        Ok(self)
+    }
+
+    /// Reads a codebook file that may name themes and codes of `base`.
+    pub fn load_extending(path: &Path, base: Option<&Codebook>) -> Result<Codebook, CodebookError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CodebookError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let name = path.display().to_string();
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let inherited = base.map(Codebook::ids).unwrap_or_default();
+        let (book, problems) = if is_json {
+            check_json_extending(text, &name, inherited)
+        } else {
+            check_toml_extending(text, &name, inherited)
+        };
+        accept(book, problems, &name)
+    }
+
+    /// The theme ids (with `None`) and code ids (with their theme) defined
+    /// here or inherited.
+    fn ids(&self) -> Vec<(String, Option<String>)> {
+        let mut ids = self.inherited.clone();
+        ids.extend(self.themes.iter().map(|t| (t.id.clone(), None)));
+        ids.extend(
+            self.codes
+                .iter()
+                .map(|c| (c.id.clone(), Some(c.theme.clone()))),
+        );
+        ids
+    }
+
     /// Reads a codebook file: JSON when the name ends in `.json`, TOML
     /// otherwise.
     pub fn load(path: &Path) -> Result<Codebook, CodebookError> {
@@ -273,7 +370,13 @@ impl Codebook {
         if self.themes.is_empty() {
             problems.push(Diagnostic::error("the codebook has no themes"));
         }
-        let mut theme_ids = BTreeSet::new();
+        let mut theme_ids: BTreeSet<&str> = self
+            .inherited
+            .iter()
+            .filter(|(_, theme)| theme.is_none())
+            .map(|(id, _)| id.as_str())
+            .collect();
+        let inherited_themes = theme_ids.clone();
         for theme in &self.themes {
             let d = |m: String| Diagnostic {
                 line: theme.line,
@@ -281,6 +384,11 @@ impl Codebook {
             };
             if theme.id.trim().is_empty() {
                 problems.push(d("a theme has an empty id".into()));
+            } else if inherited_themes.contains(theme.id.as_str()) {
+                problems.push(d(format!(
+                    "theme {:?} is already defined by an earlier codebook",
+                    theme.id
+                )));
             } else if !theme_ids.insert(theme.id.as_str()) {
                 problems.push(d(format!("theme {:?} is defined twice", theme.id)));
             }
@@ -355,14 +463,25 @@ impl Codebook {
         }
         for code in &self.codes {
             if let Some(parent) = &code.parent {
-                let d = match self.codes.iter().find(|c| &c.id == parent) {
+                let parent_theme = self
+                    .codes
+                    .iter()
+                    .find(|c| &c.id == parent)
+                    .map(|c| c.theme.as_str())
+                    .or_else(|| {
+                        self.inherited
+                            .iter()
+                            .find(|(id, theme)| id == parent && theme.is_some())
+                            .and_then(|(_, theme)| theme.as_deref())
+                    });
+                let d = match parent_theme {
                     None => Diagnostic::error(format!(
                         "code {:?} names parent {parent:?}, which does not exist",
                         code.id
                     )),
-                    Some(p) if p.theme != code.theme => Diagnostic::error(format!(
-                        "code {:?} is in theme {:?} but its parent {parent:?} is in {:?}",
-                        code.id, code.theme, p.theme
+                    Some(theme) if theme != code.theme => Diagnostic::error(format!(
+                        "code {:?} is in theme {:?} but its parent {parent:?} is in {theme:?}",
+                        code.id, code.theme
                     )),
                     Some(_) if self.ancestors(&code.id).is_none() => Diagnostic::error(format!(
                         "code {:?}: its parents go round in a circle",
@@ -522,6 +641,14 @@ fn accept(
 /// at once, each with its position, and the warnings. Returns the codebook
 /// too when it could be read at all.
 pub fn check_toml(text: &str, source: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
+    check_toml_extending(text, source, Vec::new())
+}
+
+fn check_toml_extending(
+    text: &str,
+    source: &str,
+    inherited: Vec<(String, Option<String>)>,
+) -> (Option<Codebook>, Vec<Diagnostic>) {
     use toml::de::{DeTable, DeValue};
     let (table, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
@@ -637,6 +764,7 @@ pub fn check_toml(text: &str, source: &str) -> (Option<Codebook>, Vec<Diagnostic
         codes,
         source: source.to_string(),
         text: Some(text.to_string()),
+        inherited,
     };
     problems.extend(book.validate());
     (Some(book), problems)
@@ -645,6 +773,14 @@ pub fn check_toml(text: &str, source: &str) -> (Option<Codebook>, Vec<Diagnostic
 /// Checks a JSON codebook: the same rules as [`check_toml`], without
 /// positions except for syntax errors.
 pub fn check_json(text: &str, source: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
+    check_json_extending(text, source, Vec::new())
+}
+
+fn check_json_extending(
+    text: &str,
+    source: &str,
+    inherited: Vec<(String, Option<String>)>,
+) -> (Option<Codebook>, Vec<Diagnostic>) {
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(err) => {
@@ -692,6 +828,7 @@ pub fn check_json(text: &str, source: &str) -> (Option<Codebook>, Vec<Diagnostic
         codes: raw.codes,
         source: source.to_string(),
         text: None,
+        inherited,
     };
     problems.extend(book.validate());
     (Some(book), problems)

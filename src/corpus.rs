@@ -385,6 +385,7 @@ impl Transcript {
         };
         let mut hits = Vec::new();
         let mut themes = Vec::new();
+        let mut codes = Vec::new();
         for (turn, start, end) in self.segments(unit) {
             let speaker = &self.turns[turn].speaker;
             let who = speakers
@@ -397,8 +398,17 @@ impl Transcript {
             matcher.find(&self.text[start..end], &mut hits);
             themes.clear();
             counts.coded_segments += u64::from(!hits.is_empty());
+            // A sub-code counts for its parents too, once per segment.
+            codes.clear();
             for hit in &hits {
-                counts.code_refs[hit.code] += 1;
+                for &code in std::iter::once(&hit.code).chain(matcher.ancestors_of(hit.code)) {
+                    if !codes.contains(&code) {
+                        codes.push(code);
+                        counts.code_refs[code] += 1;
+                    }
+                }
+            }
+            for hit in &hits {
                 let theme = matcher.theme_of(hit.code);
                 if !themes.contains(&theme) {
                     themes.push(theme);

@@ -121,6 +121,11 @@ pub enum PatternError {
     /// A `*` appears somewhere other than the end of a word.
     #[error("pattern {0:?}: `*` may only end a word (as in `integrat*`)")]
     MisplacedWildcard(String),
+    /// A `NEAR` pattern is malformed.
+    #[error(
+        "pattern {0:?}: write `A NEAR/n B` (n words) or `A NEAR/s B` (same sentence), with one NEAR"
+    )]
+    Near(String),
     /// A `re:` pattern is not a valid regular expression.
     #[error("pattern {pattern:?}: invalid regex: {message}")]
     Regex {

@@ -1,21 +1,23 @@
 //! The hot loop: a compiled codebook applied to one segment of text.
 //!
-//! [`Matcher::new`] compiles every pattern once. [`Matcher::find`] takes a
+//! [`Matcher::new`] translates every pattern once. [`Matcher::find`] takes a
 //! `&str` and pushes one [`Hit`] per code that applies, into a caller-owned
 //! `Vec`. One Aho-Corasick pass over the segment finds which patterns can
-//! occur at all (each plain pattern has a literal "anchor", its longest ASCII
-//! word part, that any match must contain); only those patterns' regexes are
-//! then run for their spans. So the cost per segment barely grows with the
-//! size of the codebook. No I/O happens here.
+//! occur at all (each plain pattern has a literal "anchor" that any match
+//! must contain); only those patterns' regexes are then run for their spans,
+//! each compiled the first time it is needed. So the cost per segment barely
+//! grows with the size of the codebook. No I/O happens here.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use regex::Regex;
+use unicode_segmentation::UnicodeSegmentation;
 
 use crate::codebook::Codebook;
 use crate::error::{CodebookError, Diagnostic};
-use crate::pattern;
+use crate::pattern::{self, Compiled, Options, Pattern, Within};
 
 /// The evidence for one code applied to one segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +26,7 @@ pub struct Hit {
     pub code: usize,
     /// Index of the pattern in that code's `patterns`.
     pub pattern: usize,
-    /// Byte span of the earliest match of that code in the segment.
+    /// Byte span of the earliest counted match of that code in the segment.
     pub start: usize,
     /// End of the match, exclusive.
     pub end: usize,
@@ -36,31 +38,57 @@ enum Kind {
     Exclude { code: usize },
 }
 
+/// A pattern ready to run.
+#[derive(Debug)]
+enum Runnable {
+    Single(Regex),
+    Near(Regex, Regex, Within),
+}
+
+/// What a code asks of its matches beyond "one of the patterns matched".
+#[derive(Debug, Clone, Default)]
+struct Rule {
+    min_hits: usize,
+    /// Negation words, lower case.
+    not_after: Vec<String>,
+    window: usize,
+}
+
+impl Rule {
+    fn is_simple(&self) -> bool {
+        self.min_hits <= 1 && self.not_after.is_empty()
+    }
+}
+
 /// A codebook compiled for matching.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Matcher {
     /// Finds anchors, case-insensitively (ASCII).
     anchors: AhoCorasick,
-    /// The compiled pattern each anchor belongs to.
-    anchor_pattern: Vec<usize>,
-    /// Patterns without an anchor, tried on every segment.
+    /// The entry each anchor belongs to.
+    anchor_entry: Vec<usize>,
+    /// Entries without an anchor, tried on every segment.
     always: Vec<usize>,
-    /// Each pattern's regex source, compiled the first time its anchor is
-    /// seen: a large codebook costs little on a small corpus.
-    sources: Vec<String>,
-    regexes: Vec<OnceLock<Regex>>,
+    patterns: Vec<Pattern>,
+    runnable: Vec<OnceLock<Runnable>>,
     kinds: Vec<Kind>,
+    rules: Vec<Rule>,
     code_theme: Vec<usize>,
+    /// Each code's ancestors (sub-codes count for their parents).
+    ancestors: Vec<Vec<usize>>,
     theme_count: usize,
 }
 
 impl Matcher {
-    /// Compiles every pattern of the codebook.
+    /// Translates every pattern of the codebook.
     pub fn new(codebook: &Codebook) -> Result<Matcher, CodebookError> {
-        let mut sources = Vec::new();
+        let options = Options {
+            variants: codebook.codebook.spelling_variants,
+        };
+        let mut patterns = Vec::new();
         let mut kinds = Vec::new();
         let mut anchors = Vec::new();
-        let mut anchor_pattern = Vec::new();
+        let mut anchor_entry = Vec::new();
         let mut always = Vec::new();
         let mut problems = Vec::new();
         for (ci, code) in codebook.codes.iter().enumerate() {
@@ -79,17 +107,16 @@ impl Matcher {
                 })
                 .chain(code.exclude.iter().map(|p| (p, Kind::Exclude { code: ci })));
             for (p, kind) in all {
-                let compiled = pattern::to_regex(p);
-                match compiled {
-                    Ok(source) => {
-                        match anchor(p) {
+                match pattern::compile(p, &options) {
+                    Ok(compiled) => {
+                        match compiled.anchor() {
                             Some(a) => {
-                                anchors.push(a);
-                                anchor_pattern.push(sources.len());
+                                anchors.push(a.to_string());
+                                anchor_entry.push(patterns.len());
                             }
-                            None => always.push(sources.len()),
+                            None => always.push(patterns.len()),
                         }
-                        sources.push(source);
+                        patterns.push(compiled);
                         kinds.push(kind);
                     }
                     Err(err) => problems.push(Diagnostic {
@@ -119,23 +146,57 @@ impl Matcher {
             .iter()
             .map(|c| codebook.theme_index(&c.theme).expect("validated codebook"))
             .collect();
+        let index_of = |id: &str| codebook.codes.iter().position(|c| c.id == id);
+        let ancestors = codebook
+            .codes
+            .iter()
+            .map(|c| {
+                codebook
+                    .ancestors(&c.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(index_of)
+                    .collect()
+            })
+            .collect();
+        let rules = codebook
+            .codes
+            .iter()
+            .map(|c| Rule {
+                min_hits: c.min_hits.unwrap_or(1) as usize,
+                not_after: c
+                    .not_after
+                    .iter()
+                    .map(|w| w.trim().to_lowercase())
+                    .collect(),
+                window: c.not_after_words.unwrap_or(3) as usize,
+            })
+            .collect();
         Ok(Matcher {
             anchors,
-            anchor_pattern,
+            anchor_entry,
             always,
-            regexes: sources.iter().map(|_| OnceLock::new()).collect(),
-            sources,
+            runnable: patterns.iter().map(|_| OnceLock::new()).collect(),
+            patterns,
             kinds,
+            rules,
             code_theme,
+            ancestors,
             theme_count: codebook.themes.len(),
         })
     }
 
-    fn regex(&self, i: usize) -> &Regex {
-        self.regexes[i].get_or_init(|| {
-            // pattern::to_regex escapes plain patterns and has already
-            // compiled raw ones, so the source is a valid regex.
-            Regex::new(&self.sources[i]).expect("pattern::to_regex returns valid regexes")
+    fn runnable(&self, i: usize) -> &Runnable {
+        self.runnable[i].get_or_init(|| {
+            // pattern::compile escapes plain patterns and has already
+            // compiled raw ones, so every source is a valid regex.
+            let re = |c: &Compiled| {
+                Regex::new(&c.regex).expect("pattern::compile returns valid regexes")
+            };
+            match &self.patterns[i] {
+                Pattern::Single(c) => Runnable::Single(re(c)),
+                Pattern::Near { a, b, within } => Runnable::Near(re(a), re(b), *within),
+            }
         })
     }
 
@@ -154,15 +215,23 @@ impl Matcher {
         self.code_theme[code]
     }
 
+    /// The codes a code counts for besides itself: its parents, nearest
+    /// first.
+    pub fn ancestors_of(&self, code: usize) -> &[usize] {
+        &self.ancestors[code]
+    }
+
     /// Pushes one hit per code that applies to `text`, in codebook order.
-    /// A code applies when one of its patterns matches and none of its
-    /// `exclude` patterns does; its evidence is its earliest match (ties go
-    /// to the pattern listed first).
+    ///
+    /// A code applies when its patterns match (at least `min_hits` times,
+    /// not counting matches just after a `not_after` word) and none of its
+    /// `exclude` patterns does. Its evidence is its earliest counted match
+    /// (ties go to the pattern listed first).
     pub fn find(&self, text: &str, hits: &mut Vec<Hit>) {
         let mut candidates: Vec<usize> = self
             .anchors
             .find_overlapping_iter(text)
-            .map(|m| self.anchor_pattern[m.pattern().as_usize()])
+            .map(|m| self.anchor_entry[m.pattern().as_usize()])
             .chain(self.always.iter().copied())
             .collect();
         if candidates.is_empty() {
@@ -172,28 +241,43 @@ impl Matcher {
         candidates.dedup();
         let first = hits.len();
         let mut vetoed: Vec<usize> = Vec::new();
+        let mut counts: Vec<(usize, usize)> = Vec::new();
+        let mut sentences: Option<Vec<usize>> = None;
         for i in candidates {
             match self.kinds[i] {
                 Kind::Exclude { code } => {
-                    if self.regex(i).is_match(text) {
+                    if self.first_match(i, text, &mut sentences).is_some() {
                         vetoed.push(code);
                     }
                 }
                 Kind::Include { code, pattern } => {
-                    let Some(m) = self.regex(i).find(text) else {
-                        continue;
+                    let rule = &self.rules[code];
+                    let found = if rule.is_simple() {
+                        self.first_match(i, text, &mut sentences).map(|m| (m, 1))
+                    } else {
+                        let all: Vec<Range<usize>> = self
+                            .all_matches(i, text, &mut sentences)
+                            .into_iter()
+                            .filter(|m| !negated(text, m.start, rule))
+                            .collect();
+                        all.first().cloned().map(|m| (m, all.len()))
                     };
+                    let Some((m, n)) = found else { continue };
+                    match counts.iter_mut().find(|(c, _)| *c == code) {
+                        Some((_, total)) => *total += n,
+                        None => counts.push((code, n)),
+                    }
                     let hit = Hit {
                         code,
                         pattern,
-                        start: m.start(),
-                        end: m.end(),
+                        start: m.start,
+                        end: m.end,
                     };
                     match hits[first..].iter_mut().find(|h| h.code == code) {
                         Some(existing)
-                            if (m.start(), pattern) < (existing.start, existing.pattern) =>
+                            if (m.start, pattern) < (existing.start, existing.pattern) =>
                         {
-                            *existing = hit;
+                            *existing = hit
                         }
                         Some(_) => {}
                         None => hits.push(hit),
@@ -201,32 +285,120 @@ impl Matcher {
                 }
             }
         }
-        if !vetoed.is_empty() {
-            let mut i = first;
-            while i < hits.len() {
-                if vetoed.contains(&hits[i].code) {
-                    hits.remove(i);
-                } else {
-                    i += 1;
-                }
+        let mut i = first;
+        while i < hits.len() {
+            let code = hits[i].code;
+            let total = counts
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map_or(0, |(_, n)| *n);
+            if vetoed.contains(&code) || total < self.rules[code].min_hits {
+                hits.remove(i);
+            } else {
+                i += 1;
             }
         }
         hits[first..].sort_by_key(|h| h.code);
     }
+
+    fn first_match(
+        &self,
+        i: usize,
+        text: &str,
+        sentences: &mut Option<Vec<usize>>,
+    ) -> Option<Range<usize>> {
+        match self.runnable(i) {
+            Runnable::Single(re) => re.find(text).map(|m| m.range()),
+            Runnable::Near(..) => self.all_matches(i, text, sentences).into_iter().next(),
+        }
+    }
+
+    /// Every match of entry `i`, in order of start.
+    fn all_matches(
+        &self,
+        i: usize,
+        text: &str,
+        sentences: &mut Option<Vec<usize>>,
+    ) -> Vec<Range<usize>> {
+        match self.runnable(i) {
+            Runnable::Single(re) => re.find_iter(text).map(|m| m.range()).collect(),
+            Runnable::Near(a, b, within) => {
+                let ams: Vec<Range<usize>> = a.find_iter(text).map(|m| m.range()).collect();
+                if ams.is_empty() {
+                    return Vec::new();
+                }
+                let bms: Vec<Range<usize>> = b.find_iter(text).map(|m| m.range()).collect();
+                let mut out = Vec::new();
+                for am in &ams {
+                    for bm in &bms {
+                        let close = match within {
+                            Within::Words(n) => words_between(text, am, bm) <= *n,
+                            Within::Sentence => {
+                                let starts = sentences.get_or_insert_with(|| sentence_starts(text));
+                                sentence_of(starts, am.start) == sentence_of(starts, bm.start)
+                            }
+                        };
+                        if close {
+                            out.push(am.start.min(bm.start)..am.end.max(bm.end));
+                        }
+                    }
+                }
+                out.sort_by_key(|r| (r.start, r.end));
+                out.dedup();
+                out
+            }
+        }
+    }
 }
 
-/// The literal every match of a plain pattern contains: its longest run of
-/// ASCII letters and digits. `None` for raw regexes and for patterns with
-/// non-ASCII letters (whose case folding is not ASCII).
-fn anchor(pattern: &str) -> Option<String> {
-    if pattern.starts_with("re:") || !pattern.is_ascii() {
-        return None;
+/// Words strictly between two matches (0 when they touch or overlap).
+fn words_between(text: &str, a: &Range<usize>, b: &Range<usize>) -> usize {
+    let (from, to) = if a.start <= b.start {
+        (a.end, b.start)
+    } else {
+        (b.end, a.start)
+    };
+    if from >= to {
+        return 0;
     }
-    pattern
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .max_by_key(|run| run.len())
-        .filter(|run| !run.is_empty())
-        .map(str::to_string)
+    text[from..to]
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
+/// Byte offsets where sentences start; line breaks do not end a sentence.
+fn sentence_starts(text: &str) -> Vec<usize> {
+    let flat: String = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    flat.split_sentence_bound_indices()
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn sentence_of(starts: &[usize], offset: usize) -> usize {
+    starts.partition_point(|&s| s <= offset)
+}
+
+/// Whether one of the code's negation words stands within its window of
+/// words before `start` ("not", also as "n't").
+fn negated(text: &str, start: usize, rule: &Rule) -> bool {
+    if rule.not_after.is_empty() {
+        return false;
+    }
+    let is_word = |c: char| c.is_alphanumeric() || c == '\'' || c == '’';
+    text[..start]
+        .rsplit(|c: char| !is_word(c))
+        .filter(|w| !w.is_empty())
+        .take(rule.window)
+        .any(|w| {
+            let w = w.to_lowercase();
+            rule.not_after.contains(&w)
+                || ((w.ends_with("n't") || w.ends_with("n’t"))
+                    && rule.not_after.iter().any(|n| n == "not"))
+        })
 }
 
 #[cfg(test)]
@@ -273,10 +445,67 @@ mod tests {
 
     #[test]
     fn anchors_are_the_longest_ascii_word_part() {
+        let anchor = |p: &str| {
+            pattern::compile(p, &Options::default())
+                .unwrap()
+                .anchor()
+                .map(String::from)
+        };
         assert_eq!(anchor("co-locat*").as_deref(), Some("locat"));
-        assert_eq!(anchor("A&E").as_deref(), Some("E"));
+        assert_eq!(anchor("A&E").as_deref(), Some("A"));
         assert_eq!(anchor("re:x+"), None);
         assert_eq!(anchor("café"), None);
+    }
+
+    #[test]
+    fn near_needs_both_parts_close_in_either_order() {
+        let m = matcher(
+            "[[codes]]\nid = \"gp_meet\"\ntheme = \"t\"\npatterns = [\"GP NEAR/3 meeting*\"]\n\
+             [[codes]]\nid = \"same\"\ntheme = \"u\"\npatterns = [\"nurse* NEAR/s social worker*\"]\n",
+        );
+        assert_eq!(
+            found(&m, "meetings with the GP"),
+            [(0, 0, "meetings with the GP".into())]
+        );
+        assert!(found(&m, "the GP never ever comes to our long meetings").is_empty());
+        assert_eq!(
+            found(&m, "The nurses and\nthe social workers. Fine.").len(),
+            1
+        );
+        assert!(found(&m, "The nurses came. The social workers did not.").is_empty());
+    }
+
+    #[test]
+    fn min_hits_and_negation_change_what_counts() {
+        let m = matcher(
+            "[[codes]]\nid = \"gp\"\ntheme = \"t\"\npatterns = [\"GP\", \"GPs\"]\nmin_hits = 2\n\
+             [[codes]]\nid = \"shared\"\ntheme = \"u\"\npatterns = [\"shared record*\"]\nnot_after = [\"no\", \"not\", \"without\"]\nnot_after_words = 2\n",
+        );
+        assert!(found(&m, "the GP said").is_empty());
+        assert_eq!(found(&m, "the GP said the GPs would")[0].2, "GP");
+        assert!(found(&m, "we have no shared records").is_empty());
+        assert!(
+            found(&m, "we don't have shared records").is_empty(),
+            "n't counts as not"
+        );
+        assert_eq!(
+            found(&m, "no, we have shared records now").len(),
+            1,
+            "outside the window"
+        );
+        assert_eq!(
+            found(&m, "no shared record here, but shared records there")[0].2,
+            "shared records"
+        );
+    }
+
+    #[test]
+    fn sub_codes_know_their_parents() {
+        let text = "[[themes]]\nid = \"t\"\n[[codes]]\nid = \"it\"\ntheme = \"t\"\npatterns = [\"IT\"]\n\
+                    [[codes]]\nid = \"records\"\ntheme = \"t\"\nparent = \"it\"\npatterns = [\"record*\"]\n";
+        let m = Matcher::new(&Codebook::from_toml_str(text, "t.toml").unwrap()).unwrap();
+        assert_eq!(m.ancestors_of(1), [0]);
+        assert!(m.ancestors_of(0).is_empty());
     }
 
     #[test]

@@ -16,6 +16,16 @@
 //!
 //! `re:` introduces a raw regular expression, used as written.
 //!
+//! `A NEAR/n B` matches where both A and B occur, in either order, with at
+//! most n words between them; `A NEAR/s B` where they occur in the same
+//! sentence.
+//!
+//! With spelling variants on (the codebook default), plain words also match
+//! their British/American spellings (`organisation`/`organization`,
+//! `colour`/`color`, `centre`/`center`, `paediatric`/`pediatric`,
+//! `counselling`/`counseling`, `programme`/`program`) and a hyphen in a
+//! pattern also matches nothing (`co-location` matches `colocation`).
+//!
 //! This module only translates; matching lives in [`crate::matcher`].
 
 use crate::error::PatternError;
@@ -23,7 +33,103 @@ use crate::error::PatternError;
 /// The characters a space or hyphen in a pattern stands for, as a regex class.
 const SEPARATOR: &str = r"[\s\-\u{2010}\u{2011}]+";
 
-/// Translates one codebook pattern into a regular expression.
+/// A hyphen in a pattern, with spelling variants on: the words may also be
+/// closed up (`co-location` matches `colocation`).
+const HYPHEN_OR_NOTHING: &str = r"[\s\-\u{2010}\u{2011}]*";
+
+/// How patterns are translated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Also match British/American spellings and closed-up hyphenations.
+    pub variants: bool,
+}
+
+/// One compiled part of a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compiled {
+    /// The regex.
+    pub regex: String,
+    /// A literal (compared ASCII-case-insensitively) that every match
+    /// contains, for the prefilter; `None` when there is no such literal.
+    pub anchor: Option<String>,
+}
+
+/// How close the two halves of a `NEAR` pattern must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    /// At most this many words between them.
+    Words(usize),
+    /// In the same sentence.
+    Sentence,
+}
+
+/// A pattern translated for matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pattern {
+    /// One regex.
+    Single(Compiled),
+    /// `A NEAR/n B` or `A NEAR/s B`: both, in either order, close together.
+    Near {
+        /// The first part.
+        a: Compiled,
+        /// The second part.
+        b: Compiled,
+        /// How close.
+        within: Within,
+    },
+}
+
+impl Pattern {
+    /// The anchor of the pattern (for `NEAR`, the longer of the two).
+    pub fn anchor(&self) -> Option<&str> {
+        match self {
+            Pattern::Single(c) => c.anchor.as_deref(),
+            Pattern::Near { a, b, .. } => match (&a.anchor, &b.anchor) {
+                (Some(x), Some(y)) => Some(if y.len() > x.len() { y } else { x }),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Translates one codebook pattern: a plain pattern, a `re:` regex, or two
+/// of them joined by `NEAR/n` (within n words) or `NEAR/s` (same sentence).
+///
+/// ```
+/// use mint::pattern::{compile, Options, Pattern, Within};
+/// let Pattern::Near { within, .. } = compile("GP NEAR/10 meeting*", &Options::default()).unwrap() else {
+///     panic!()
+/// };
+/// assert_eq!(within, Within::Words(10));
+/// ```
+pub fn compile(pattern: &str, options: &Options) -> Result<Pattern, PatternError> {
+    static NEAR: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\s+NEAR/(\d+|s)\s+").unwrap());
+    let mut parts = NEAR.split(pattern);
+    let first = parts.next().unwrap_or("");
+    let Some(caps) = NEAR.captures(pattern) else {
+        return single(pattern, options).map(Pattern::Single);
+    };
+    let second = parts.next().unwrap_or("");
+    if parts.next().is_some() {
+        return Err(PatternError::Near(pattern.to_string()));
+    }
+    let within = match &caps[1] {
+        "s" => Within::Sentence,
+        n => Within::Words(
+            n.parse()
+                .map_err(|_| PatternError::Near(pattern.to_string()))?,
+        ),
+    };
+    Ok(Pattern::Near {
+        a: single(first, options)?,
+        b: single(second, options)?,
+        within,
+    })
+}
+
+/// Translates one plain or `re:` pattern into a regular expression, without
+/// spelling variants.
 ///
 /// ```
 /// use mint::pattern::to_regex;
@@ -33,6 +139,10 @@ const SEPARATOR: &str = r"[\s\-\u{2010}\u{2011}]+";
 /// assert!(it.is_match("the IT team") && !it.is_match("it is"));
 /// ```
 pub fn to_regex(pattern: &str) -> Result<String, PatternError> {
+    single(pattern, &Options::default()).map(|c| c.regex)
+}
+
+fn single(pattern: &str, options: &Options) -> Result<Compiled, PatternError> {
     if let Some(raw) = pattern.strip_prefix("re:") {
         if raw.trim().is_empty() {
             return Err(PatternError::Empty);
@@ -45,7 +155,10 @@ pub fn to_regex(pattern: &str) -> Result<String, PatternError> {
             return Err(invalid(regex_message(&err)));
         }
         return match regex::Regex::new(raw) {
-            Ok(_) => Ok(raw.to_string()),
+            Ok(_) => Ok(Compiled {
+                regex: raw.to_string(),
+                anchor: None,
+            }),
             Err(err) => Err(invalid(
                 err.to_string()
                     .lines()
@@ -56,15 +169,31 @@ pub fn to_regex(pattern: &str) -> Result<String, PatternError> {
             )),
         };
     }
-    let words: Vec<&str> = pattern
-        .split(is_separator)
-        .filter(|w| !w.is_empty())
-        .collect();
+    // Words, each with the separator run that precedes it.
+    let mut words: Vec<(&str, &str)> = Vec::new();
+    let mut rest = pattern.trim_matches(is_separator);
+    while !rest.is_empty() {
+        let sep_len = rest.len() - rest.trim_start_matches(is_separator).len();
+        let (sep, tail) = rest.split_at(sep_len);
+        let word_len = tail.find(is_separator).unwrap_or(tail.len());
+        let (word, tail) = tail.split_at(word_len);
+        words.push((sep, word));
+        rest = tail;
+    }
     if words.is_empty() {
         return Err(PatternError::Empty);
     }
     let mut out = String::new();
-    for (i, word) in words.iter().enumerate() {
+    let mut anchor: Option<String> = None;
+    let mut consider = |literal: &str| {
+        for run in literal.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if run.len() > anchor.as_ref().map_or(0, String::len) {
+                anchor = Some(run.to_string());
+            }
+        }
+    };
+    let non_ascii = !pattern.is_ascii();
+    for (i, (sep, word)) in words.iter().enumerate() {
         let (body, wildcard) = match word.strip_suffix('*') {
             Some(body) => (body, true),
             None => (*word, false),
@@ -76,14 +205,33 @@ pub fn to_regex(pattern: &str) -> Result<String, PatternError> {
             out.push_str(r"\b");
         }
         if i > 0 {
-            out.push_str(SEPARATOR);
+            let hyphenated = sep.chars().any(|c| !c.is_whitespace());
+            out.push_str(if options.variants && hyphenated {
+                HYPHEN_OR_NOTHING
+            } else {
+                SEPARATOR
+            });
         }
-        let escaped = escape_word(body);
+        let pieces = if options.variants && !is_acronym(body) {
+            variants(body)
+        } else {
+            vec![Piece::Lit(body.to_string())]
+        };
+        let mut word_regex = String::new();
+        for piece in &pieces {
+            match piece {
+                Piece::Lit(lit) => {
+                    consider(lit);
+                    word_regex.push_str(&escape_word(lit));
+                }
+                Piece::Re(re) => word_regex.push_str(re),
+            }
+        }
         if is_acronym(body) {
-            out.push_str(&escaped);
+            out.push_str(&word_regex);
         } else {
             out.push_str("(?i:");
-            out.push_str(&escaped);
+            out.push_str(&word_regex);
             out.push(')');
         }
         if wildcard {
@@ -94,7 +242,159 @@ pub fn to_regex(pattern: &str) -> Result<String, PatternError> {
             out.push_str(r"\b");
         }
     }
-    Ok(out)
+    // Non-ASCII letters fold case beyond ASCII: no safe literal anchor.
+    let anchor = if non_ascii { None } else { anchor };
+    Ok(Compiled { regex: out, anchor })
+}
+
+/// A part of a word: literal text, or a regex for a spelling variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Lit(String),
+    Re(String),
+}
+
+/// Whole words with two common spellings, as (spelling, regex for both).
+const WORD_VARIANTS: &[(&str, &str)] = &[
+    ("programme", "program(?:me)?"),
+    ("program", "program(?:me)?"),
+    ("judgement", "judge?ment"),
+    ("judgment", "judge?ment"),
+    ("ageing", "age?ing"),
+    ("aging", "age?ing"),
+    ("licence", "licen[cs]e"),
+    ("license", "licen[cs]e"),
+    ("defence", "defen[cs]e"),
+    ("defense", "defen[cs]e"),
+    ("offence", "offen[cs]e"),
+    ("offense", "offen[cs]e"),
+    ("practise", "practi[cs]e"),
+    ("practice", "practi[cs]e"),
+    ("catalogue", "catalog(?:ue)?"),
+    ("catalog", "catalog(?:ue)?"),
+    ("dialogue", "dialog(?:ue)?"),
+    ("dialog", "dialog(?:ue)?"),
+    ("grey", "gr[ae]y"),
+    ("gray", "gr[ae]y"),
+    ("enrol", "enroll?"),
+    ("enroll", "enroll?"),
+    ("fulfil", "fulfill?"),
+    ("fulfill", "fulfill?"),
+];
+
+/// Endings that may follow a word-variant spelling.
+const ENDINGS: &[&str] = &["", "s", "d", "ed", "es", "ing", "ment", "ments"];
+
+/// The British/American variants of a lower-case ASCII word, as pieces:
+/// -ise/-ize and -yse/-yze, -our/-or, -re/-er, ae/oe, -ll-/-l- before an
+/// ending, and a list of whole words. Other words come back as one literal.
+/// The rules only ever widen a match to spellings that are not other
+/// English words of interest (`colour` also matches `color`).
+fn variants(body: &str) -> Vec<Piece> {
+    let lower = body.to_ascii_lowercase();
+    if lower.len() < 4 || !lower.bytes().all(|b| b.is_ascii_lowercase()) {
+        return vec![Piece::Lit(body.to_string())];
+    }
+    for (word, re) in WORD_VARIANTS {
+        if let Some(ending) = lower.strip_prefix(word)
+            && ENDINGS.contains(&ending)
+        {
+            let mut pieces = vec![Piece::Re(re.to_string())];
+            if !ending.is_empty() {
+                pieces.push(Piece::Lit(ending.to_string()));
+            }
+            return pieces;
+        }
+    }
+    let b = lower.as_bytes();
+    let n = b.len();
+    let vowel = |c: u8| b"aeiou".contains(&c);
+    let suffix_ok = |rest: &str, allowed: &[&str]| allowed.contains(&rest);
+    let our_endings = [
+        "", "s", "ed", "ing", "ite", "ites", "able", "hood", "hoods", "er", "ers", "ful", "less",
+    ];
+    let mut pieces = Vec::new();
+    let mut lit = String::new();
+    let mut i = 0;
+    let push = |lit: &mut String, pieces: &mut Vec<Piece>, re: &str| {
+        if !lit.is_empty() {
+            pieces.push(Piece::Lit(std::mem::take(lit)));
+        }
+        pieces.push(Piece::Re(re.to_string()));
+    };
+    while i < n {
+        let rest = &lower[i..];
+        // organise/organize, analyse/analyze: s or z between i/y and a vowel.
+        if i >= 2
+            && n >= 5
+            && (b[i] == b'i' || b[i] == b'y')
+            && i + 2 < n
+            && (b[i + 1] == b's' || b[i + 1] == b'z')
+            && vowel(b[i + 2])
+        {
+            lit.push(b[i] as char);
+            push(&mut lit, &mut pieces, "[sz]");
+            i += 2;
+            continue;
+        }
+        // colour/color, behaviour/behavior.
+        if n >= 5 && i >= 2 && b[i] == b'o' && b[i - 1] != b'o' {
+            if rest.starts_with("our") && n >= 6 && suffix_ok(&lower[i + 3..], &our_endings) {
+                lit.push('o');
+                push(&mut lit, &mut pieces, "u?");
+                lit.push('r');
+                i += 3;
+                continue;
+            }
+            if rest.starts_with("or")
+                && b[i - 1] != b'u'
+                && suffix_ok(&lower[i + 2..], &our_endings)
+            {
+                lit.push('o');
+                push(&mut lit, &mut pieces, "u?");
+                lit.push('r');
+                i += 2;
+                continue;
+            }
+        }
+        // centre/center at the end of the word.
+        if n >= 5 && i >= 3 && i + 2 >= n - 1 && !vowel(b[i - 1]) && b[i - 1] != b'r' {
+            let tail = &lower[i..];
+            if tail == "re" || tail == "res" || tail == "er" || tail == "ers" {
+                push(&mut lit, &mut pieces, "(?:re|er)");
+                if tail.ends_with('s') {
+                    lit.push('s');
+                }
+                break;
+            }
+        }
+        // paediatric/pediatric, oedema/edema.
+        if n >= 6 && i + 2 < n && (rest.starts_with("ae") || rest.starts_with("oe")) {
+            push(&mut lit, &mut pieces, &format!("{}?", b[i] as char));
+            i += 1;
+            continue;
+        }
+        // travelled/traveled, counselling/counseling.
+        if n >= 7 && i >= 1 && vowel(b[i - 1]) && b[i] == b'l' {
+            let after = if rest.starts_with("ll") {
+                &lower[i + 2..]
+            } else {
+                &lower[i + 1..]
+            };
+            if ["ed", "ing", "er", "ers", "or", "ors"].contains(&after) {
+                push(&mut lit, &mut pieces, "ll?");
+                i = n - after.len();
+                continue;
+            }
+        }
+        lit.push(b[i] as char);
+        i += 1;
+    }
+    if !lit.is_empty() {
+        pieces.push(Piece::Lit(lit));
+    }
+    // Keep the author's capitalisation out of it: matching is case-blind.
+    pieces
 }
 
 /// A regex syntax error on one line, with the character where it is.
@@ -110,12 +410,17 @@ fn regex_message(err: &regex_syntax::Error) -> String {
 /// Checks a pattern: `Ok(false)` when it is valid but can never match
 /// anything (a raw regex such as `re:a\bb` or `re:[^\s\S]`).
 pub fn check(pattern: &str) -> Result<bool, PatternError> {
-    let source = to_regex(pattern)?;
-    let hir = regex_syntax::parse(&source).map_err(|err| PatternError::Regex {
-        pattern: pattern.to_string(),
-        message: err.to_string(),
-    })?;
-    Ok(hir.properties().minimum_len().is_some())
+    let can_match = |c: &Compiled| -> Result<bool, PatternError> {
+        let hir = regex_syntax::parse(&c.regex).map_err(|err| PatternError::Regex {
+            pattern: pattern.to_string(),
+            message: err.to_string(),
+        })?;
+        Ok(hir.properties().minimum_len().is_some())
+    };
+    match compile(pattern, &Options { variants: true })? {
+        Pattern::Single(c) => can_match(&c),
+        Pattern::Near { a, b, .. } => Ok(can_match(&a)? && can_match(&b)?),
+    }
 }
 
 /// The shortest text a plain pattern matches: its words, without
@@ -243,6 +548,77 @@ mod tests {
             Err(PatternError::MisplacedWildcard(_))
         ));
         assert!(matches!(to_regex("re:"), Err(PatternError::Empty)));
+    }
+
+    fn found_with_variants<'a>(p: &str, text: &'a str) -> Option<&'a str> {
+        let Pattern::Single(c) = compile(p, &Options { variants: true }).unwrap() else {
+            panic!("{p} is not a single pattern")
+        };
+        let anchor = c.anchor.clone();
+        let m = Regex::new(&c.regex).unwrap().find(text).map(|m| m.as_str());
+        if let (Some(m), Some(a)) = (m, anchor) {
+            assert!(
+                m.to_ascii_lowercase().contains(&a.to_ascii_lowercase()),
+                "anchor {a:?} not in match {m:?}"
+            );
+        }
+        m
+    }
+
+    #[test]
+    fn spelling_variants_match_british_and_american_forms() {
+        for (pattern, texts) in [
+            (
+                "organisation",
+                &["organisation", "organization", "ORGANIZATION"][..],
+            ),
+            ("organization", &["organisation"]),
+            ("analyse", &["analyze"]),
+            ("colour*", &["color", "colours"]),
+            ("behavior*", &["behaviour", "behaviours"]),
+            ("centre", &["center", "Centre"]),
+            ("paediatric*", &["pediatrics", "paediatric"]),
+            ("counselling", &["counseling"]),
+            ("travelled", &["traveled"]),
+            ("programme", &["program", "PROGRAMME"]),
+            ("judgement", &["judgment"]),
+            ("co-location", &["colocation", "co location", "co-location"]),
+        ] {
+            for text in texts {
+                assert!(
+                    found_with_variants(pattern, text).is_some(),
+                    "{pattern} should match {text}"
+                );
+            }
+        }
+        // Short and unrelated words are left alone; acronyms never vary.
+        assert_eq!(found_with_variants("four", "for"), None);
+        assert_eq!(found_with_variants("course", "corse"), None);
+        assert_eq!(
+            found_with_variants("social care", "socialcare"),
+            None,
+            "only a hyphen closes up"
+        );
+        assert_eq!(found_with_variants("IT", "it"), None);
+        // Without variants, only what is written.
+        assert_eq!(found("organisation", "organization"), None);
+    }
+
+    #[test]
+    fn near_patterns_parse_and_reject_two_nears() {
+        let near = compile("GP* NEAR/s meeting*", &Options::default()).unwrap();
+        assert!(matches!(
+            near,
+            Pattern::Near {
+                within: Within::Sentence,
+                ..
+            }
+        ));
+        assert!(matches!(
+            compile("a NEAR/2 b NEAR/3 c", &Options::default()),
+            Err(PatternError::Near(_))
+        ));
+        assert_eq!(near.anchor(), Some("meeting"));
     }
 
     #[test]

@@ -102,6 +102,8 @@ pub struct Row {
     pub cells: Vec<Cell>,
     /// All participants together.
     pub total: Cell,
+    /// 1 for a code, 2 for its sub-code, and so on; 0 for a theme.
+    pub depth: usize,
 }
 
 /// The theme > code × group table.
@@ -174,24 +176,23 @@ pub fn matrix(
         origin: code.map(|c| c.1),
         cells: members.values().map(|ids| cell(ids, refs)).collect(),
         total: cell(&all, refs),
+        depth: usize::from(code.is_some()),
     };
     let mut rows = Vec::new();
     for (ti, theme) in codebook.themes.iter().enumerate() {
         rows.push(row(&theme.id, None, &theme.label, &|p| {
             p.theme_refs.get(ti).copied().unwrap_or(0)
         }));
-        for (ci, code) in codebook
-            .codes
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.theme == theme.id)
-        {
-            rows.push(row(
+        for (ci, depth) in code_order(codebook, &theme.id) {
+            let code = &codebook.codes[ci];
+            let mut r = row(
                 &theme.id,
                 Some((&code.id, code.origin)),
                 &code.label,
                 &|p| p.code_refs.get(ci).copied().unwrap_or(0),
-            ));
+            );
+            r.depth = depth;
+            rows.push(r);
         }
     }
     Matrix {
@@ -199,6 +200,31 @@ pub fn matrix(
         groups,
         rows,
     }
+}
+
+/// The codes of a theme, each followed by its sub-codes (depth first), in
+/// file order, with their depth (1 for a top-level code).
+pub fn code_order(codebook: &Codebook, theme: &str) -> Vec<(usize, usize)> {
+    fn visit(
+        codebook: &Codebook,
+        parent: Option<&str>,
+        theme: &str,
+        depth: usize,
+        out: &mut Vec<(usize, usize)>,
+    ) {
+        for (ci, code) in codebook.codes.iter().enumerate() {
+            if code.theme == theme
+                && code.parent.as_deref() == parent
+                && !out.iter().any(|(c, _)| *c == ci)
+            {
+                out.push((ci, depth));
+                visit(codebook, Some(&code.id), theme, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    visit(codebook, None, theme, 1, &mut out);
+    out
 }
 
 #[cfg(test)]

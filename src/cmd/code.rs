@@ -17,7 +17,7 @@ use mint::matcher::Matcher;
 use mint::tally::{self, Cell, Matrix, Tally};
 use mint::textpos::CharIndex;
 
-use super::{Corpus, CorpusArgs, check_output_path, load_codebook, read_corpus};
+use super::{Corpus, CorpusArgs, check_output_path, load_codebooks, read_corpus};
 use crate::cli::Format;
 use crate::output::{Output, Status, new_table};
 
@@ -44,10 +44,12 @@ pub struct Args {
     #[command(flatten)]
     corpus: CorpusArgs,
 
-    /// Codebook file (TOML, or JSON by extension). Default: the embedded
-    /// default codebook (see `mint codebook show`).
+    /// Codebook file (TOML, or JSON by extension). Repeat it to extend a
+    /// codebook with another: `--codebook default --codebook extra.toml`
+    /// adds extra.toml's codes (and themes) to the embedded default.
+    /// Default: the embedded default codebook (see `mint codebook show`).
     #[arg(long, value_name = "FILE")]
-    codebook: Option<PathBuf>,
+    codebook: Vec<PathBuf>,
 
     /// The coding unit: the span of text a code is applied to.
     #[arg(long, value_enum, default_value_t = UnitArg::Turn)]
@@ -115,7 +117,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     for path in [&args.matrix, &args.codings].into_iter().flatten() {
         check_output_path(path, &args.corpus.paths, args.write_into_input)?;
     }
-    let codebook = load_codebook(args.codebook.as_deref())?;
+    let codebook = load_codebooks(&args.codebook)?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
     let unit = args.unit.unit();
     let corpus = read_corpus(&args.corpus, out, |t| t.code(&matcher, unit))?;
@@ -228,7 +230,7 @@ fn percent(cell: &Cell) -> f64 {
 
 fn row_name(row: &tally::Row) -> String {
     match &row.code {
-        Some(code) => format!("  {code}"),
+        Some(code) => format!("{}{code}", "  ".repeat(row.depth)),
         None => row.theme.clone(),
     }
 }

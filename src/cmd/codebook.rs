@@ -10,9 +10,10 @@ use serde::Serialize;
 use mint::codebook::{Codebook, DEFAULT_TOML};
 use mint::error::{Diagnostic, Severity};
 
-use super::load_codebook;
+use super::{load_codebook, load_codebooks};
 use crate::cli::Format;
 use crate::output::{Output, Status, new_table, write_atomic};
+use mint::matcher::Matcher;
 
 /// Show the codebook, or write the default codebook out for editing.
 #[derive(Debug, clap::Args)]
@@ -24,8 +25,27 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum Action {
     Check(CheckArgs),
+    Test(TestArgs),
     Show(ShowArgs),
     Init(InitArgs),
+}
+
+/// Test a codebook against its own examples, like unit tests.
+///
+/// Every sentence in a code's `examples` must be coded by that code, and no
+/// sentence in its `counterexamples` may be. A failure prints the code, the
+/// sentence and what did (or did not) match. Exit status 1 on any failure.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  mint codebook test
+  mint codebook test study.toml
+  mint codebook test default extra.toml")]
+struct TestArgs {
+    /// Codebook files, each extending the ones before (`default` is the
+    /// embedded codebook). Default: the embedded codebook.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
 }
 
 /// Check codebooks and report every problem at once.
@@ -88,6 +108,7 @@ struct InitArgs {
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     match args.action {
         Action::Check(args) => check(args, out),
+        Action::Test(args) => test(args, out),
         Action::Show(args) => show(args, out),
         Action::Init(args) => init(args, out),
     }
@@ -141,6 +162,70 @@ fn check(args: CheckArgs, out: &mut Output) -> anyhow::Result<Status> {
     } else {
         Status::Ok
     })
+}
+
+fn test(args: TestArgs, out: &mut Output) -> anyhow::Result<Status> {
+    let codebook = load_codebooks(&args.files)?;
+    let matcher = Matcher::new(&codebook)?;
+    let mut hits = Vec::new();
+    let (mut tried, mut failures) = (0, 0);
+    let w = out.stdout();
+    for (ci, code) in codebook.codes.iter().enumerate() {
+        let cases = code.examples.iter().map(|e| (e, true));
+        for (sentence, should) in cases.chain(code.counterexamples.iter().map(|e| (e, false))) {
+            tried += 1;
+            hits.clear();
+            matcher.find(sentence, &mut hits);
+            let own = hits
+                .iter()
+                .find(|h| h.code == ci || matcher.ancestors_of(h.code).contains(&ci));
+            if own.is_some() == should {
+                continue;
+            }
+            failures += 1;
+            let what = if should { "example" } else { "counterexample" };
+            writeln!(w, "FAIL {}: {what} {sentence:?}", code.id)?;
+            match own {
+                Some(hit) => {
+                    let by = &codebook.codes[hit.code];
+                    writeln!(
+                        w,
+                        "     is coded: pattern {:?} of {:?} matched {:?}",
+                        by.patterns[hit.pattern],
+                        by.id,
+                        &sentence[hit.start..hit.end]
+                    )?;
+                }
+                None => {
+                    let others: Vec<&str> = hits
+                        .iter()
+                        .map(|h| codebook.codes[h.code].id.as_str())
+                        .collect();
+                    let also = if others.is_empty() {
+                        "no code matched".to_string()
+                    } else {
+                        format!("coded only as {}", others.join(", "))
+                    };
+                    writeln!(
+                        w,
+                        "     is not coded: none of its patterns matched ({also})"
+                    )?;
+                }
+            }
+        }
+    }
+    let status = if failures > 0 {
+        Status::Findings
+    } else {
+        Status::Ok
+    };
+    writeln!(
+        w,
+        "{}: {} codes, {tried} examples and counterexamples, {failures} failed",
+        codebook.source,
+        codebook.codes.len()
+    )?;
+    Ok(status)
 }
 
 /// `FILE:LINE:COL: error: message`, then the line with a pointer under the

@@ -295,6 +295,19 @@ pub fn load_codebook(path: Option<&Path>) -> anyhow::Result<Codebook> {
     }
 }
 
+/// The codebooks from repeated `--codebook` flags (each extending the ones
+/// before; `default` names the embedded one), or the embedded default.
+pub fn load_codebooks(paths: &[PathBuf]) -> anyhow::Result<Codebook> {
+    match paths {
+        [] => Ok(Codebook::default_codebook()),
+        [one] if one.as_os_str() != "default" => load_codebook(Some(one)),
+        _ => {
+            let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+            Codebook::load_all(&refs).context("failed to load the codebooks")
+        }
+    }
+}
+
 /// Refuses an output path inside one of the input folders, unless allowed.
 pub fn check_output_path(path: &Path, inputs: &[PathBuf], allowed: bool) -> anyhow::Result<()> {
     if allowed || path == Path::new("-") {

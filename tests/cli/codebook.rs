@@ -127,3 +127,78 @@ fn check_passes_the_default_codebook_and_fails_unparsable_toml() {
     assert!(stdout.contains("x.toml:1:"), "{stdout}");
     assert!(stdout.contains(": error: "), "{stdout}");
 }
+
+#[test]
+fn codebooks_extend_the_default_and_clashing_ids_name_both_places() {
+    let (stdout, stderr, code) = run(mint().args([
+        "code",
+        "tests/data/messy/transcripts/good.txt",
+        "--codebook",
+        "default",
+        "--codebook",
+        "tests/data/extend/extra.toml",
+        "--format",
+        "csv",
+        "--by",
+        "",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let (_, rows) = parse_csv(&stdout);
+    let themes: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[1].is_empty())
+        .map(|r| r[0].as_str())
+        .collect();
+    assert_eq!(
+        themes.len(),
+        7,
+        "six default themes and the new one: {themes:?}"
+    );
+    assert_eq!(themes[6], "virtual_wards");
+    assert!(rows.iter().any(|r| r[1] == "smartcards" && r[0] == "hr_it"));
+
+    let (_, stderr, code) = run(mint().args([
+        "code",
+        "tests/data/messy/transcripts/good.txt",
+        "--codebook",
+        "default",
+        "--codebook",
+        "tests/data/extend/clash.toml",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("code \"colocation\" is defined in (default codebook):")
+            && stderr.contains("and again in tests/data/extend/clash.toml:4"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn codebook_test_runs_examples_and_counterexamples() {
+    let (stdout, _, code) = run(mint().args(["codebook", "test"]));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.ends_with("0 failed\n"), "{stdout}");
+    let (stdout, _, code) = run(mint().args([
+        "codebook",
+        "test",
+        "default",
+        "tests/data/extend/extra.toml",
+    ]));
+    assert_eq!(code, 0, "{stdout}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("failing.toml");
+    fs::write(
+        &path,
+        "[[themes]]\nid = \"t\"\n[[codes]]\nid = \"gp\"\ntheme = \"t\"\npatterns = [\"GP\"]\n\
+         examples = [\"the gp came\"]\ncounterexamples = [\"GP training\"]\n",
+    )
+    .unwrap();
+    let (stdout, _, code) = run(mint().args(["codebook", "test"]).arg(&path));
+    assert_eq!(code, 1);
+    assert!(stdout.contains("FAIL gp: example \"the gp came\"\n     is not coded: none of its patterns matched (no code matched)"), "{stdout}");
+    assert!(stdout.contains("FAIL gp: counterexample \"GP training\"\n     is coded: pattern \"GP\" of \"gp\" matched \"GP\""), "{stdout}");
+    assert!(
+        stdout.ends_with("2 examples and counterexamples, 2 failed\n"),
+        "{stdout}"
+    );
+}
