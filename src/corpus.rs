@@ -175,6 +175,9 @@ pub struct Counts {
     pub code_refs: Vec<u64>,
     /// Segments coded with any code of each theme, by theme index.
     pub theme_refs: Vec<u64>,
+    /// Segments in which each (code, pattern) matched, for codes that
+    /// applied; filled only when asked for (`--rules`).
+    pub pattern_refs: BTreeMap<(usize, usize), u64>,
 }
 
 /// The result of coding one transcript.
@@ -205,6 +208,9 @@ impl Counts {
         self.coded_segments += other.coded_segments;
         add_into(&mut self.code_refs, &other.code_refs);
         add_into(&mut self.theme_refs, &other.theme_refs);
+        for (key, n) in &other.pattern_refs {
+            *self.pattern_refs.entry(*key).or_default() += n;
+        }
     }
 }
 
@@ -373,6 +379,12 @@ impl Transcript {
 
     /// Codes every participant segment.
     pub fn code(&self, matcher: &Matcher, unit: Unit) -> Coded {
+        self.code_with(matcher, unit, false)
+    }
+
+    /// Codes every participant segment; with `rules`, also counts the
+    /// segments each pattern matched in ([`Counts::pattern_refs`]).
+    pub fn code_with(&self, matcher: &Matcher, unit: Unit, rules: bool) -> Coded {
         let speakers = self.participant_speakers();
         let empty = Counts {
             code_refs: vec![0; matcher.code_count()],
@@ -386,6 +398,7 @@ impl Transcript {
         let mut hits = Vec::new();
         let mut themes = Vec::new();
         let mut codes = Vec::new();
+        let mut patterns = Vec::new();
         for (turn, start, end) in self.segments(unit) {
             let speaker = &self.turns[turn].speaker;
             let who = speakers
@@ -395,7 +408,15 @@ impl Transcript {
             let counts = &mut coded.by_speaker[who];
             counts.segments += 1;
             hits.clear();
-            matcher.find(&self.text[start..end], &mut hits);
+            if rules {
+                patterns.clear();
+                matcher.find_with_patterns(&self.text[start..end], &mut hits, &mut patterns);
+                for key in &patterns {
+                    *counts.pattern_refs.entry(*key).or_default() += 1;
+                }
+            } else {
+                matcher.find(&self.text[start..end], &mut hits);
+            }
             themes.clear();
             counts.coded_segments += u64::from(!hits.is_empty());
             // A sub-code counts for its parents too, once per segment.

@@ -228,6 +228,26 @@ impl Matcher {
     /// `exclude` patterns does. Its evidence is its earliest counted match
     /// (ties go to the pattern listed first).
     pub fn find(&self, text: &str, hits: &mut Vec<Hit>) {
+        self.find_inner(text, hits, None);
+    }
+
+    /// Like [`Matcher::find`], and also pushes `(code, pattern)` for every
+    /// pattern that matched in a code that applies (for `--rules`).
+    pub fn find_with_patterns(
+        &self,
+        text: &str,
+        hits: &mut Vec<Hit>,
+        patterns: &mut Vec<(usize, usize)>,
+    ) {
+        self.find_inner(text, hits, Some(patterns));
+    }
+
+    fn find_inner(
+        &self,
+        text: &str,
+        hits: &mut Vec<Hit>,
+        mut patterns: Option<&mut Vec<(usize, usize)>>,
+    ) {
         let mut candidates: Vec<usize> = self
             .anchors
             .find_overlapping_iter(text)
@@ -263,6 +283,9 @@ impl Matcher {
                         all.first().cloned().map(|m| (m, all.len()))
                     };
                     let Some((m, n)) = found else { continue };
+                    if let Some(p) = patterns.as_deref_mut() {
+                        p.push((code, pattern));
+                    }
                     match counts.iter_mut().find(|(c, _)| *c == code) {
                         Some((_, total)) => *total += n,
                         None => counts.push((code, n)),
@@ -299,6 +322,9 @@ impl Matcher {
             }
         }
         hits[first..].sort_by_key(|h| h.code);
+        if let Some(p) = patterns {
+            p.retain(|(code, _)| hits[first..].iter().any(|h| h.code == *code));
+        }
     }
 
     fn first_match(

@@ -125,29 +125,7 @@ pub fn matrix(
     by: &[String],
     codebook: &Codebook,
 ) -> Matrix {
-    let group_of = |id: &str| -> Vec<String> {
-        by.iter()
-            .map(|a| {
-                attributes
-                    .get(id)
-                    .and_then(|attrs| attrs.get(a))
-                    .cloned()
-                    .unwrap_or_else(|| MISSING.to_string())
-            })
-            .collect()
-    };
-    let mut members: BTreeMap<Vec<String>, Vec<&str>> = BTreeMap::new();
-    let ids: BTreeSet<&str> = attributes
-        .keys()
-        .map(String::as_str)
-        .chain(tally.participants.keys().map(String::as_str))
-        .collect();
-    // Without a breakdown there are no groups, only the total.
-    if !by.is_empty() {
-        for id in &ids {
-            members.entry(group_of(id)).or_default().push(id);
-        }
-    }
+    let (members, all) = membership(tally, attributes, by);
     let groups: Vec<Group> = members
         .iter()
         .map(|(values, ids)| Group {
@@ -155,17 +133,7 @@ pub fn matrix(
             size: ids.len() as u64,
         })
         .collect();
-    let all: Vec<&str> = ids.iter().copied().collect();
-    let cell = |ids: &[&str], refs: &dyn Fn(&ParticipantTally) -> u64| {
-        let mut references = 0;
-        let mut participants = 0;
-        for id in ids {
-            let n = tally.participants.get(*id).map_or(0, refs);
-            references += n;
-            participants += u64::from(n > 0);
-        }
-        Cell::new(references, participants, ids.len() as u64)
-    };
+    let cell = |ids: &[&str], refs: &dyn Fn(&ParticipantTally) -> u64| cell(tally, ids, refs);
     let row = |theme: &str,
                code: Option<(&str, Origin)>,
                label: &str,
@@ -200,6 +168,51 @@ pub fn matrix(
         groups,
         rows,
     }
+}
+
+/// The participants of each group, by the groups' values in sorted order
+/// (none without a breakdown), and all participants. Everyone with
+/// attributes counts, coded or not.
+pub fn membership<'a>(
+    tally: &'a Tally,
+    attributes: &'a BTreeMap<String, Attributes>,
+    by: &[String],
+) -> (BTreeMap<Vec<String>, Vec<&'a str>>, Vec<&'a str>) {
+    let group_of = |id: &str| -> Vec<String> {
+        by.iter()
+            .map(|a| {
+                attributes
+                    .get(id)
+                    .and_then(|attrs| attrs.get(a))
+                    .cloned()
+                    .unwrap_or_else(|| MISSING.to_string())
+            })
+            .collect()
+    };
+    let ids: BTreeSet<&str> = attributes
+        .keys()
+        .map(String::as_str)
+        .chain(tally.participants.keys().map(String::as_str))
+        .collect();
+    let mut members: BTreeMap<Vec<String>, Vec<&str>> = BTreeMap::new();
+    if !by.is_empty() {
+        for id in &ids {
+            members.entry(group_of(id)).or_default().push(id);
+        }
+    }
+    (members, ids.into_iter().collect())
+}
+
+/// References and participants among `ids`, counting with `refs`.
+pub fn cell(tally: &Tally, ids: &[&str], refs: &dyn Fn(&ParticipantTally) -> u64) -> Cell {
+    let mut references = 0;
+    let mut participants = 0;
+    for id in ids {
+        let n = tally.participants.get(*id).map_or(0, refs);
+        references += n;
+        participants += u64::from(n > 0);
+    }
+    Cell::new(references, participants, ids.len() as u64)
 }
 
 /// The codes of a theme, each followed by its sub-codes (depth first), in

@@ -79,7 +79,17 @@ pub struct Args {
     #[arg(long, value_name = "FILE.csv")]
     codings: Option<PathBuf>,
 
-    /// Allow --matrix and --codings to write inside an input folder.
+    /// Write how often each pattern matched, per group, to this CSV file
+    /// (`-` for stdout): which words drive a theme, and which never match.
+    #[arg(long, value_name = "FILE.csv")]
+    rules: Option<PathBuf>,
+
+    /// Instead of the table, print each coded segment with the rule that
+    /// coded it: the code, the pattern and the text it matched.
+    #[arg(long)]
+    explain: bool,
+
+    /// Allow --matrix, --codings and --rules to write inside an input folder.
     #[arg(long)]
     write_into_input: bool,
 }
@@ -114,13 +124,19 @@ impl UnitArg {
 
 /// Runs `mint code`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
-    for path in [&args.matrix, &args.codings].into_iter().flatten() {
+    for path in [&args.matrix, &args.codings, &args.rules]
+        .into_iter()
+        .flatten()
+    {
         check_output_path(path, &args.corpus.paths, args.write_into_input)?;
     }
     let codebook = load_codebooks(&args.codebook)?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
     let unit = args.unit.unit();
-    let corpus = read_corpus(&args.corpus, out, |t| t.code(&matcher, unit))?;
+    let with_rules = args.rules.is_some();
+    let corpus = read_corpus(&args.corpus, out, |t| {
+        t.code_with(&matcher, unit, with_rules)
+    })?;
 
     let mut tally = Tally::default();
     for file in &corpus.files {
@@ -137,11 +153,20 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     if let Some(path) = &args.codings {
         out.write_file(path, |w| write_codings(w, &corpus, &codebook))?;
     }
+    if let Some(path) = &args.rules {
+        out.write_file(path, |w| write_rules(w, &tally, &corpus, &by, &codebook))?;
+    }
     let summary = Summary::of(&corpus);
-    match args.format {
-        Format::Table => write_table(out, &matrix)?,
-        Format::Csv => write_matrix_csv(out.stdout(), &matrix, args.long)?,
-        Format::Json => write_json(out.stdout(), &matrix, &codebook, args.unit.name(), &summary)?,
+    if args.explain {
+        write_explanation(out.stdout(), &corpus, &codebook)?;
+    } else {
+        match args.format {
+            Format::Table => write_table(out, &matrix)?,
+            Format::Csv => write_matrix_csv(out.stdout(), &matrix, args.long)?,
+            Format::Json => {
+                write_json(out.stdout(), &matrix, &codebook, args.unit.name(), &summary)?
+            }
+        }
     }
     out.flush()?;
     out.note(&format!(
@@ -413,6 +438,103 @@ fn write_codings(
         }
     }
     csv.flush()?;
+    Ok(())
+}
+
+/// Hit counts per pattern per group: segments in which the pattern matched
+/// (for a code that applied there) and participants with such a segment.
+fn write_rules(
+    w: &mut dyn Write,
+    tally: &Tally,
+    corpus: &Corpus<Coded>,
+    by: &[String],
+    codebook: &Codebook,
+) -> anyhow::Result<()> {
+    let (members, all) = tally::membership(tally, &corpus.participants, by);
+    let mut csv = csv::Writer::from_writer(w);
+    let mut header = vec![
+        "theme".to_string(),
+        "code".to_string(),
+        "pattern".to_string(),
+    ];
+    let labels = members
+        .keys()
+        .map(|v| v.join(" / "))
+        .chain(["total".to_string()]);
+    for label in labels {
+        header.push(format!("{label}: references"));
+        header.push(format!("{label}: participants"));
+    }
+    csv.write_record(&header)?;
+    for theme in &codebook.themes {
+        for (ci, _) in tally::code_order(codebook, &theme.id) {
+            let code = &codebook.codes[ci];
+            for (pi, pattern) in code.patterns.iter().enumerate() {
+                let refs = |p: &tally::ParticipantTally| {
+                    p.pattern_refs.get(&(ci, pi)).copied().unwrap_or(0)
+                };
+                let mut record = vec![theme.id.clone(), code.id.clone(), pattern.clone()];
+                for ids in members.values().chain([&all]) {
+                    let cell = tally::cell(tally, ids, &refs);
+                    record.push(cell.references.to_string());
+                    record.push(cell.participants.to_string());
+                }
+                csv.write_record(&record)?;
+            }
+        }
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+/// Each coded segment, with the code, pattern and matched text that coded
+/// it: `PATH:LINE turn N (SPEAKER, PARTICIPANT)`, then one line per code.
+fn write_explanation(
+    w: &mut dyn Write,
+    corpus: &Corpus<Coded>,
+    codebook: &Codebook,
+) -> anyhow::Result<()> {
+    for file in &corpus.files {
+        let text = &file.transcript.text;
+        let mut last: Option<(usize, usize)> = None;
+        for coding in &file.result.codings {
+            let turn = &file.transcript.turns[coding.turn];
+            if last != Some((coding.turn, coding.start)) {
+                let snippet: String = text[coding.start..coding.end]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let snippet = if snippet.chars().count() > 70 {
+                    format!("{}…", snippet.chars().take(69).collect::<String>())
+                } else {
+                    snippet
+                };
+                writeln!(
+                    w,
+                    "{}:{} turn {} ({}, {}): {snippet}",
+                    file.source.name,
+                    turn.line,
+                    turn.index,
+                    if turn.speaker.is_empty() {
+                        "unlabelled"
+                    } else {
+                        &turn.speaker
+                    },
+                    file.participants[coding.who]
+                )?;
+                last = Some((coding.turn, coding.start));
+            }
+            let code = &codebook.codes[coding.hit.code];
+            writeln!(
+                w,
+                "  {} / {}  ← {:?} matched {:?}",
+                code.theme,
+                code.id,
+                code.patterns[coding.hit.pattern],
+                &text[coding.hit.start..coding.hit.end]
+            )?;
+        }
+    }
     Ok(())
 }
 

@@ -688,3 +688,59 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn explain_shows_the_rule_behind_every_coding() {
+    let (stdout, stderr, code) =
+        run(mint().args(["code", BASIC, "--codebook", CODEBOOK, "--explain", "-q"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("p1.txt:9 turn 2 (P1, P1): Honestly it is a mess."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  hr_it / colocation  ← \"co-locat*\" matched \"co-\\nlocated\""),
+        "{stdout}"
+    );
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn rules_count_segments_and_participants_per_pattern_and_group() {
+    let (stdout, stderr, code) = run(mint().args([
+        "code",
+        BASIC,
+        "--codebook",
+        CODEBOOK,
+        "--attributes",
+        SHEET,
+        "--by",
+        "level",
+        "--rules",
+        "-",
+        "--format",
+        "json",
+        "-q",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let csv_end = stdout.find("\n{").unwrap() + 1;
+    let (header, rows) = parse_csv(&stdout[..csv_end]);
+    assert_eq!(
+        &header[..5],
+        [
+            "theme",
+            "code",
+            "pattern",
+            "(missing): references",
+            "(missing): participants"
+        ]
+    );
+    let row = |pattern: &str| rows.iter().find(|r| r[2] == pattern).unwrap().clone();
+    // "social care": p4 (no level) and P2 (operational); "GPs" never matched.
+    assert_eq!(
+        row("social care")[3..],
+        ["1", "1", "1", "1", "0", "0", "2", "2"]
+    );
+    assert_eq!(row("GPs")[3..], ["0", "0", "0", "0", "0", "0", "0", "0"]);
+    assert_eq!(rows.len(), 7, "every pattern has a row");
+}
