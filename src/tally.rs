@@ -259,6 +259,7 @@ mod tests {
             coded_segments: 5,
             code_refs: code_refs.to_vec(),
             theme_refs: vec![theme_refs],
+            ..Counts::default()
         }
     }
 
