@@ -132,6 +132,10 @@ pub struct Code {
     /// Predefined or emergent.
     #[serde(default)]
     pub origin: Origin,
+    /// Where an emergent code stands in review, e.g. `candidate` when
+    /// `mint emerge --write` proposed it, `accepted` once a researcher has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// A one-line definition.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub short_definition: String,
@@ -192,6 +196,7 @@ pub const CODE_KEYS: &[&str] = &[
     "parent",
     "label",
     "origin",
+    "status",
     "short_definition",
     "definition",
     "when_to_use",

@@ -215,8 +215,9 @@ pub fn cell(tally: &Tally, ids: &[&str], refs: &dyn Fn(&ParticipantTally) -> u64
     Cell::new(references, participants, ids.len() as u64)
 }
 
-/// The codes of a theme, each followed by its sub-codes (depth first), in
-/// file order, with their depth (1 for a top-level code).
+/// The codes of a theme, each followed by its sub-codes (depth first), the
+/// predefined before the emergent, in file order, with their depth (1 for a
+/// top-level code).
 pub fn code_order(codebook: &Codebook, theme: &str) -> Vec<(usize, usize)> {
     fn visit(
         codebook: &Codebook,
@@ -225,13 +226,17 @@ pub fn code_order(codebook: &Codebook, theme: &str) -> Vec<(usize, usize)> {
         depth: usize,
         out: &mut Vec<(usize, usize)>,
     ) {
-        for (ci, code) in codebook.codes.iter().enumerate() {
-            if code.theme == theme
-                && code.parent.as_deref() == parent
-                && !out.iter().any(|(c, _)| *c == ci)
-            {
-                out.push((ci, depth));
-                visit(codebook, Some(&code.id), theme, depth + 1, out);
+        // Predefined codes first, then emergent ones, each in file order.
+        for origin in [Origin::Predefined, Origin::Emergent] {
+            for (ci, code) in codebook.codes.iter().enumerate() {
+                if code.theme == theme
+                    && code.origin == origin
+                    && code.parent.as_deref() == parent
+                    && !out.iter().any(|(c, _)| *c == ci)
+                {
+                    out.push((ci, depth));
+                    visit(codebook, Some(&code.id), theme, depth + 1, out);
+                }
             }
         }
     }

@@ -11,7 +11,7 @@ use comfy_table::{Attribute, Cell as TableCell, CellAlignment};
 use serde::Serialize;
 
 use mint::attributes::PARTICIPANT;
-use mint::codebook::Codebook;
+use mint::codebook::{Codebook, Origin};
 use mint::corpus::{Coded, Unit};
 use mint::matcher::Matcher;
 use mint::tally::{self, Cell, Matrix, Tally};
@@ -255,6 +255,9 @@ fn percent(cell: &Cell) -> f64 {
 
 fn row_name(row: &tally::Row) -> String {
     match &row.code {
+        Some(code) if row.origin == Some(Origin::Emergent) => {
+            format!("{}{code} (emergent)", "  ".repeat(row.depth))
+        }
         Some(code) => format!("{}{code}", "  ".repeat(row.depth)),
         None => row.theme.clone(),
     }
