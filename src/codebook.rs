@@ -28,6 +28,9 @@ pub struct Codebook {
     pub themes: Vec<Theme>,
     /// Codes, in file order.
     pub codes: Vec<Code>,
+    /// How reports built from this codebook look.
+    #[serde(skip_serializing_if = "Report::is_empty")]
+    pub report: Report,
     /// Where the codebook came from (a path, or [`DEFAULT_NAME`]).
     #[serde(skip)]
     pub source: String,
@@ -38,6 +41,20 @@ pub struct Codebook {
     /// (earlier `--codebook` files), which its codes may name.
     #[serde(skip)]
     pub inherited: Vec<(String, Option<String>)>,
+}
+
+/// The `[report]` table: how quotes and reports are presented.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Report {
+    /// The attribution template for quotes (see `mint::quotes::attribution`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+}
+
+impl Report {
+    fn is_empty(&self) -> bool {
+        self.attribution.is_none()
+    }
 }
 
 /// The `[codebook]` table.
@@ -217,6 +234,8 @@ struct RawFile {
     #[serde(default)]
     codebook: Meta,
     #[serde(default)]
+    report: Report,
+    #[serde(default)]
     themes: Vec<Theme>,
     #[serde(default)]
     codes: Vec<Code>,
@@ -285,6 +304,9 @@ impl Codebook {
         self.codebook.name = format!("{} + {}", self.codebook.name, ext.codebook.name);
         self.themes.extend(ext.themes);
         self.codes.extend(ext.codes);
+        if ext.report.attribution.is_some() {
+            self.report = ext.report;
+        }
         self.text = None;
         Ok(self)
     }
@@ -700,6 +722,9 @@ fn check_toml_extending(
     if let Some(meta) = table.get("codebook").and_then(|v| v.get_ref().as_table()) {
         unknown(meta, META_KEYS, "[codebook]");
     }
+    if let Some(report) = table.get("report").and_then(|v| v.get_ref().as_table()) {
+        unknown(report, &["attribution"], "[report]");
+    }
     for (t, _) in tables("themes") {
         unknown(t, THEME_KEYS, "a theme");
     }
@@ -765,6 +790,7 @@ fn check_toml_extending(
         .collect();
     let book = Codebook {
         codebook: raw.codebook,
+        report: raw.report,
         themes,
         codes,
         source: source.to_string(),
@@ -829,6 +855,7 @@ fn check_json_extending(
     };
     let book = Codebook {
         codebook: raw.codebook,
+        report: raw.report,
         themes: raw.themes,
         codes: raw.codes,
         source: source.to_string(),

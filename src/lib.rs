@@ -44,6 +44,7 @@ pub mod error;
 pub mod formats;
 pub mod matcher;
 pub mod pattern;
+pub mod quotes;
 pub mod stats;
 pub mod tally;
 pub mod textpos;

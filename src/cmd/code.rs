@@ -6,18 +6,17 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::ValueEnum;
 use comfy_table::{Attribute, Cell as TableCell, CellAlignment};
 use serde::Serialize;
 
 use mint::attributes::PARTICIPANT;
 use mint::codebook::{Codebook, Origin};
-use mint::corpus::{Coded, Unit};
+use mint::corpus::Coded;
 use mint::matcher::Matcher;
 use mint::tally::{self, Cell, Matrix, Tally};
 use mint::textpos::CharIndex;
 
-use super::{Corpus, CorpusArgs, check_output_path, load_codebooks, read_corpus};
+use super::{Corpus, CorpusArgs, UnitArg, check_output_path, load_codebooks, read_corpus};
 use crate::cli::Format;
 use crate::output::{Output, Status, new_table};
 
@@ -92,34 +91,6 @@ pub struct Args {
     /// Allow --matrix, --codings and --rules to write inside an input folder.
     #[arg(long)]
     write_into_input: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum UnitArg {
-    /// A whole speaker turn.
-    Turn,
-    /// A run of non-blank lines within a turn.
-    Paragraph,
-    /// A sentence within a turn.
-    Sentence,
-}
-
-impl UnitArg {
-    fn unit(self) -> Unit {
-        match self {
-            UnitArg::Turn => Unit::Turn,
-            UnitArg::Paragraph => Unit::Paragraph,
-            UnitArg::Sentence => Unit::Sentence,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            UnitArg::Turn => "turn",
-            UnitArg::Paragraph => "paragraph",
-            UnitArg::Sentence => "sentence",
-        }
-    }
 }
 
 /// Runs `mint code`.

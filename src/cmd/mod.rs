@@ -3,6 +3,7 @@
 
 pub mod code;
 pub mod codebook;
+pub mod quotes;
 pub mod sample;
 pub mod speakers;
 pub mod text;
@@ -17,7 +18,7 @@ use rayon::prelude::*;
 
 use mint::attributes::{self, Attributes, Sheet};
 use mint::codebook::Codebook;
-use mint::corpus::{ParseOptions, Transcript};
+use mint::corpus::{ParseOptions, Transcript, Unit};
 use mint::discover::{self, Filter, Found, Source};
 use mint::formats::survey::SurveyColumns;
 use mint::formats::{self, Outcome, ReadOptions};
@@ -28,6 +29,7 @@ use crate::output::{Output, Status};
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Code(code::Args),
+    Quotes(quotes::Args),
     Sample(sample::Args),
     Speakers(speakers::Args),
     Text(text::Args),
@@ -38,6 +40,7 @@ pub enum Command {
 pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
     match command {
         Command::Code(args) => code::run(args, out),
+        Command::Quotes(args) => quotes::run(args, out),
         Command::Sample(args) => sample::run(args, out),
         Command::Speakers(args) => speakers::run(args, out),
         Command::Text(args) => text::run(args, out),
@@ -107,6 +110,35 @@ pub struct CorpusArgs {
     /// unlabelled text, missing attributes): for CI.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// The coding unit, as typed.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum UnitArg {
+    /// A whole speaker turn.
+    Turn,
+    /// A run of non-blank lines within a turn.
+    Paragraph,
+    /// A sentence within a turn.
+    Sentence,
+}
+
+impl UnitArg {
+    pub fn unit(self) -> Unit {
+        match self {
+            UnitArg::Turn => Unit::Turn,
+            UnitArg::Paragraph => Unit::Paragraph,
+            UnitArg::Sentence => Unit::Sentence,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            UnitArg::Turn => "turn",
+            UnitArg::Paragraph => "paragraph",
+            UnitArg::Sentence => "sentence",
+        }
+    }
 }
 
 /// One transcript read, parsed and processed.

@@ -5,5 +5,6 @@ mod codebook;
 mod formats;
 mod help;
 mod quality;
+mod quotes;
 mod sample;
 mod util;

@@ -1,0 +1,244 @@
+//! Quotes for the write-up: attributions from a template over participant
+//! attributes, trimming a quote to the sentences around its evidence, and a
+//! ranking that puts the strongest evidence first while spreading the
+//! quotes across participants.
+
+use std::collections::BTreeMap;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::attributes::{Attributes, PARTICIPANT};
+
+/// The default attribution, in the form evaluation reports use:
+/// `Operational social care, area 2, interviewee c`.
+pub const DEFAULT_ATTRIBUTION: &str = "{Level} {sector}, area {area}, interviewee {id}";
+
+/// Renders an attribution template.
+///
+/// `{attr}` is the attribute's value and `{Attr}` the same with a capital
+/// first letter. `{id}` is the `interviewee` attribute when there is one,
+/// else the participant id. The template is read as comma-separated parts:
+/// a part whose attributes are missing is left out, so a strategic lead
+/// with no area gets `Strategic health, interviewee 3`.
+///
+/// ```
+/// use mint::quotes::{attribution, DEFAULT_ATTRIBUTION};
+/// let attrs = [("participant", "S3"), ("level", "strategic"), ("sector", "health"), ("interviewee", "3")]
+///     .into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+/// assert_eq!(attribution(DEFAULT_ATTRIBUTION, &attrs), "Strategic health, interviewee 3");
+/// ```
+pub fn attribution(template: &str, attrs: &Attributes) -> String {
+    let value = |name: &str| -> Option<String> {
+        let key = name.to_lowercase();
+        let v = if key == "id" {
+            attrs.get("interviewee").or_else(|| attrs.get(PARTICIPANT))
+        } else {
+            attrs.get(&key)
+        }?;
+        let v = v.trim();
+        if v.is_empty() {
+            return None;
+        }
+        Some(if name.starts_with(|c: char| c.is_uppercase()) {
+            let mut chars = v.chars();
+            chars.next().map_or(String::new(), |c| {
+                c.to_uppercase().collect::<String>() + chars.as_str()
+            })
+        } else {
+            v.to_string()
+        })
+    };
+    let mut parts = Vec::new();
+    for part in template.split(',') {
+        let mut out = String::new();
+        let mut rest = part;
+        let mut complete = true;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else {
+                out.push_str(&rest[open..]);
+                rest = "";
+                break;
+            };
+            match value(&rest[open + 1..open + close]) {
+                Some(v) => out.push_str(&v),
+                None => complete = false,
+            }
+            rest = &rest[open + close + 1..];
+        }
+        out.push_str(rest);
+        // Drop a part with a missing attribute, and words left dangling.
+        let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        if complete && !out.is_empty() {
+            parts.push(out);
+        }
+    }
+    parts.join(", ")
+}
+
+/// The text of a segment as a quote: whitespace runs (line breaks included)
+/// become single spaces. With `context`, only the sentences from `context`
+/// before the evidence to `context` after it are kept, and a cut is marked
+/// with an ellipsis.
+///
+/// `evidence` is a byte span within `text`.
+pub fn quote_text(text: &str, evidence: (usize, usize), context: Option<usize>) -> String {
+    let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let Some(n) = context else {
+        return squeeze(text);
+    };
+    let flat: String = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    let sentences: Vec<(usize, &str)> = flat.split_sentence_bound_indices().collect();
+    let Some(at) = sentences
+        .iter()
+        .rposition(|(start, _)| *start <= evidence.0)
+    else {
+        return squeeze(text);
+    };
+    let from = at.saturating_sub(n);
+    let to = (at + n + 1).min(sentences.len());
+    let kept: String = sentences[from..to].iter().map(|(_, s)| *s).collect();
+    let mut out = squeeze(&kept);
+    if from > 0 {
+        out = format!("… {out}");
+    }
+    if to < sentences.len() {
+        out.push_str(" …");
+    }
+    out
+}
+
+/// A quote candidate: whose it is and how strong the evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The participant id.
+    pub participant: String,
+    /// Distinct target codes in the segment (more is stronger).
+    pub codes: usize,
+    /// Words in the segment (fewer, at equal codes, is a tighter quote).
+    pub words: usize,
+    /// A stable position (file order, then text order) for ties.
+    pub order: usize,
+}
+
+/// Orders candidates for the write-up: each participant's strongest
+/// segment first, then everyone's second strongest, and so on, so one
+/// talkative participant cannot fill the list. Within a round, stronger
+/// evidence (more target codes, then denser: fewer words) comes first.
+/// Returns indexes into `candidates`.
+pub fn rank(candidates: &[Candidate]) -> Vec<usize> {
+    let strength = |c: &Candidate| {
+        (
+            std::cmp::Reverse(c.codes),
+            c.words.clamp(8, usize::MAX),
+            c.order,
+        )
+    };
+    let mut by_participant: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        by_participant.entry(&c.participant).or_default().push(i);
+    }
+    for list in by_participant.values_mut() {
+        list.sort_by_key(|&i| strength(&candidates[i]));
+    }
+    let mut out = Vec::with_capacity(candidates.len());
+    let mut round = 0;
+    loop {
+        let mut this_round: Vec<usize> = by_participant
+            .values()
+            .filter_map(|list| list.get(round).copied())
+            .collect();
+        if this_round.is_empty() {
+            break;
+        }
+        this_round.sort_by_key(|&i| strength(&candidates[i]));
+        out.extend(this_round);
+        round += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attrs(pairs: &[(&str, &str)]) -> Attributes {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn attribution_follows_the_report_style_and_drops_missing_parts() {
+        let op = attrs(&[
+            ("participant", "A2c"),
+            ("level", "operational"),
+            ("sector", "social care"),
+            ("area", "2"),
+            ("interviewee", "c"),
+        ]);
+        assert_eq!(
+            attribution(DEFAULT_ATTRIBUTION, &op),
+            "Operational social care, area 2, interviewee c"
+        );
+        let lead = attrs(&[
+            ("participant", "S3"),
+            ("level", "strategic"),
+            ("sector", "health"),
+        ]);
+        assert_eq!(
+            attribution(DEFAULT_ATTRIBUTION, &lead),
+            "Strategic health, interviewee S3"
+        );
+        let bare = attrs(&[("participant", "P9")]);
+        assert_eq!(attribution(DEFAULT_ATTRIBUTION, &bare), "interviewee P9");
+        assert_eq!(
+            attribution(
+                "{Role} ({id})",
+                &attrs(&[("participant", "P1"), ("role", "district nurse")])
+            ),
+            "District nurse (P1)"
+        );
+    }
+
+    #[test]
+    fn context_keeps_the_sentences_around_the_evidence_and_marks_cuts() {
+        let text = "First thing. Then the GP came\nto the huddle. Third. Fourth.";
+        let at = text.find("GP").unwrap();
+        assert_eq!(
+            quote_text(text, (at, at + 2), None),
+            "First thing. Then the GP came to the huddle. Third. Fourth."
+        );
+        assert_eq!(
+            quote_text(text, (at, at + 2), Some(0)),
+            "… Then the GP came to the huddle. …"
+        );
+        assert_eq!(
+            quote_text(text, (at, at + 2), Some(1)),
+            "First thing. Then the GP came to the huddle. Third. …"
+        );
+    }
+
+    #[test]
+    fn ranking_spreads_quotes_across_participants() {
+        let c = |p: &str, codes, words, order| Candidate {
+            participant: p.into(),
+            codes,
+            words,
+            order,
+        };
+        // A talks a lot with strong evidence; B and C once each.
+        let candidates = [
+            c("A", 3, 50, 0),
+            c("A", 3, 40, 1),
+            c("A", 2, 30, 2),
+            c("B", 1, 20, 3),
+            c("C", 2, 60, 4),
+        ];
+        assert_eq!(rank(&candidates), [1, 4, 3, 0, 2]);
+    }
+}
