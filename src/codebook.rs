@@ -971,7 +971,7 @@ patterns = ["in*x"]
         assert_eq!(
             err.to_string(),
             "x.toml: 2 problems:\n  line 3, column 1: unknown key `colour` in a theme (expected one of: id, label, description)\n  \
-             line 7, column 1: unknown key `paterns` in a code (expected one of: id, theme, parent, label, origin, short_definition, definition, when_to_use, when_not_to_use, examples, counterexamples, patterns, exclude, min_hits, not_after, not_after_words)"
+             line 7, column 1: unknown key `paterns` in a code (expected one of: id, theme, parent, label, origin, status, short_definition, definition, when_to_use, when_not_to_use, examples, counterexamples, patterns, exclude, min_hits, not_after, not_after_words)"
         );
     }
 }
