@@ -302,3 +302,52 @@ mod tests {
         assert_eq!(code_a.cells[0], Cell::new(0, 0, 1));
     }
 }
+
+/// Co-occurrence of labels (themes or codes) over segments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cooccurrence {
+    /// Segments with each label.
+    pub totals: Vec<u64>,
+    /// Segments with both labels, `both[a][b]` (symmetric; the diagonal is
+    /// `totals`).
+    pub both: Vec<Vec<u64>>,
+}
+
+impl Cooccurrence {
+    /// Counts, from the set of labels of each segment (labels are indexes
+    /// below `n`; duplicates within a segment count once).
+    pub fn new(segments: impl IntoIterator<Item = Vec<usize>>, n: usize) -> Cooccurrence {
+        let mut both = vec![vec![0; n]; n];
+        for mut labels in segments {
+            labels.sort_unstable();
+            labels.dedup();
+            for (i, &a) in labels.iter().enumerate() {
+                for &b in &labels[i..] {
+                    both[a][b] += 1;
+                    if a != b {
+                        both[b][a] += 1;
+                    }
+                }
+            }
+        }
+        let totals = (0..n).map(|i| both[i][i]).collect();
+        Cooccurrence { totals, both }
+    }
+
+    /// The co-occurrence coefficient ATLAS.ti reports,
+    /// c = n12 / (n1 + n2 − n12): 0 when never together, 1 when always.
+    ///
+    /// ```
+    /// let c = mint::tally::Cooccurrence::new([vec![0, 1], vec![0], vec![1], vec![0, 1]], 2);
+    /// assert_eq!(c.both[0][1], 2);
+    /// assert!((c.coefficient(0, 1) - 0.5).abs() < 1e-12); // 2 / (3 + 3 - 2)
+    /// ```
+    pub fn coefficient(&self, a: usize, b: usize) -> f64 {
+        let union = self.totals[a] + self.totals[b] - self.both[a][b];
+        if union == 0 {
+            0.0
+        } else {
+            self.both[a][b] as f64 / union as f64
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod code;
 pub mod codebook;
+pub mod cooccur;
 pub mod quotes;
 pub mod sample;
 pub mod speakers;
@@ -29,6 +30,7 @@ use crate::output::{Output, Status};
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Code(code::Args),
+    Cooccur(cooccur::Args),
     Quotes(quotes::Args),
     Sample(sample::Args),
     Speakers(speakers::Args),
@@ -40,6 +42,7 @@ pub enum Command {
 pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
     match command {
         Command::Code(args) => code::run(args, out),
+        Command::Cooccur(args) => cooccur::run(args, out),
         Command::Quotes(args) => quotes::run(args, out),
         Command::Sample(args) => sample::run(args, out),
         Command::Speakers(args) => speakers::run(args, out),

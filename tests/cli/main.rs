@@ -2,6 +2,7 @@
 
 mod code;
 mod codebook;
+mod cooccur;
 mod formats;
 mod help;
 mod quality;
