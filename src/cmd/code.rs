@@ -83,6 +83,18 @@ pub struct Args {
     #[arg(long, value_name = "FILE.csv")]
     rules: Option<PathBuf>,
 
+    /// Compare groups: for each theme and code and each breakdown attribute,
+    /// participants
+    /// mentioning it or not in each group, with chi-square (Yates for 2x2)
+    /// or Fisher's exact test when an expected count is under 5.
+    #[arg(long)]
+    stats: bool,
+
+    /// Show any count from 1 to K-1 as `<K` (and hide its percentage):
+    /// small cells in health and social care studies can identify people.
+    #[arg(long, value_name = "K")]
+    min_cell: Option<u64>,
+
     /// Instead of the table, print each coded segment with the rule that
     /// coded it: the code, the pattern and the text it matched.
     #[arg(long)]
@@ -117,9 +129,13 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     }
     let by = breakdown(&args.by, &corpus, out);
     let matrix = tally::matrix(&tally, &corpus.participants, &by, &codebook);
+    let stats = args
+        .stats
+        .then(|| compare_groups(&tally, &corpus, &by, &codebook));
+    let suppress = Suppress(args.min_cell.unwrap_or(0));
 
     if let Some(path) = &args.matrix {
-        out.write_file(path, |w| write_matrix_csv(w, &matrix, args.long))?;
+        out.write_file(path, |w| write_matrix_csv(w, &matrix, args.long, suppress))?;
     }
     if let Some(path) = &args.codings {
         out.write_file(path, |w| write_codings(w, &corpus, &codebook))?;
@@ -131,12 +147,24 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     if args.explain {
         write_explanation(out.stdout(), &corpus, &codebook)?;
     } else {
-        match args.format {
-            Format::Table => write_table(out, &matrix)?,
-            Format::Csv => write_matrix_csv(out.stdout(), &matrix, args.long)?,
-            Format::Json => {
-                write_json(out.stdout(), &matrix, &codebook, args.unit.name(), &summary)?
+        match (args.format, &stats) {
+            (Format::Table, _) => {
+                write_table(out, &matrix, suppress)?;
+                if let Some(stats) = &stats {
+                    write_stats_table(out, stats)?;
+                }
             }
+            (Format::Csv, Some(stats)) => write_stats_csv(out.stdout(), stats)?,
+            (Format::Csv, None) => write_matrix_csv(out.stdout(), &matrix, args.long, suppress)?,
+            (Format::Json, _) => write_json(
+                out.stdout(),
+                &matrix,
+                &codebook,
+                args.unit.name(),
+                &summary,
+                stats.as_deref(),
+                suppress,
+            )?,
         }
     }
     out.flush()?;
@@ -234,7 +262,7 @@ fn row_name(row: &tally::Row) -> String {
     }
 }
 
-fn write_table(out: &mut Output, matrix: &Matrix) -> anyhow::Result<()> {
+fn write_table(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> anyhow::Result<()> {
     let mut table = new_table(out);
     let mut header = vec![TableCell::new("theme / code")];
     for group in &matrix.groups {
@@ -251,10 +279,9 @@ fn write_table(out: &mut Output, matrix: &Matrix) -> anyhow::Result<()> {
         let is_theme = row.code.is_none();
         let mut cells = vec![TableCell::new(row_name(row))];
         cells.extend(
-            row.cells
-                .iter()
-                .chain([&row.total])
-                .map(|c| TableCell::new(format_cell(c)).set_alignment(CellAlignment::Right)),
+            row.cells.iter().chain([&row.total]).map(|c| {
+                TableCell::new(format_cell(c, suppress)).set_alignment(CellAlignment::Right)
+            }),
         );
         if is_theme && out.color {
             cells = cells
@@ -268,15 +295,54 @@ fn write_table(out: &mut Output, matrix: &Matrix) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Small-cell suppression: counts from 1 to K-1 are shown as `<K`.
+#[derive(Debug, Clone, Copy)]
+struct Suppress(u64);
+
+impl Suppress {
+    fn hides(self, n: u64) -> bool {
+        n > 0 && n < self.0
+    }
+
+    fn count(self, n: u64) -> String {
+        if self.hides(n) {
+            format!("<{}", self.0)
+        } else {
+            n.to_string()
+        }
+    }
+
+    /// A percentage, hidden when its participant count is.
+    fn percent(self, cell: &Cell, decimals: usize) -> String {
+        if self.hides(cell.participants) {
+            "–".to_string()
+        } else {
+            format!("{:.*}", decimals, percent(cell))
+        }
+    }
+}
+
 /// `refs / n of N (pct%)`.
-fn format_cell(cell: &Cell) -> String {
+fn format_cell(cell: &Cell, suppress: Suppress) -> String {
+    let pct = if suppress.hides(cell.participants) {
+        "–".to_string()
+    } else {
+        format!("{:.0}%", cell.percent)
+    };
     format!(
-        "{} / {} of {} ({:.0}%)",
-        cell.references, cell.participants, cell.group_size, cell.percent
+        "{} / {} of {} ({pct})",
+        suppress.count(cell.references),
+        suppress.count(cell.participants),
+        cell.group_size
     )
 }
 
-fn write_matrix_csv(w: &mut dyn Write, matrix: &Matrix, long: bool) -> anyhow::Result<()> {
+fn write_matrix_csv(
+    w: &mut dyn Write,
+    matrix: &Matrix,
+    long: bool,
+    suppress: Suppress,
+) -> anyhow::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
     if long {
         let mut header = vec!["theme".to_string(), "code".to_string()];
@@ -289,7 +355,7 @@ fn write_matrix_csv(w: &mut dyn Write, matrix: &Matrix, long: bool) -> anyhow::R
             for (values, cell) in groups.zip(row.cells.iter().chain([&row.total])) {
                 let mut record = vec![row.theme.clone(), row.code.clone().unwrap_or_default()];
                 record.extend(values.iter().cloned());
-                record.extend(cell_fields(cell));
+                record.extend(cell_fields(cell, suppress));
                 csv.write_record(&record)?;
             }
         }
@@ -321,7 +387,7 @@ fn write_matrix_csv(w: &mut dyn Write, matrix: &Matrix, long: bool) -> anyhow::R
                     .unwrap_or_default(),
             ];
             for cell in row.cells.iter().chain([&row.total]) {
-                record.extend(cell_fields(cell));
+                record.extend(cell_fields(cell, suppress));
             }
             csv.write_record(&record)?;
         }
@@ -330,12 +396,12 @@ fn write_matrix_csv(w: &mut dyn Write, matrix: &Matrix, long: bool) -> anyhow::R
     Ok(())
 }
 
-fn cell_fields(cell: &Cell) -> [String; 4] {
+fn cell_fields(cell: &Cell, suppress: Suppress) -> [String; 4] {
     [
-        cell.references.to_string(),
-        cell.participants.to_string(),
+        suppress.count(cell.references),
+        suppress.count(cell.participants),
         cell.group_size.to_string(),
-        format!("{:.1}", percent(cell)),
+        suppress.percent(cell, 1),
     ]
 }
 
@@ -512,6 +578,169 @@ fn write_explanation(
     Ok(())
 }
 
+/// Said wherever the statistics are shown.
+const STATS_NOTE: &str = "With samples this small the numbers describe the participants interviewed; \
+     they do not generalise. Read p-values as a guide to where the groups differ, not as proof.";
+
+/// One theme compared across the groups of one attribute.
+#[derive(Debug, Serialize)]
+struct GroupTest {
+    theme: String,
+    code: Option<String>,
+    attribute: String,
+    groups: Vec<GroupCount>,
+    test: &'static str,
+    statistic: Option<f64>,
+    df: Option<u64>,
+    p: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupCount {
+    value: String,
+    mentioning: u64,
+    size: u64,
+}
+
+/// For each breakdown attribute, theme and code: participants mentioning it
+/// or not, in each of the attribute's groups, and the test
+/// `mint::stats::compare` picks for that table.
+fn compare_groups(
+    tally: &Tally,
+    corpus: &Corpus<Coded>,
+    by: &[String],
+    codebook: &Codebook,
+) -> Vec<GroupTest> {
+    let mut out = Vec::new();
+    for attribute in by {
+        let (members, _) =
+            tally::membership(tally, &corpus.participants, std::slice::from_ref(attribute));
+        let mut rows: Vec<(
+            String,
+            Option<String>,
+            Box<dyn Fn(&tally::ParticipantTally) -> u64>,
+        )> = Vec::new();
+        for (ti, theme) in codebook.themes.iter().enumerate() {
+            rows.push((
+                theme.id.clone(),
+                None,
+                Box::new(move |p| p.theme_refs.get(ti).copied().unwrap_or(0)),
+            ));
+            for (ci, _) in tally::code_order(codebook, &theme.id) {
+                let code = Some(codebook.codes[ci].id.clone());
+                rows.push((
+                    theme.id.clone(),
+                    code,
+                    Box::new(move |p| p.code_refs.get(ci).copied().unwrap_or(0)),
+                ));
+            }
+        }
+        for (theme, code, refs) in rows {
+            let groups: Vec<GroupCount> = members
+                .iter()
+                .map(|(values, ids)| {
+                    let cell = tally::cell(tally, ids, &*refs);
+                    GroupCount {
+                        value: values.join(" / "),
+                        mentioning: cell.participants,
+                        size: cell.group_size,
+                    }
+                })
+                .collect();
+            let table: Vec<Vec<u64>> = groups
+                .iter()
+                .map(|g| vec![g.mentioning, g.size - g.mentioning])
+                .collect();
+            let result = mint::stats::compare(&table);
+            let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
+            out.push(GroupTest {
+                theme,
+                code,
+                attribute: attribute.clone(),
+                groups,
+                test: result.test.name(),
+                statistic: result.statistic.map(|x| round(x, 3)),
+                df: result.df,
+                p: result.p.map(|x| round(x, 4)),
+            });
+        }
+    }
+    out
+}
+
+fn groups_text(t: &GroupTest) -> String {
+    t.groups
+        .iter()
+        .map(|g| format!("{} {}/{}", g.value, g.mentioning, g.size))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn write_stats_table(out: &mut Output, stats: &[GroupTest]) -> anyhow::Result<()> {
+    let mut table = new_table(out);
+    table.set_header([
+        "theme / code",
+        "by",
+        "participants mentioning / N",
+        "test",
+        "statistic",
+        "p",
+    ]);
+    for t in stats {
+        let name = t
+            .code
+            .as_ref()
+            .map_or(t.theme.clone(), |c| format!("  {c}"));
+        table.add_row(vec![
+            TableCell::new(name),
+            TableCell::new(&t.attribute),
+            TableCell::new(groups_text(t)),
+            TableCell::new(t.test),
+            TableCell::new(t.statistic.map_or("–".into(), |x| format!("{x:.3}")))
+                .set_alignment(CellAlignment::Right),
+            TableCell::new(t.p.map_or("–".into(), |p| format!("{p:.4}")))
+                .set_alignment(CellAlignment::Right),
+        ]);
+    }
+    writeln!(out.stdout(), "\nGroup comparison\n{table}\n{STATS_NOTE}")?;
+    Ok(())
+}
+
+fn write_stats_csv(w: &mut dyn Write, stats: &[GroupTest]) -> anyhow::Result<()> {
+    let mut csv = csv::Writer::from_writer(w);
+    csv.write_record([
+        "theme",
+        "code",
+        "attribute",
+        "value",
+        "mentioning",
+        "size",
+        "test",
+        "statistic",
+        "df",
+        "p",
+    ])?;
+    for t in stats {
+        for g in &t.groups {
+            let opt = |x: Option<String>| x.unwrap_or_default();
+            csv.write_record([
+                t.theme.clone(),
+                t.code.clone().unwrap_or_default(),
+                t.attribute.clone(),
+                g.value.clone(),
+                g.mentioning.to_string(),
+                g.size.to_string(),
+                t.test.to_string(),
+                opt(t.statistic.map(|x| format!("{x:.3}"))),
+                opt(t.df.map(|d| d.to_string())),
+                opt(t.p.map(|p| format!("{p:.4}"))),
+            ])?;
+        }
+    }
+    csv.flush()?;
+    Ok(())
+}
+
 /// Milliseconds as `HH:MM:SS.mmm`, the WebVTT clock.
 fn clock(ms: u64) -> String {
     let (h, rest) = (ms / 3_600_000, ms % 3_600_000);
@@ -533,6 +762,13 @@ struct JsonReport<'a> {
     groups: Vec<JsonGroup<'a>>,
     rows: Vec<JsonRow<'a>>,
     summary: &'a Summary,
+    /// Counts from 1 to this minus 1 are null (`--min-cell`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed_below: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stats: Option<&'a [GroupTest]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stats_note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -561,19 +797,20 @@ struct JsonRow<'a> {
 
 #[derive(Serialize)]
 struct JsonCell {
-    references: u64,
-    participants: u64,
+    references: Option<u64>,
+    participants: Option<u64>,
     group_size: u64,
-    percent: f64,
+    percent: Option<f64>,
 }
 
-impl From<&Cell> for JsonCell {
-    fn from(cell: &Cell) -> JsonCell {
+impl JsonCell {
+    fn new(cell: &Cell, suppress: Suppress) -> JsonCell {
+        let shown = |n: u64| (!suppress.hides(n)).then_some(n);
         JsonCell {
-            references: cell.references,
-            participants: cell.participants,
+            references: shown(cell.references),
+            participants: shown(cell.participants),
             group_size: cell.group_size,
-            percent: percent(cell),
+            percent: (!suppress.hides(cell.participants)).then(|| percent(cell)),
         }
     }
 }
@@ -584,6 +821,8 @@ fn write_json(
     codebook: &Codebook,
     unit: &str,
     summary: &Summary,
+    stats: Option<&[GroupTest]>,
+    suppress: Suppress,
 ) -> anyhow::Result<()> {
     let report = JsonReport {
         schema_version: SCHEMA_VERSION,
@@ -616,11 +855,14 @@ fn write_json(
                 code: r.code.as_deref(),
                 label: &r.label,
                 origin: r.origin.map(|o| o.as_str()),
-                cells: r.cells.iter().map(JsonCell::from).collect(),
-                total: JsonCell::from(&r.total),
+                cells: r.cells.iter().map(|c| JsonCell::new(c, suppress)).collect(),
+                total: JsonCell::new(&r.total, suppress),
             })
             .collect(),
         summary,
+        suppressed_below: (suppress.0 > 1).then_some(suppress.0),
+        stats,
+        stats_note: stats.map(|_| STATS_NOTE),
     };
     serde_json::to_writer_pretty(&mut *w, &report)?;
     writeln!(w)?;

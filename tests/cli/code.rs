@@ -744,3 +744,138 @@ fn rules_count_segments_and_participants_per_pattern_and_group() {
     assert_eq!(row("GPs")[3..], ["0", "0", "0", "0", "0", "0", "0", "0"]);
     assert_eq!(rows.len(), 7, "every pattern has a row");
 }
+
+#[test]
+fn stats_compare_groups_with_the_right_test_and_a_warning() {
+    let (stdout, stderr, code) = run(mint().args([
+        "code",
+        "examples/transcripts",
+        "--stats",
+        "--by",
+        "sector",
+        "--format",
+        "csv",
+        "-q",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let (header, rows) = parse_csv(&stdout);
+    assert_eq!(
+        header,
+        [
+            "theme",
+            "code",
+            "attribute",
+            "value",
+            "mentioning",
+            "size",
+            "test",
+            "statistic",
+            "df",
+            "p"
+        ]
+    );
+    let row = |code: &str, value: &str| {
+        rows.iter()
+            .find(|r| r[1] == code && r[3] == value)
+            .unwrap()
+            .clone()
+    };
+    // 0 of 12 health staff vs 5 of 12 social care staff: expected counts under
+    // 5, so Fisher's exact test; two-sided p = 0.0373 (hypergeometric).
+    let health = row("health_dominance", "health");
+    assert_eq!(health[4..], ["0", "12", "Fisher's exact", "", "", "0.0373"]);
+    let (table, _, _) = run(mint().args([
+        "code",
+        "examples/transcripts",
+        "--stats",
+        "--by",
+        "sector",
+        "-q",
+    ]));
+    assert!(table.contains("Group comparison"), "{table}");
+    assert!(table.contains("they do not generalise"), "{table}");
+    let (json, _, _) = run(mint().args([
+        "code",
+        "examples/transcripts",
+        "--stats",
+        "--format",
+        "json",
+        "-q",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        v["stats_note"]
+            .as_str()
+            .unwrap()
+            .contains("do not generalise")
+    );
+    assert!(v["stats"].as_array().unwrap().len() > 40);
+}
+
+#[test]
+fn min_cell_hides_small_counts_in_every_export() {
+    let (stdout, _, code) = run(mint().args([
+        "code",
+        "examples/transcripts",
+        "--by",
+        "level,sector",
+        "--min-cell",
+        "5",
+        "--format",
+        "csv",
+        "-q",
+    ]));
+    assert_eq!(code, 0);
+    let (header, rows) = parse_csv(&stdout);
+    let health_dominance = rows.iter().find(|r| r[1] == "health_dominance").unwrap();
+    let col = |h: &str| header.iter().position(|x| x == h).unwrap();
+    // Strategic social care: 2 of 3 participants, 4 references.
+    assert_eq!(
+        health_dominance[col("strategic / social care: participants")],
+        "<5"
+    );
+    assert_eq!(
+        health_dominance[col("strategic / social care: references")],
+        "<5"
+    );
+    assert_eq!(
+        health_dominance[col("strategic / social care: percent")],
+        "–"
+    );
+    assert_eq!(
+        health_dominance[col("strategic / social care: N")],
+        "3",
+        "group sizes are not hidden"
+    );
+    assert_eq!(
+        health_dominance[col("operational / health: participants")],
+        "0",
+        "zero is not hidden"
+    );
+    for row in &rows {
+        for cell in row.iter().skip(4) {
+            if let Ok(n) = cell.parse::<u64>() {
+                assert!(
+                    n == 0
+                        || n >= 5
+                        || header[row.iter().position(|c| std::ptr::eq(c, cell)).unwrap()]
+                            .ends_with(": N"),
+                    "{cell} in {row:?}"
+                );
+            }
+        }
+    }
+    let (table, _, _) = run(mint().args(["code", "examples/transcripts", "--min-cell", "5", "-q"]));
+    assert!(table.contains("<5 / <5 of 3 (–)"), "{table}");
+    let (json, _, _) = run(mint().args([
+        "code",
+        "examples/transcripts",
+        "--min-cell",
+        "5",
+        "--format",
+        "json",
+        "-q",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["suppressed_below"], 5);
+}
