@@ -127,7 +127,8 @@ pub struct Candidate {
 /// Orders candidates for the write-up: each participant's strongest
 /// segment first, then everyone's second strongest, and so on, so one
 /// talkative participant cannot fill the list. Within a round, stronger
-/// evidence (more target codes, then denser: fewer words) comes first.
+/// evidence (more target codes, then denser: fewer words, though not under
+/// twelve) comes first.
 /// Returns indexes into `candidates`.
 pub fn rank(candidates: &[Candidate]) -> Vec<usize> {
     let strength = |c: &Candidate| {

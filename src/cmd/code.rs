@@ -582,6 +582,9 @@ fn write_explanation(
 const STATS_NOTE: &str = "With samples this small the numbers describe the participants interviewed; \
      they do not generalise. Read p-values as a guide to where the groups differ, not as proof.";
 
+/// What to count for a participant: a theme's or a code's references.
+type CountFn = Box<dyn Fn(&tally::ParticipantTally) -> u64>;
+
 /// One theme compared across the groups of one attribute.
 #[derive(Debug, Serialize)]
 struct GroupTest {
@@ -615,11 +618,7 @@ fn compare_groups(
     for attribute in by {
         let (members, _) =
             tally::membership(tally, &corpus.participants, std::slice::from_ref(attribute));
-        let mut rows: Vec<(
-            String,
-            Option<String>,
-            Box<dyn Fn(&tally::ParticipantTally) -> u64>,
-        )> = Vec::new();
+        let mut rows: Vec<(String, Option<String>, CountFn)> = Vec::new();
         for (ti, theme) in codebook.themes.iter().enumerate() {
             rows.push((
                 theme.id.clone(),

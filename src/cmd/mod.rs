@@ -4,6 +4,7 @@
 pub mod code;
 pub mod codebook;
 pub mod cooccur;
+pub mod matrix;
 pub mod quotes;
 pub mod sample;
 pub mod speakers;
@@ -31,6 +32,7 @@ use crate::output::{Output, Status};
 pub enum Command {
     Code(code::Args),
     Cooccur(cooccur::Args),
+    Matrix(matrix::Args),
     Quotes(quotes::Args),
     Sample(sample::Args),
     Speakers(speakers::Args),
@@ -43,6 +45,7 @@ pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
     match command {
         Command::Code(args) => code::run(args, out),
         Command::Cooccur(args) => cooccur::run(args, out),
+        Command::Matrix(args) => matrix::run(args, out),
         Command::Quotes(args) => quotes::run(args, out),
         Command::Sample(args) => sample::run(args, out),
         Command::Speakers(args) => speakers::run(args, out),

@@ -5,6 +5,7 @@ mod codebook;
 mod cooccur;
 mod formats;
 mod help;
+mod matrix;
 mod quality;
 mod quotes;
 mod sample;

@@ -1,0 +1,249 @@
+//! `mint matrix --framework`: the framework matrix, participants by themes,
+//! each cell the count and the top quote (NVivo's framework matrix).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use mint::attributes::{Attributes, PARTICIPANT};
+use mint::matcher::Matcher;
+use mint::quotes::{self, Candidate};
+
+use super::{CorpusArgs, UnitArg, load_codebooks, read_corpus};
+use crate::output::{Output, Status};
+
+/// Print the framework matrix: participants (rows) by themes (columns).
+///
+/// Each row is a participant with their attributes; each cell holds the
+/// number of the participant's segments coded with the theme and the
+/// strongest of them as a quote, as in NVivo's framework matrix. Read
+/// across a row for a case, down a column for a theme.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  mint matrix examples/transcripts --framework
+  mint matrix examples/transcripts --framework --format csv > framework.csv
+  mint matrix examples/transcripts --framework --context sentences:0 --format json")]
+pub struct Args {
+    #[command(flatten)]
+    corpus: CorpusArgs,
+
+    /// Codebook file(s), as for `mint code`.
+    #[arg(long, value_name = "FILE")]
+    codebook: Vec<PathBuf>,
+
+    /// The framework matrix (participants x themes), the one kind so far.
+    #[arg(long, required = true)]
+    framework: bool,
+
+    /// Trim each quote to the sentences around the evidence
+    /// (`sentences:N`).
+    #[arg(long, value_name = "sentences:N")]
+    context: Option<String>,
+
+    /// The coding unit.
+    #[arg(long, value_enum, default_value_t = UnitArg::Turn)]
+    unit: UnitArg,
+
+    /// How to print it.
+    #[arg(long, value_enum, default_value_t = MatrixFormat::Md)]
+    format: MatrixFormat,
+}
+
+/// How the framework matrix is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MatrixFormat {
+    /// A Markdown table.
+    Md,
+    /// CSV: participant, attributes, then `<theme>: references` and
+    /// `<theme>: quote` for each theme.
+    Csv,
+    /// JSON with a top-level schema_version.
+    Json,
+}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    participant: String,
+    attributes: Attributes,
+    cells: Vec<FrameworkCell>,
+}
+
+#[derive(Debug, Serialize)]
+struct FrameworkCell {
+    theme: String,
+    references: u64,
+    quote: Option<String>,
+}
+
+/// One coded segment of one participant for one theme.
+struct Seg {
+    quote_source: (usize, usize, usize),
+    evidence: (usize, usize),
+    codes: BTreeSet<usize>,
+    words: usize,
+}
+
+/// Runs `mint matrix`.
+pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
+    let codebook = load_codebooks(&args.codebook)?;
+    let context = match args.context.as_deref() {
+        Some(raw) => Some(
+            raw.strip_prefix("sentences:")
+                .and_then(|n| n.parse::<usize>().ok())
+                .with_context(|| format!("--context wants sentences:N, got {raw:?}"))?,
+        ),
+        None => None,
+    };
+    let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
+    let unit = args.unit.unit();
+    let corpus = read_corpus(&args.corpus, out, |t| t.code(&matcher, unit))?;
+
+    // (participant, theme) -> segments, in file and text order.
+    let mut cells: BTreeMap<(&str, usize), Vec<Seg>> = BTreeMap::new();
+    for (fi, file) in corpus.files.iter().enumerate() {
+        let mut by_segment: BTreeMap<(usize, usize, usize), Vec<&mint::corpus::Coding>> =
+            BTreeMap::new();
+        for coding in &file.result.codings {
+            by_segment
+                .entry((coding.start, coding.end, matcher.theme_of(coding.hit.code)))
+                .or_default()
+                .push(coding);
+        }
+        for ((start, end, theme), codings) in by_segment {
+            let who = file.participants[codings[0].who].as_str();
+            let first = codings
+                .iter()
+                .min_by_key(|c| c.hit.start)
+                .expect("non-empty");
+            cells.entry((who, theme)).or_default().push(Seg {
+                quote_source: (fi, start, end),
+                evidence: (first.hit.start - start, first.hit.end - start),
+                codes: codings.iter().map(|c| c.hit.code).collect(),
+                words: file.transcript.text[start..end].split_whitespace().count(),
+            });
+        }
+    }
+    let rows: Vec<Row> = corpus
+        .participants
+        .iter()
+        .map(|(id, attrs)| Row {
+            participant: id.clone(),
+            attributes: attrs
+                .iter()
+                .filter(|(k, _)| *k != PARTICIPANT)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            cells: codebook
+                .themes
+                .iter()
+                .enumerate()
+                .map(|(ti, theme)| {
+                    let segs = cells
+                        .get(&(id.as_str(), ti))
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]);
+                    let candidates: Vec<Candidate> = segs
+                        .iter()
+                        .enumerate()
+                        .map(|(order, s)| Candidate {
+                            participant: id.clone(),
+                            codes: s.codes.len(),
+                            words: s.words,
+                            order,
+                        })
+                        .collect();
+                    let quote = quotes::rank(&candidates).first().map(|&i| {
+                        let s = &segs[i];
+                        let (fi, start, end) = s.quote_source;
+                        quotes::quote_text(
+                            &corpus.files[fi].transcript.text[start..end],
+                            s.evidence,
+                            context,
+                        )
+                    });
+                    FrameworkCell {
+                        theme: theme.id.clone(),
+                        references: segs.len() as u64,
+                        quote,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let attribute_names: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.attributes.keys().cloned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let w = out.stdout();
+    match args.format {
+        MatrixFormat::Md => {
+            let escape = |s: &str| s.replace('|', "\\|");
+            let mut header = vec!["participant".to_string()];
+            header.extend(attribute_names.iter().cloned());
+            header.extend(codebook.themes.iter().map(|t| t.id.clone()));
+            writeln!(w, "| {} |", header.join(" | "))?;
+            writeln!(w, "|{}", "---|".repeat(header.len()))?;
+            for r in &rows {
+                let mut cols = vec![escape(&r.participant)];
+                cols.extend(
+                    attribute_names
+                        .iter()
+                        .map(|a| escape(r.attributes.get(a).map_or("", String::as_str))),
+                );
+                cols.extend(r.cells.iter().map(|c| match &c.quote {
+                    Some(q) => format!("{} — “{}”", c.references, escape(q)),
+                    None => "0".to_string(),
+                }));
+                writeln!(w, "| {} |", cols.join(" | "))?;
+            }
+        }
+        MatrixFormat::Csv => {
+            let mut csv = csv::Writer::from_writer(w);
+            let mut header = vec!["participant".to_string()];
+            header.extend(attribute_names.iter().cloned());
+            for t in &codebook.themes {
+                header.push(format!("{}: references", t.id));
+                header.push(format!("{}: quote", t.id));
+            }
+            csv.write_record(&header)?;
+            for r in &rows {
+                let mut record = vec![r.participant.clone()];
+                record.extend(
+                    attribute_names
+                        .iter()
+                        .map(|a| r.attributes.get(a).cloned().unwrap_or_default()),
+                );
+                for c in &r.cells {
+                    record.push(c.references.to_string());
+                    record.push(c.quote.clone().unwrap_or_default());
+                }
+                csv.write_record(&record)?;
+            }
+            csv.flush()?;
+        }
+        MatrixFormat::Json => {
+            #[derive(Serialize)]
+            struct Doc<'a> {
+                schema_version: u32,
+                themes: Vec<&'a str>,
+                participants: &'a [Row],
+            }
+            let themes = codebook.themes.iter().map(|t| t.id.as_str()).collect();
+            serde_json::to_writer_pretty(
+                &mut *w,
+                &Doc {
+                    schema_version: 1,
+                    themes,
+                    participants: &rows,
+                },
+            )?;
+            writeln!(w)?;
+        }
+    }
+    Ok(corpus.status(&args.corpus, out))
+}
