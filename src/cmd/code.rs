@@ -180,7 +180,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
 }
 
 /// The breakdown attributes, and a warning naming participants without them.
-fn breakdown(raw: &[String], corpus: &Corpus<Coded>, out: &Output) -> Vec<String> {
+pub fn breakdown(raw: &[String], corpus: &Corpus<Coded>, out: &Output) -> Vec<String> {
     let requested: Vec<String> = raw
         .iter()
         .map(|a| a.trim().to_lowercase())

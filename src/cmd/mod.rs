@@ -6,6 +6,7 @@ pub mod codebook;
 pub mod cooccur;
 pub mod matrix;
 pub mod quotes;
+pub mod report;
 pub mod sample;
 pub mod speakers;
 pub mod text;
@@ -34,6 +35,7 @@ pub enum Command {
     Cooccur(cooccur::Args),
     Matrix(matrix::Args),
     Quotes(quotes::Args),
+    Report(report::Args),
     Sample(sample::Args),
     Speakers(speakers::Args),
     Text(text::Args),
@@ -47,6 +49,7 @@ pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
         Command::Cooccur(args) => cooccur::run(args, out),
         Command::Matrix(args) => matrix::run(args, out),
         Command::Quotes(args) => quotes::run(args, out),
+        Command::Report(args) => report::run(args, out),
         Command::Sample(args) => sample::run(args, out),
         Command::Speakers(args) => speakers::run(args, out),
         Command::Text(args) => text::run(args, out),

@@ -198,7 +198,7 @@ fn parse_context(raw: Option<&str>) -> anyhow::Result<Option<usize>> {
         .with_context(|| format!("--context wants sentences:N, got {raw:?}"))
 }
 
-fn collect(
+pub fn collect(
     corpus: &super::Corpus<mint::corpus::Coded>,
     codebook: &Codebook,
     targets: &BTreeSet<usize>,

@@ -50,30 +50,57 @@ pub struct Args {
 
 /// The sample table: one row per combination of row values.
 #[derive(Debug, Serialize)]
-struct Sample {
+pub struct Sample {
     schema_version: u32,
-    rows_by: Vec<String>,
+    /// The row attributes.
+    pub rows_by: Vec<String>,
     columns_by: String,
-    columns: Vec<String>,
-    rows: Vec<SampleRow>,
-    total: SampleRow,
+    /// The column attribute's values.
+    pub columns: Vec<String>,
+    /// One row per combination of row values.
+    pub rows: Vec<SampleRow>,
+    /// The totals row.
+    pub total: SampleRow,
 }
 
+/// A row of the sample table.
 #[derive(Debug, Serialize)]
-struct SampleRow {
-    values: Vec<String>,
-    counts: Vec<u64>,
-    total: u64,
+pub struct SampleRow {
+    /// The row attributes' values.
+    pub values: Vec<String>,
+    /// Participants per column value.
+    pub counts: Vec<u64>,
+    /// Participants in the row.
+    pub total: u64,
 }
 
 /// Runs `mint sample`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let corpus = read_corpus(&args.corpus, out, |_| ())?;
     let rows_by: Vec<String> = args.rows.iter().map(|a| a.trim().to_lowercase()).collect();
-    let cols_by = args.cols.trim().to_lowercase();
+    let sample = build(&corpus.participants, &rows_by, args.cols.trim());
+    match args.format {
+        Format::Table => write_table(out, &sample)?,
+        Format::Csv => write_csv(out.stdout(), &sample)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(out.stdout(), &sample)?;
+            writeln!(out.stdout())?;
+        }
+    }
+    Ok(corpus.status(&args.corpus, out))
+}
+
+/// The sample table: participants counted by the `rows_by` attributes
+/// (rows) and the `cols_by` attribute (columns), with totals.
+pub fn build(
+    participants: &BTreeMap<String, mint::attributes::Attributes>,
+    rows_by: &[String],
+    cols_by: &str,
+) -> Sample {
+    let cols_by = cols_by.to_lowercase();
     let mut counts: BTreeMap<Vec<String>, BTreeMap<String, u64>> = BTreeMap::new();
     let mut columns = BTreeSet::new();
-    for attrs in corpus.participants.values() {
+    for attrs in participants.values() {
         let key: Vec<String> = rows_by
             .iter()
             .enumerate()
@@ -113,19 +140,11 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         schema_version: 1,
         rows: counts.iter().map(|(k, v)| row(k.clone(), v)).collect(),
         total: row(vec!["total".to_string()], &all),
-        rows_by,
+        rows_by: rows_by.to_vec(),
         columns_by: cols_by,
         columns,
     };
-    match args.format {
-        Format::Table => write_table(out, &sample)?,
-        Format::Csv => write_csv(out.stdout(), &sample)?,
-        Format::Json => {
-            serde_json::to_writer_pretty(out.stdout(), &sample)?;
-            writeln!(out.stdout())?;
-        }
-    }
-    Ok(corpus.status(&args.corpus, out))
+    sample
 }
 
 fn write_table(out: &mut Output, sample: &Sample) -> anyhow::Result<()> {

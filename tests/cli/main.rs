@@ -8,5 +8,6 @@ mod help;
 mod matrix;
 mod quality;
 mod quotes;
+mod report;
 mod sample;
 mod util;
