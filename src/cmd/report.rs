@@ -263,11 +263,11 @@ impl Page<'_> {
             let _ = write!(
                 h,
                 "<th class=\"num\">{}<br>N={}</th>",
-                escape_text(&g.label()),
+                escape_text(g.label()),
                 g.size
             );
         }
-        let _ = write!(h, "<th class=\"num\">all<br>N={total_n}</th></tr>\n");
+        let _ = writeln!(h, "<th class=\"num\">all<br>N={total_n}</th></tr>");
         let labels: Vec<String> = m
             .groups
             .iter()
@@ -362,9 +362,9 @@ impl Page<'_> {
             } else {
                 format!("{:.0}%", row.total.percent)
             };
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<text x=\"0\" y=\"{:.0}\">{}</text><rect x=\"0\" y=\"{:.0}\" width=\"{bar_w}\" height=\"16\" rx=\"4\" fill=\"#e9eef2\"/><rect data-theme=\"{}\" data-references=\"{}\" x=\"0\" y=\"{:.0}\" width=\"{w:.1}\" height=\"16\" rx=\"4\" fill=\"#0f6e6e\"/><text x=\"{:.0}\" y=\"{:.0}\">{} refs · {share} of participants</text>\n",
+                "<text x=\"0\" y=\"{:.0}\">{}</text><rect x=\"0\" y=\"{:.0}\" width=\"{bar_w}\" height=\"16\" rx=\"4\" fill=\"#e9eef2\"/><rect data-theme=\"{}\" data-references=\"{}\" x=\"0\" y=\"{:.0}\" width=\"{w:.1}\" height=\"16\" rx=\"4\" fill=\"#0f6e6e\"/><text x=\"{:.0}\" y=\"{:.0}\">{} refs · {share} of participants</text>",
                 y + 14.0,
                 escape_text(&row.label),
                 y + 20.0,
@@ -382,9 +382,9 @@ impl Page<'_> {
     fn quotes_section(&self, h: &mut String) {
         h.push_str("<section id=\"quotes\">\n<h2>Quotes</h2>\n");
         for (theme, quotes) in self.codebook.themes.iter().zip(self.quotes) {
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<h3 data-theme=\"{}\">{}</h3>\n",
+                "<h3 data-theme=\"{}\">{}</h3>",
                 escape_attribute(&theme.id),
                 escape_text(&theme.label)
             );
@@ -392,9 +392,9 @@ impl Page<'_> {
                 h.push_str("<p class=\"note\">No coded segments.</p>\n");
             }
             for q in quotes {
-                let _ = write!(
+                let _ = writeln!(
                     h,
-                    "<blockquote data-theme=\"{}\"><p>{}</p><footer>— {}</footer></blockquote>\n",
+                    "<blockquote data-theme=\"{}\"><p>{}</p><footer>— {}</footer></blockquote>",
                     escape_attribute(&theme.id),
                     escape_text(&q.quote),
                     escape_text(&q.attribution)
@@ -407,9 +407,9 @@ impl Page<'_> {
     fn codebook_section(&self, h: &mut String) {
         let book = self.codebook;
         h.push_str("<section id=\"codebook\">\n<h2>Appendix: codebook</h2>\n");
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<p class=\"note\">{}</p>\n",
+            "<p class=\"note\">{}</p>",
             escape_text(&book.codebook.description)
         );
         for theme in &book.themes {
@@ -439,16 +439,16 @@ impl Page<'_> {
                     escape_text(&code.definition)
                 );
                 if !code.when_to_use.is_empty() {
-                    let _ = write!(
+                    let _ = writeln!(
                         h,
-                        "<dd><em>Use when:</em> {}</dd>\n",
+                        "<dd><em>Use when:</em> {}</dd>",
                         escape_text(&code.when_to_use)
                     );
                 }
                 if !code.when_not_to_use.is_empty() {
-                    let _ = write!(
+                    let _ = writeln!(
                         h,
-                        "<dd><em>Not when:</em> {}</dd>\n",
+                        "<dd><em>Not when:</em> {}</dd>",
                         escape_text(&code.when_not_to_use)
                     );
                 }
@@ -457,9 +457,9 @@ impl Page<'_> {
                     .iter()
                     .map(|p| format!("<code>{}</code>", escape_text(p)))
                     .collect();
-                let _ = write!(
+                let _ = writeln!(
                     h,
-                    "<dd class=\"patterns\"><details><summary>{} pattern{}</summary>{}</details></dd>\n",
+                    "<dd class=\"patterns\"><details><summary>{} pattern{}</summary>{}</details></dd>",
                     patterns.len(),
                     if patterns.len() == 1 { "" } else { "s" },
                     patterns.join(" ")

@@ -136,15 +136,15 @@ pub fn build(
             *all.entry(c.clone()).or_default() += n;
         }
     }
-    let sample = Sample {
+
+    Sample {
         schema_version: 1,
         rows: counts.iter().map(|(k, v)| row(k.clone(), v)).collect(),
         total: row(vec!["total".to_string()], &all),
         rows_by: rows_by.to_vec(),
         columns_by: cols_by,
         columns,
-    };
-    sample
+    }
 }
 
 fn write_table(out: &mut Output, sample: &Sample) -> anyhow::Result<()> {
