@@ -519,7 +519,6 @@ impl Codebook {
                 problems.push(code_at(d, code, "parent"));
             }
         }
-        problems.extend(self.identical_codes());
         problems.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column.unwrap_or(0)));
         problems
     }
@@ -541,7 +540,8 @@ impl Codebook {
         Some(out)
     }
 
-    /// Two codes with the same patterns: an error.
+    /// Two codes with the same patterns (a warning: it is sometimes meant,
+    /// as when one word belongs to two themes).
     fn identical_codes(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let text = self.text.as_deref().unwrap_or("");
@@ -578,7 +578,7 @@ impl Codebook {
     /// pattern. Quadratic in the number of patterns, so only `mint codebook
     /// check` asks for them.
     pub fn overlaps(&self) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
+        let mut out = self.identical_codes();
         let text = self.text.as_deref().unwrap_or("");
         let place = |d: Diagnostic, code: &Code, i: usize| {
             let d = Diagnostic {

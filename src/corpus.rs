@@ -26,6 +26,9 @@ pub const DEFAULT_INTERVIEWER_LABELS: &[&str] =
 pub struct ParseOptions {
     /// Labels whose turns are the interviewer's, lower case.
     pub interviewer_labels: Vec<String>,
+    /// When set, only these exact labels (case-sensitive, at the start of a
+    /// line, `Label:`) start turns; any other line continues the turn.
+    pub speakers: Option<Vec<String>>,
 }
 
 impl Default for ParseOptions {
@@ -35,6 +38,7 @@ impl Default for ParseOptions {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            speakers: None,
         }
     }
 }
@@ -278,6 +282,32 @@ fn label_of(line: &str) -> Option<Label<'_>> {
     })
 }
 
+/// Labels transcribers use for the person interviewed: `Participant`,
+/// `Respondent`, `Interviewee`, `R`, `P`, `P7`, `R12`.
+fn is_participant_label(label: &str) -> bool {
+    let l = label.to_lowercase();
+    matches!(
+        l.as_str(),
+        "participant" | "respondent" | "interviewee" | "r" | "p"
+    ) || (l.len() > 1
+        && (l.starts_with('p') || l.starts_with('r'))
+        && l[1..].bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A line starting with exactly one of `speakers` and a colon.
+fn exact_label<'a>(line: &'a str, speakers: &[String]) -> Option<Label<'a>> {
+    speakers.iter().find_map(|s| {
+        let rest = line.strip_prefix(s.as_str())?.strip_prefix(':')?;
+        let text_at = line.len() - rest.trim_start_matches([' ', '\t']).len();
+        Some(Label {
+            name: &line[..s.len()],
+            text_at,
+            time_ms: None,
+            explicit: true,
+        })
+    })
+}
+
 /// `HH:MM:SS` or `MM:SS` in milliseconds.
 fn parse_clock(clock: &str) -> Option<u64> {
     let parts: Vec<u64> = clock
@@ -516,6 +546,31 @@ fn lines_of(text: &str) -> Vec<Line> {
 
 type FrontMatter = (BTreeMap<String, String>, usize);
 
+/// A header without `---` fences: two or more `key: value` lines with
+/// lower-case keys (`participant: P0001`, `level: strategic`) at the top of
+/// the file, ended by a blank line. Speaker labels are capitalised or short
+/// (`Interviewer:`, `I:`), so they are not mistaken for one.
+fn unfenced_header(lines: &[Line], text: &str) -> Option<FrontMatter> {
+    static KEY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^([a-z][a-z0-9_]{1,30}):[ \t]*(.*?)\s*$").unwrap());
+    let mut attrs = BTreeMap::new();
+    for (i, line) in lines.iter().enumerate() {
+        let content = &text[line.start..line.end];
+        if content.trim().is_empty() {
+            let body_follows = lines[i..]
+                .iter()
+                .any(|l| !text[l.start..l.end].trim().is_empty());
+            return (attrs.len() >= 2 && body_follows).then_some((attrs, i + 1));
+        }
+        let caps = KEY.captures(content)?;
+        if DEFAULT_INTERVIEWER_LABELS.contains(&&caps[1]) {
+            return None;
+        }
+        attrs.insert(caps[1].to_string(), caps[2].to_string());
+    }
+    None
+}
+
 fn front_matter(
     lines: &[Line],
     text: &str,
@@ -526,7 +581,7 @@ fn front_matter(
         return Ok((attrs, 0));
     };
     if text[first.start..first.end].trim_end() != "---" {
-        return Ok((attrs, 0));
+        return Ok(unfenced_header(lines, text).unwrap_or((attrs, 0)));
     }
     for (i, line) in lines.iter().enumerate().skip(1) {
         let content = text[line.start..line.end].trim();
@@ -569,7 +624,13 @@ fn turns(
     let candidates: Vec<(usize, Label)> = lines
         .iter()
         .enumerate()
-        .filter_map(|(i, line)| label_of(&text[line.start..line.end]).map(|l| (i, l)))
+        .filter_map(|(i, line)| {
+            let content = &text[line.start..line.end];
+            match &options.speakers {
+                Some(speakers) => exact_label(content, speakers).map(|l| (i, l)),
+                None => label_of(content).map(|l| (i, l)),
+            }
+        })
         .collect();
     // A label used once in a file whose other labels recur, written plainly
     // right under a line of text, is prose ("Basically: …"), not a speaker.
@@ -577,7 +638,7 @@ fn turns(
     for (_, label) in &candidates {
         *counts.entry(label.name.to_lowercase()).or_default() += 1;
     }
-    let any_recurring = counts.values().any(|&n| n >= 2);
+    let any_recurring = counts.values().any(|&n| n >= 2) && options.speakers.is_none();
     let starts: Vec<(usize, Label)> = candidates
         .into_iter()
         .filter(|(i, label)| {
@@ -586,6 +647,7 @@ fn turns(
             !any_recurring
                 || counts[&label.name.to_lowercase()] >= 2
                 || options.is_interviewer(label.name)
+                || is_participant_label(label.name)
                 || label.explicit
                 || !after_text
         })
@@ -911,6 +973,35 @@ mod tests {
         assert_eq!(times[4], Some((83_000, 100_000)));
         assert_eq!(times[7], Some((129_000, 129_000)));
         assert_eq!(times[0], None);
+    }
+
+    #[test]
+    fn an_unfenced_header_of_lower_case_keys_is_front_matter() {
+        let t = parse(
+            "participant: P0001\nlevel: strategic\nsector: health\n\nInterviewer: Q?\nParticipant: A.\n",
+        );
+        assert_eq!(t.front_matter["participant"], "P0001");
+        assert_eq!(t.front_matter["sector"], "health");
+        assert_eq!(t.turns.len(), 2);
+        // A transcript that simply starts talking is not a header.
+        let t = parse("interviewer: Hello?\nparticipant: Hi.\n\ninterviewer: Bye.\n");
+        assert!(t.front_matter.is_empty());
+        assert_eq!(t.turns.len(), 3);
+    }
+
+    #[test]
+    fn exact_speakers_are_the_only_labels() {
+        let options = ParseOptions {
+            speakers: Some(vec!["Interviewer".into(), "Participant".into()]),
+            ..ParseOptions::default()
+        };
+        let text = "Interviewer: Q?\nParticipant: One.\nparticipant: still one\nNurse: still one\n Participant: still one\n";
+        let t = Transcript::parse("t", text.into(), &options).unwrap();
+        assert_eq!(t.turns.len(), 2);
+        assert_eq!(
+            &t.text[t.turns[1].start..t.turns[1].end],
+            "One.\nparticipant: still one\nNurse: still one\n Participant: still one"
+        );
     }
 
     #[test]

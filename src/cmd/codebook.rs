@@ -52,9 +52,9 @@ struct TestArgs {
 ///
 /// Errors (exit status 1): invalid TOML or JSON, unknown keys, empty or
 /// duplicate ids, a code whose theme or parent does not exist, a code
-/// without patterns, an invalid regex, a pattern that can never match, two
-/// codes with identical patterns. Warnings: a pattern in two codes, or a
-/// pattern every match of which another code's pattern also matches.
+/// without patterns, an invalid regex, a pattern that can never match.
+/// Warnings: two codes with identical patterns, a pattern in two codes, or
+/// a pattern every match of which another code's pattern also matches.
 /// Each problem is printed as FILE:LINE:COL with the line and a pointer.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\

@@ -65,6 +65,12 @@ pub struct ReadArgs {
     #[arg(long, value_name = "LABEL", value_delimiter = ',')]
     pub interviewer: Vec<String>,
 
+    /// Only these exact labels (case-sensitive, at the start of a line,
+    /// followed by a colon) start speaker turns; every other line continues
+    /// the turn. For batches with a fixed labelling scheme.
+    #[arg(long, value_name = "LABEL[,LABEL]", value_delimiter = ',')]
+    pub speakers: Vec<String>,
+
     /// Read .csv files as survey exports, one response per row, with the
     /// response in this column; the other columns become attributes.
     #[arg(long, value_name = "COLUMN")]
@@ -79,7 +85,10 @@ pub struct ReadArgs {
 impl ReadArgs {
     fn options(&self) -> ReadOptions {
         ReadOptions {
-            parse: ParseOptions::with_interviewers(&self.interviewer),
+            parse: ParseOptions {
+                speakers: (!self.speakers.is_empty()).then(|| self.speakers.clone()),
+                ..ParseOptions::with_interviewers(&self.interviewer)
+            },
             survey: self.text_column.as_ref().map(|text| SurveyColumns {
                 text: text.clone(),
                 id: self.id_column.clone(),
