@@ -97,7 +97,7 @@ impl Default for Meta {
 
 /// A theme: a group of codes, counted once per segment however many of its
 /// codes apply.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Theme {
     /// Identifier, as used by `code.theme` and `--theme`.
     pub id: String,

@@ -41,6 +41,7 @@ pub mod codebook;
 pub mod corpus;
 pub mod discover;
 pub mod error;
+pub mod exchange;
 pub mod formats;
 pub mod matcher;
 pub mod pattern;

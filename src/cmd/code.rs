@@ -1,7 +1,7 @@
 //! `mint code`: the main job. Codes every participant segment and prints the
 //! theme > code × group frequency table; writes the matrix and the codings.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -9,14 +9,14 @@ use anyhow::Context;
 use comfy_table::{Attribute, Cell as TableCell, CellAlignment};
 use serde::Serialize;
 
-use mint::attributes::PARTICIPANT;
+use mint::attributes::{Attributes, PARTICIPANT};
 use mint::codebook::{Codebook, Origin};
 use mint::corpus::Coded;
 use mint::matcher::Matcher;
 use mint::tally::{self, Cell, Matrix, Tally};
 use mint::textpos::CharIndex;
 
-use super::{Corpus, CorpusArgs, UnitArg, check_output_path, load_codebooks, read_corpus};
+use super::{CorpusArgs, LoadedFile, UnitArg, check_output_path, load_codebooks, stream_corpus};
 use crate::cli::Format;
 use crate::output::{Output, Status, new_table};
 
@@ -117,36 +117,50 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
     let unit = args.unit.unit();
     let with_rules = args.rules.is_some();
-    let corpus = read_corpus(&args.corpus, out, |t| {
-        t.code_with(&matcher, unit, with_rules)
-    })?;
 
+    // Files stream through in path order: tallies and codings are taken as
+    // each file is done, and the file is dropped.
     let mut tally = Tally::default();
-    for file in &corpus.files {
+    let mut summary = Summary::default();
+    let mut spool = args.codings.as_ref().map(|_| Spool::new()).transpose()?;
+    let work = |t: &mint::corpus::Transcript| t.code_with(&matcher, unit, with_rules);
+    let info = stream_corpus(&args.corpus, out, work, |out, file| {
         for (id, counts) in file.participants.iter().zip(&file.result.by_speaker) {
             tally.add(id, counts);
         }
-    }
-    let by = breakdown(&args.by, &corpus, out);
-    let matrix = tally::matrix(&tally, &corpus.participants, &by, &codebook);
+        let total = file.result.total();
+        summary.files += 1;
+        summary.segments += total.segments;
+        summary.coded_segments += total.coded_segments;
+        if let Some(spool) = &mut spool {
+            spool.add(&file, &codebook)?;
+        }
+        if args.explain {
+            write_explanation(out.stdout(), &file, &codebook)?;
+        }
+        Ok(())
+    })?;
+    summary.participants = info.participants.len();
+
+    let by = breakdown(&args.by, &info.participants, out);
+    let matrix = tally::matrix(&tally, &info.participants, &by, &codebook);
     let stats = args
         .stats
-        .then(|| compare_groups(&tally, &corpus, &by, &codebook));
+        .then(|| compare_groups(&tally, &info.participants, &by, &codebook));
     let suppress = Suppress(args.min_cell.unwrap_or(0));
 
     if let Some(path) = &args.matrix {
         out.write_file(path, |w| write_matrix_csv(w, &matrix, args.long, suppress))?;
     }
-    if let Some(path) = &args.codings {
-        out.write_file(path, |w| write_codings(w, &corpus, &codebook))?;
+    if let (Some(path), Some(spool)) = (&args.codings, spool) {
+        out.write_file(path, |w| spool.finish(w, &info.participants))?;
     }
     if let Some(path) = &args.rules {
-        out.write_file(path, |w| write_rules(w, &tally, &corpus, &by, &codebook))?;
+        out.write_file(path, |w| {
+            write_rules(w, &tally, &info.participants, &by, &codebook)
+        })?;
     }
-    let summary = Summary::of(&corpus);
-    if args.explain {
-        write_explanation(out.stdout(), &corpus, &codebook)?;
-    } else {
+    if !args.explain {
         match (args.format, &stats) {
             (Format::Table, _) => {
                 write_table(out, &matrix, suppress)?;
@@ -176,11 +190,15 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         summary.segments,
         args.unit.name()
     ));
-    Ok(corpus.status(&args.corpus, out))
+    Ok(info.status(&args.corpus, out))
 }
 
 /// The breakdown attributes, and a warning naming participants without them.
-pub fn breakdown(raw: &[String], corpus: &Corpus<Coded>, out: &Output) -> Vec<String> {
+pub fn breakdown(
+    raw: &[String],
+    participants: &BTreeMap<String, Attributes>,
+    out: &Output,
+) -> Vec<String> {
     let requested: Vec<String> = raw
         .iter()
         .map(|a| a.trim().to_lowercase())
@@ -192,20 +210,14 @@ pub fn breakdown(raw: &[String], corpus: &Corpus<Coded>, out: &Output) -> Vec<St
     } else if requested.is_empty() {
         ["level", "sector"]
             .into_iter()
-            .filter(|a| {
-                corpus
-                    .participants
-                    .values()
-                    .any(|attrs| attrs.contains_key(*a))
-            })
+            .filter(|a| participants.values().any(|attrs| attrs.contains_key(*a)))
             .map(String::from)
             .collect()
     } else {
         requested
     };
     for attr in &by {
-        let missing: Vec<&str> = corpus
-            .participants
+        let missing: Vec<&str> = participants
             .iter()
             .filter(|(_, attrs)| !attrs.contains_key(attr))
             .map(|(id, _)| id.as_str())
@@ -224,27 +236,12 @@ pub fn breakdown(raw: &[String], corpus: &Corpus<Coded>, out: &Output) -> Vec<St
 }
 
 /// Totals for the stderr note and the JSON.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 struct Summary {
     files: usize,
     participants: usize,
     segments: u64,
     coded_segments: u64,
-}
-
-impl Summary {
-    fn of(corpus: &Corpus<Coded>) -> Summary {
-        Summary {
-            files: corpus.files.len(),
-            participants: corpus.participants.len(),
-            segments: corpus.files.iter().map(|f| f.result.total().segments).sum(),
-            coded_segments: corpus
-                .files
-                .iter()
-                .map(|f| f.result.total().coded_segments)
-                .sum(),
-        }
-    }
 }
 
 /// A percentage with one decimal, as written in CSV and JSON.
@@ -405,80 +402,117 @@ fn cell_fields(cell: &Cell, suppress: Suppress) -> [String; 4] {
     ]
 }
 
-fn write_codings(
-    w: &mut dyn Write,
-    corpus: &Corpus<Coded>,
-    codebook: &Codebook,
-) -> anyhow::Result<()> {
-    let attribute_names: Vec<&str> = corpus
-        .participants
-        .values()
-        .flat_map(|a| a.keys())
-        .map(String::as_str)
-        .filter(|k| *k != PARTICIPANT)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut csv = csv::Writer::from_writer(w);
-    let mut header: Vec<&str> = vec![
-        "file",
-        "participant",
-        "turn",
-        "speaker",
-        "start",
-        "end",
-        "theme",
-        "code",
-        "matched",
-        "text",
-    ];
-    header.extend(&attribute_names);
-    header.extend([
-        "pattern",
-        "match_start",
-        "match_end",
-        "time_start",
-        "time_end",
-    ]);
-    csv.write_record(&header)?;
-    for file in &corpus.files {
+/// The codings, spooled to a temporary CSV file as files stream through
+/// (their attribute columns are only known at the end), then written out
+/// with the attributes of each row's participant.
+struct Spool {
+    file: tempfile::NamedTempFile,
+    csv: csv::Writer<std::io::BufWriter<std::fs::File>>,
+}
+
+/// The fixed columns of the codings CSV, before and after the attributes.
+const CODINGS_HEAD: [&str; 10] = [
+    "file",
+    "participant",
+    "turn",
+    "speaker",
+    "start",
+    "end",
+    "theme",
+    "code",
+    "matched",
+    "text",
+];
+const CODINGS_TAIL: [&str; 5] = [
+    "pattern",
+    "match_start",
+    "match_end",
+    "time_start",
+    "time_end",
+];
+
+impl Spool {
+    fn new() -> anyhow::Result<Spool> {
+        let file = tempfile::NamedTempFile::new()
+            .context("cannot create a temporary file for the codings")?;
+        let csv = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(std::io::BufWriter::new(file.reopen()?));
+        Ok(Spool { file, csv })
+    }
+
+    /// Spools one file's codings: the head columns, then the tail columns.
+    fn add(&mut self, file: &LoadedFile<Coded>, codebook: &Codebook) -> anyhow::Result<()> {
         let text = &file.transcript.text;
         let index = CharIndex::new(text);
         for coding in &file.result.codings {
-            let participant = &file.participants[coding.who];
-            let attrs = &corpus.participants[participant];
             let turn = &file.transcript.turns[coding.turn];
             let code = &codebook.codes[coding.hit.code];
-            let mut record: Vec<String> = vec![
-                file.source.name.clone(),
-                participant.clone(),
-                turn.index.to_string(),
-                turn.speaker.clone(),
-                index.char_offset(coding.start).to_string(),
-                index.char_offset(coding.end).to_string(),
-                code.theme.clone(),
-                code.id.clone(),
-                text[coding.hit.start..coding.hit.end].to_string(),
-                text[coding.start..coding.end].to_string(),
-            ];
-            record.extend(
-                attribute_names
-                    .iter()
-                    .map(|a| attrs.get(*a).cloned().unwrap_or_default()),
-            );
-            record.push(code.patterns[coding.hit.pattern].clone());
-            record.push(index.char_offset(coding.hit.start).to_string());
-            record.push(index.char_offset(coding.hit.end).to_string());
             let (from, to) = turn.time.map_or((String::new(), String::new()), |t| {
                 (clock(t.start_ms), clock(t.end_ms))
             });
-            record.push(from);
-            record.push(to);
-            csv.write_record(&record)?;
+            self.csv.write_record([
+                file.source.name.as_str(),
+                &file.participants[coding.who],
+                &turn.index.to_string(),
+                &turn.speaker,
+                &index.char_offset(coding.start).to_string(),
+                &index.char_offset(coding.end).to_string(),
+                &code.theme,
+                &code.id,
+                &text[coding.hit.start..coding.hit.end],
+                &text[coding.start..coding.end],
+                &code.patterns[coding.hit.pattern],
+                &index.char_offset(coding.hit.start).to_string(),
+                &index.char_offset(coding.hit.end).to_string(),
+                &from,
+                &to,
+            ])?;
         }
+        Ok(())
     }
-    csv.flush()?;
-    Ok(())
+
+    /// Writes the codings CSV: the spooled rows with each participant's
+    /// attributes between the head and tail columns.
+    fn finish(
+        mut self,
+        w: &mut dyn Write,
+        participants: &BTreeMap<String, Attributes>,
+    ) -> anyhow::Result<()> {
+        self.csv.flush()?;
+        drop(self.csv);
+        let names: Vec<&str> = participants
+            .values()
+            .flat_map(|a| a.keys())
+            .map(String::as_str)
+            .filter(|k| *k != PARTICIPANT)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut out = csv::Writer::from_writer(w);
+        let mut header: Vec<&str> = CODINGS_HEAD.to_vec();
+        header.extend(&names);
+        header.extend(CODINGS_TAIL);
+        out.write_record(&header)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(std::io::BufReader::new(self.file.reopen()?));
+        let empty = Attributes::new();
+        for record in reader.records() {
+            let record = record?;
+            let attrs = participants.get(&record[1]).unwrap_or(&empty);
+            let mut row: Vec<&str> = record.iter().take(CODINGS_HEAD.len()).collect();
+            row.extend(
+                names
+                    .iter()
+                    .map(|n| attrs.get(*n).map_or("", String::as_str)),
+            );
+            row.extend(record.iter().skip(CODINGS_HEAD.len()));
+            out.write_record(&row)?;
+        }
+        out.flush()?;
+        Ok(())
+    }
 }
 
 /// Hit counts per pattern per group: segments in which the pattern matched
@@ -486,11 +520,11 @@ fn write_codings(
 fn write_rules(
     w: &mut dyn Write,
     tally: &Tally,
-    corpus: &Corpus<Coded>,
+    participants: &BTreeMap<String, Attributes>,
     by: &[String],
     codebook: &Codebook,
 ) -> anyhow::Result<()> {
-    let (members, all) = tally::membership(tally, &corpus.participants, by);
+    let (members, all) = tally::membership(tally, participants, by);
     let mut csv = csv::Writer::from_writer(w);
     let mut header = vec![
         "theme".to_string(),
@@ -531,10 +565,10 @@ fn write_rules(
 /// it: `PATH:LINE turn N (SPEAKER, PARTICIPANT)`, then one line per code.
 fn write_explanation(
     w: &mut dyn Write,
-    corpus: &Corpus<Coded>,
+    file: &LoadedFile<Coded>,
     codebook: &Codebook,
 ) -> anyhow::Result<()> {
-    for file in &corpus.files {
+    {
         let text = &file.transcript.text;
         let mut last: Option<(usize, usize)> = None;
         for coding in &file.result.codings {
@@ -610,14 +644,13 @@ struct GroupCount {
 /// `mint::stats::compare` picks for that table.
 fn compare_groups(
     tally: &Tally,
-    corpus: &Corpus<Coded>,
+    participants: &BTreeMap<String, Attributes>,
     by: &[String],
     codebook: &Codebook,
 ) -> Vec<GroupTest> {
     let mut out = Vec::new();
     for attribute in by {
-        let (members, _) =
-            tally::membership(tally, &corpus.participants, std::slice::from_ref(attribute));
+        let (members, _) = tally::membership(tally, participants, std::slice::from_ref(attribute));
         let mut rows: Vec<(String, Option<String>, CountFn)> = Vec::new();
         for (ti, theme) in codebook.themes.iter().enumerate() {
             rows.push((

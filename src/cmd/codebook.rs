@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use serde::Serialize;
 
 use mint::codebook::{Codebook, DEFAULT_TOML};
 use mint::error::{Diagnostic, Severity};
@@ -26,6 +25,8 @@ pub struct Args {
 enum Action {
     Check(CheckArgs),
     Test(TestArgs),
+    Export(super::exchange::ExportArgs),
+    Import(super::exchange::ImportArgs),
     Show(ShowArgs),
     Init(InitArgs),
 }
@@ -109,6 +110,8 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     match args.action {
         Action::Check(args) => check(args, out),
         Action::Test(args) => test(args, out),
+        Action::Export(args) => super::exchange::export(args, out),
+        Action::Import(args) => super::exchange::import(args, out),
         Action::Show(args) => show(args, out),
         Action::Init(args) => init(args, out),
     }
@@ -278,22 +281,7 @@ fn show(args: ShowArgs, out: &mut Output) -> anyhow::Result<Status> {
             writeln!(out.stdout(), "{table}")?;
         }
         Format::Csv => write_csv(out.stdout(), &codebook)?,
-        Format::Json => {
-            #[derive(Serialize)]
-            struct Doc<'a> {
-                schema_version: u32,
-                #[serde(flatten)]
-                codebook: &'a Codebook,
-            }
-            serde_json::to_writer_pretty(
-                out.stdout(),
-                &Doc {
-                    schema_version: 1,
-                    codebook: &codebook,
-                },
-            )?;
-            writeln!(out.stdout())?;
-        }
+        Format::Json => mint::exchange::write_json(&codebook, out.stdout())?,
     }
     Ok(Status::Ok)
 }

@@ -4,6 +4,7 @@
 pub mod code;
 pub mod codebook;
 pub mod cooccur;
+pub mod exchange;
 pub mod matrix;
 pub mod quotes;
 pub mod report;
@@ -181,11 +182,15 @@ pub struct Corpus<T> {
 impl<T> Corpus<T> {
     /// The exit status: 2 after an error, or after a warning with --strict.
     pub fn status(&self, args: &CorpusArgs, out: &Output) -> Status {
-        if self.failed || (args.strict && out.warnings() > 0) {
-            Status::Error
-        } else {
-            Status::Ok
-        }
+        exit_status(self.failed, args, out)
+    }
+}
+
+fn exit_status(failed: bool, args: &CorpusArgs, out: &Output) -> Status {
+    if failed || (args.strict && out.warnings() > 0) {
+        Status::Error
+    } else {
+        Status::Ok
     }
 }
 
@@ -194,12 +199,52 @@ type Processed<T> = (Found, Option<(Outcome, Option<T>)>);
 
 /// Reads, decodes and parses every transcript in parallel, runs `work` on
 /// each, and reports problems in path order, so stderr and the results are
-/// the same whatever the thread count.
+/// the same whatever the thread count. Keeps every file: for commands that
+/// need the texts at the end (quotes, reports); `mint code` streams instead.
 pub fn read_corpus<T: Send>(
     args: &CorpusArgs,
-    out: &Output,
+    out: &mut Output,
     work: impl Fn(&Transcript) -> T + Sync,
 ) -> anyhow::Result<Corpus<T>> {
+    let mut files = Vec::new();
+    let info = stream_corpus(args, out, work, |_, file| {
+        files.push(file);
+        Ok(())
+    })?;
+    Ok(Corpus {
+        files,
+        participants: info.participants,
+        failed: info.failed,
+    })
+}
+
+/// What reading a corpus leaves besides the files.
+pub struct CorpusInfo {
+    /// Attributes of every participant, by id.
+    pub participants: BTreeMap<String, Attributes>,
+    /// Whether any file or input had to be skipped with an error.
+    pub failed: bool,
+}
+
+impl CorpusInfo {
+    /// The exit status: 2 after an error, or after a warning with --strict.
+    pub fn status(&self, args: &CorpusArgs, out: &Output) -> Status {
+        exit_status(self.failed, args, out)
+    }
+}
+
+/// How many files are read and coded in parallel before they are handed
+/// on, in order: memory stays bounded by a chunk, whatever the corpus size.
+const CHUNK: usize = 256;
+
+/// Like [`read_corpus`], but hands each file to `sink` in path order as soon
+/// as its chunk of files is done, and keeps none of them.
+pub fn stream_corpus<T: Send>(
+    args: &CorpusArgs,
+    out: &mut Output,
+    work: impl Fn(&Transcript) -> T + Sync,
+    mut sink: impl FnMut(&mut Output, LoadedFile<T>) -> anyhow::Result<()>,
+) -> anyhow::Result<CorpusInfo> {
     let sheet = args
         .attributes
         .as_deref()
@@ -209,89 +254,97 @@ pub fn read_corpus<T: Send>(
         .context("invalid --glob or --exclude")?;
     let options = args.read.options();
     let found = discover::discover(&args.paths, &filter);
-    let results: Vec<Processed<T>> = found
-        .into_par_iter()
-        .map(|found| match &found {
-            Found::Source(source) => {
-                let outcome = read_source(source, &options);
-                let result = match &outcome {
-                    Outcome::Read(transcript, _) => Some(work(transcript)),
-                    _ => None,
-                };
-                (found, Some((outcome, result)))
-            }
-            _ => (found, None),
-        })
-        .collect();
     let mut failed = false;
-    let mut files = Vec::new();
+    let mut any = false;
     let mut participants: BTreeMap<String, Attributes> = BTreeMap::new();
     let mut used_rows = vec![false; sheet.as_ref().map_or(0, |s| s.rows.len())];
-    for (found, read) in results {
-        let source = match found {
-            Found::Source(source) => source,
-            Found::Skipped(path, reason) => {
-                out.warn(&format!("{}: skipped: {reason}", path.display()));
-                continue;
-            }
-            Found::Error(err) => {
-                out.error(&err.to_string());
-                failed = true;
-                continue;
-            }
-        };
-        let shown = source.path.display();
-        let Some((outcome, result)) = read else {
-            continue;
-        };
-        let transcript = match outcome {
-            Outcome::Read(transcript, note) => {
-                if let Some(note) = note {
-                    out.note(&format!("{shown}: {note}"));
+    let mut found = found.into_iter().peekable();
+    while found.peek().is_some() {
+        let chunk: Vec<Found> = found.by_ref().take(CHUNK).collect();
+        let results: Vec<Processed<T>> = chunk
+            .into_par_iter()
+            .map(|found| match &found {
+                Found::Source(source) => {
+                    let outcome = read_source(source, &options);
+                    let result = match &outcome {
+                        Outcome::Read(transcript, _) => Some(work(transcript)),
+                        _ => None,
+                    };
+                    (found, Some((outcome, result)))
                 }
-                *transcript
-            }
-            Outcome::Skip(reason) => {
-                out.warn(&format!("{shown}: skipped: {reason}"));
-                continue;
-            }
-            Outcome::Fail(line, message) => {
-                match line {
-                    0 => out.error(&format!("{shown}: {message}")),
-                    _ => out.error(&format!("{shown}:{line}: {message}")),
+                _ => (found, None),
+            })
+            .collect();
+        for (found, read) in results {
+            let source = match found {
+                Found::Source(source) => source,
+                Found::Skipped(path, reason) => {
+                    out.warn(&format!("{}: skipped: {reason}", path.display()));
+                    continue;
                 }
-                failed = true;
+                Found::Error(err) => {
+                    out.error(&err.to_string());
+                    failed = true;
+                    continue;
+                }
+            };
+            let shown = source.path.display();
+            let Some((outcome, result)) = read else {
                 continue;
+            };
+            let transcript = match outcome {
+                Outcome::Read(transcript, note) => {
+                    if let Some(note) = note {
+                        out.note(&format!("{shown}: {note}"));
+                    }
+                    *transcript
+                }
+                Outcome::Skip(reason) => {
+                    out.warn(&format!("{shown}: skipped: {reason}"));
+                    continue;
+                }
+                Outcome::Fail(line, message) => {
+                    match line {
+                        0 => out.error(&format!("{shown}: {message}")),
+                        _ => out.error(&format!("{shown}:{line}: {message}")),
+                    }
+                    failed = true;
+                    continue;
+                }
+            };
+            let result = result.expect("work ran on every transcript read");
+            for w in &transcript.warnings {
+                out.warn(&format!("{shown}:{}: {}", w.line, w.message));
             }
-        };
-        let result = result.expect("work ran on every transcript read");
-        for w in &transcript.warnings {
-            out.warn(&format!("{shown}:{}: {}", w.line, w.message));
+            let mut ids = Vec::new();
+            for (id, attrs, used) in
+                attributes::participants_of(&transcript, &source.name, sheet.as_ref())
+            {
+                for i in used {
+                    used_rows[i] = true;
+                }
+                match participants.get(&id) {
+                    Some(known) if known != &attrs => out.warn(&format!(
+                        "{shown}: participant {id:?} has different attributes in another file; the first file's are used"
+                    )),
+                    Some(_) => {}
+                    None => {
+                        participants.insert(id.clone(), attrs);
+                    }
+                }
+                ids.push(id);
+            }
+            any = true;
+            sink(
+                out,
+                LoadedFile {
+                    source,
+                    transcript,
+                    participants: ids,
+                    result,
+                },
+            )?;
         }
-        let mut ids = Vec::new();
-        for (id, attrs, used) in
-            attributes::participants_of(&transcript, &source.name, sheet.as_ref())
-        {
-            for i in used {
-                used_rows[i] = true;
-            }
-            match participants.get(&id) {
-                Some(known) if known != &attrs => out.warn(&format!(
-                    "{shown}: participant {id:?} has different attributes in another file; the first file's are used"
-                )),
-                Some(_) => {}
-                None => {
-                    participants.insert(id.clone(), attrs);
-                }
-            }
-            ids.push(id);
-        }
-        files.push(LoadedFile {
-            source,
-            transcript,
-            participants: ids,
-            result,
-        });
     }
     if let Some(sheet) = &sheet {
         for (row, used) in sheet.rows.iter().zip(&used_rows) {
@@ -305,15 +358,14 @@ pub fn read_corpus<T: Send>(
             }
         }
     }
-    if files.is_empty() {
+    if !any {
         if failed {
             anyhow::bail!("no transcript could be read");
         }
         let inputs: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
         anyhow::bail!("no transcripts (.txt, .md) found in {}", inputs.join(", "));
     }
-    Ok(Corpus {
-        files,
+    Ok(CorpusInfo {
         participants,
         failed,
     })

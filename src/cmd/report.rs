@@ -85,7 +85,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             tally.add(id, counts);
         }
     }
-    let by = super::code::breakdown(&args.by, &corpus, out);
+    let by = super::code::breakdown(&args.by, &corpus.participants, out);
     let matrix = tally::matrix(&tally, &corpus.participants, &by, &codebook);
     let template = args
         .attribution
