@@ -178,6 +178,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
                 &summary,
                 stats.as_deref(),
                 suppress,
+                (&tally, &info.participants),
             )?,
         }
     }
@@ -235,13 +236,14 @@ pub fn breakdown(
     by
 }
 
-/// Totals for the stderr note and the JSON.
+/// Totals for the stderr note and the JSON: files, participants,
+/// participant segments, and coded segments.
 #[derive(Debug, Default, Serialize)]
-struct Summary {
-    files: usize,
-    participants: usize,
-    segments: u64,
-    coded_segments: u64,
+pub struct Summary {
+    pub files: usize,
+    pub participants: usize,
+    pub segments: u64,
+    pub coded_segments: u64,
 }
 
 /// A percentage with one decimal, as written in CSV and JSON.
@@ -259,7 +261,7 @@ fn row_name(row: &tally::Row) -> String {
     }
 }
 
-fn write_table(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> anyhow::Result<()> {
+pub fn write_table(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> anyhow::Result<()> {
     let mut table = new_table(out);
     let mut header = vec![TableCell::new("theme / code")];
     for group in &matrix.groups {
@@ -294,7 +296,7 @@ fn write_table(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> anyhow:
 
 /// Small-cell suppression: counts from 1 to K-1 are shown as `<K`.
 #[derive(Debug, Clone, Copy)]
-struct Suppress(u64);
+pub struct Suppress(pub u64);
 
 impl Suppress {
     fn hides(self, n: u64) -> bool {
@@ -334,7 +336,7 @@ fn format_cell(cell: &Cell, suppress: Suppress) -> String {
     )
 }
 
-fn write_matrix_csv(
+pub fn write_matrix_csv(
     w: &mut dyn Write,
     matrix: &Matrix,
     long: bool,
@@ -621,7 +623,7 @@ type CountFn = Box<dyn Fn(&tally::ParticipantTally) -> u64>;
 
 /// One theme compared across the groups of one attribute.
 #[derive(Debug, Serialize)]
-struct GroupTest {
+pub struct GroupTest {
     theme: String,
     code: Option<String>,
     attribute: String,
@@ -801,6 +803,13 @@ struct JsonReport<'a> {
     stats: Option<&'a [GroupTest]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stats_note: Option<&'a str>,
+    /// The codebook's structure, so `mint merge` can rebuild the table.
+    themes: Vec<JsonTheme<'a>>,
+    codes: Vec<JsonCode<'a>>,
+    /// Per-participant tallies, so shards merge exactly (left out with
+    /// `--min-cell`, as they would show the small cells).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    participants: Option<Vec<JsonParticipant<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -808,6 +817,36 @@ struct JsonCodebook<'a> {
     name: &'a str,
     version: &'a str,
     source: &'a str,
+}
+
+/// A theme, as `mint merge` needs it.
+#[derive(Serialize)]
+pub struct JsonTheme<'a> {
+    id: &'a str,
+    label: &'a str,
+}
+
+/// A code, as `mint merge` needs it.
+#[derive(Serialize)]
+pub struct JsonCode<'a> {
+    id: &'a str,
+    theme: &'a str,
+    label: &'a str,
+    origin: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<&'a str>,
+}
+
+/// One participant's tallies: segments, and references per theme and code
+/// (ids with no references are left out).
+#[derive(Serialize)]
+pub struct JsonParticipant<'a> {
+    id: &'a str,
+    attributes: &'a Attributes,
+    segments: u64,
+    coded_segments: u64,
+    themes: BTreeMap<&'a str, u64>,
+    codes: BTreeMap<&'a str, u64>,
 }
 
 #[derive(Serialize)]
@@ -847,7 +886,8 @@ impl JsonCell {
     }
 }
 
-fn write_json(
+#[allow(clippy::too_many_arguments)]
+pub fn write_json(
     w: &mut dyn Write,
     matrix: &Matrix,
     codebook: &Codebook,
@@ -855,7 +895,37 @@ fn write_json(
     summary: &Summary,
     stats: Option<&[GroupTest]>,
     suppress: Suppress,
+    tallies: (&Tally, &BTreeMap<String, Attributes>),
 ) -> anyhow::Result<()> {
+    let (tally, attributes) = tallies;
+    let participants = (suppress.0 <= 1).then(|| {
+        attributes
+            .iter()
+            .map(|(id, attrs)| {
+                let counts = tally.participants.get(id).cloned().unwrap_or_default();
+                JsonParticipant {
+                    id,
+                    attributes: attrs,
+                    segments: counts.segments,
+                    coded_segments: counts.coded_segments,
+                    themes: codebook
+                        .themes
+                        .iter()
+                        .zip(&counts.theme_refs)
+                        .filter(|(_, n)| **n > 0)
+                        .map(|(t, n)| (t.id.as_str(), *n))
+                        .collect(),
+                    codes: codebook
+                        .codes
+                        .iter()
+                        .zip(&counts.code_refs)
+                        .filter(|(_, n)| **n > 0)
+                        .map(|(c, n)| (c.id.as_str(), *n))
+                        .collect(),
+                }
+            })
+            .collect()
+    });
     let report = JsonReport {
         schema_version: SCHEMA_VERSION,
         codebook: JsonCodebook {
@@ -895,6 +965,26 @@ fn write_json(
         suppressed_below: (suppress.0 > 1).then_some(suppress.0),
         stats,
         stats_note: stats.map(|_| STATS_NOTE),
+        themes: codebook
+            .themes
+            .iter()
+            .map(|t| JsonTheme {
+                id: &t.id,
+                label: &t.label,
+            })
+            .collect(),
+        codes: codebook
+            .codes
+            .iter()
+            .map(|c| JsonCode {
+                id: &c.id,
+                theme: &c.theme,
+                label: &c.label,
+                origin: c.origin.as_str(),
+                parent: c.parent.as_deref(),
+            })
+            .collect(),
+        participants,
     };
     serde_json::to_writer_pretty(&mut *w, &report)?;
     writeln!(w)?;

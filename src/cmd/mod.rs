@@ -6,6 +6,7 @@ pub mod codebook;
 pub mod cooccur;
 pub mod exchange;
 pub mod matrix;
+pub mod merge;
 pub mod quotes;
 pub mod report;
 pub mod sample;
@@ -35,6 +36,7 @@ pub enum Command {
     Code(code::Args),
     Cooccur(cooccur::Args),
     Matrix(matrix::Args),
+    Merge(merge::Args),
     Quotes(quotes::Args),
     Report(report::Args),
     Sample(sample::Args),
@@ -49,6 +51,7 @@ pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
         Command::Code(args) => code::run(args, out),
         Command::Cooccur(args) => cooccur::run(args, out),
         Command::Matrix(args) => matrix::run(args, out),
+        Command::Merge(args) => merge::run(args, out),
         Command::Quotes(args) => quotes::run(args, out),
         Command::Report(args) => report::run(args, out),
         Command::Sample(args) => sample::run(args, out),

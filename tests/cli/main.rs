@@ -7,6 +7,7 @@ mod exchange;
 mod formats;
 mod help;
 mod matrix;
+mod merge;
 mod quality;
 mod quotes;
 mod report;
