@@ -63,7 +63,7 @@ impl ParseOptions {
 }
 
 /// Who is speaking in a turn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Role {
     /// Context only, never coded.
     Interviewer,
@@ -72,7 +72,7 @@ pub enum Role {
 }
 
 /// One speaker turn.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Turn {
     /// 1-based index among all the file's turns, the interviewer's included.
     pub index: usize,
@@ -106,7 +106,7 @@ pub struct RawTurn {
 }
 
 /// Start and end of a timed turn, in milliseconds from the recording's start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TimeSpan {
     /// Start, in milliseconds.
     pub start_ms: u64,
@@ -115,7 +115,7 @@ pub struct TimeSpan {
 }
 
 /// A note about one file that does not stop it being coded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Warning {
     /// 1-based line, or 0 for the file as a whole.
     pub line: usize,
@@ -124,7 +124,7 @@ pub struct Warning {
 }
 
 /// A parsed transcript.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Transcript {
     /// The path reported in outputs (relative to the input folder).
     pub path: String,
@@ -154,7 +154,7 @@ pub enum Unit {
 }
 
 /// One coded segment × code, with its evidence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Coding {
     /// Index into [`Transcript::turns`].
     pub turn: usize,
@@ -169,7 +169,7 @@ pub struct Coding {
 }
 
 /// Counts for one speaker of one transcript.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Participant segments (coded or not).
     pub segments: u64,
@@ -181,11 +181,12 @@ pub struct Counts {
     pub theme_refs: Vec<u64>,
     /// Segments in which each (code, pattern) matched, for codes that
     /// applied; filled only when asked for (`--rules`).
+    #[serde(with = "pairs")]
     pub pattern_refs: BTreeMap<(usize, usize), u64>,
 }
 
 /// The result of coding one transcript.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Coded {
     /// Codings in text order, then codebook order.
     pub codings: Vec<Coding>,
@@ -491,6 +492,28 @@ impl Transcript {
             }
         }
         out
+    }
+}
+
+/// A map with tuple keys as a list of pairs (JSON keys must be strings).
+mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        map: &BTreeMap<(usize, usize), u64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        map.iter().collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<(usize, usize), u64>, D::Error> {
+        Ok(Vec::<((usize, usize), u64)>::deserialize(d)?
+            .into_iter()
+            .collect())
     }
 }
 

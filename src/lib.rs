@@ -37,6 +37,7 @@
 #![warn(missing_docs)]
 
 pub mod attributes;
+pub mod cache;
 pub mod codebook;
 pub mod corpus;
 pub mod discover;

@@ -20,7 +20,7 @@ use crate::error::{CodebookError, Diagnostic};
 use crate::pattern::{self, Compiled, Options, Pattern, Within};
 
 /// The evidence for one code applied to one segment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Hit {
     /// Index of the code in the codebook.
     pub code: usize,

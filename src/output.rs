@@ -86,6 +86,12 @@ impl Output {
         }
     }
 
+    /// Whether a progress bar may be drawn: stderr is a terminal and `-q`
+    /// was not given (and so, never in CI or when piped).
+    pub fn progress_allowed(&self) -> bool {
+        !self.quiet && io::stderr().is_terminal()
+    }
+
     /// How many warnings were given (for `--strict`).
     pub fn warnings(&self) -> u64 {
         self.warnings.get()

@@ -10,6 +10,7 @@ use comfy_table::{Attribute, Cell as TableCell, CellAlignment};
 use serde::Serialize;
 
 use mint::attributes::{Attributes, PARTICIPANT};
+use mint::cache::Cache;
 use mint::codebook::{Codebook, Origin};
 use mint::corpus::Coded;
 use mint::matcher::Matcher;
@@ -100,6 +101,12 @@ pub struct Args {
     #[arg(long)]
     explain: bool,
 
+    /// Keep each file's coding in this folder, keyed by a hash of its bytes,
+    /// the codebook and the options: a re-run over a batch with new files
+    /// added only reads and codes the new ones. Output is the same.
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+
     /// Allow --matrix, --codings and --rules to write inside an input folder.
     #[arg(long)]
     write_into_input: bool,
@@ -123,8 +130,23 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let mut tally = Tally::default();
     let mut summary = Summary::default();
     let mut spool = args.codings.as_ref().map(|_| Spool::new()).transpose()?;
+    let cache = match &args.cache {
+        Some(dir) => {
+            let salt = format!(
+                "{}\n{:?}\n{with_rules}\n{:?}",
+                serde_json::to_string(&codebook)?,
+                args.unit,
+                args.corpus.read.options()
+            );
+            Some(
+                Cache::new(dir, salt.as_bytes())
+                    .with_context(|| format!("cannot use the cache {}", dir.display()))?,
+            )
+        }
+        None => None,
+    };
     let work = |t: &mint::corpus::Transcript| t.code_with(&matcher, unit, with_rules);
-    let info = stream_corpus(&args.corpus, out, work, |out, file| {
+    let info = stream_corpus(&args.corpus, out, cache.as_ref(), work, |out, file| {
         for (id, counts) in file.participants.iter().zip(&file.result.by_speaker) {
             tally.add(id, counts);
         }

@@ -22,6 +22,7 @@ use clap::Subcommand;
 use rayon::prelude::*;
 
 use mint::attributes::{self, Attributes, Sheet};
+use mint::cache::Cache;
 use mint::codebook::Codebook;
 use mint::corpus::{ParseOptions, Transcript, Unit};
 use mint::discover::{self, Filter, Found, Source};
@@ -204,13 +205,13 @@ type Processed<T> = (Found, Option<(Outcome, Option<T>)>);
 /// each, and reports problems in path order, so stderr and the results are
 /// the same whatever the thread count. Keeps every file: for commands that
 /// need the texts at the end (quotes, reports); `mint code` streams instead.
-pub fn read_corpus<T: Send>(
+pub fn read_corpus<T: Send + serde::Serialize + serde::de::DeserializeOwned>(
     args: &CorpusArgs,
     out: &mut Output,
     work: impl Fn(&Transcript) -> T + Sync,
 ) -> anyhow::Result<Corpus<T>> {
     let mut files = Vec::new();
-    let info = stream_corpus(args, out, work, |_, file| {
+    let info = stream_corpus(args, out, None, work, |_, file| {
         files.push(file);
         Ok(())
     })?;
@@ -242,9 +243,10 @@ const CHUNK: usize = 256;
 
 /// Like [`read_corpus`], but hands each file to `sink` in path order as soon
 /// as its chunk of files is done, and keeps none of them.
-pub fn stream_corpus<T: Send>(
+pub fn stream_corpus<T: Send + serde::Serialize + serde::de::DeserializeOwned>(
     args: &CorpusArgs,
     out: &mut Output,
+    cache: Option<&Cache>,
     work: impl Fn(&Transcript) -> T + Sync,
     mut sink: impl FnMut(&mut Output, LoadedFile<T>) -> anyhow::Result<()>,
 ) -> anyhow::Result<CorpusInfo> {
@@ -261,6 +263,7 @@ pub fn stream_corpus<T: Send>(
     let mut any = false;
     let mut participants: BTreeMap<String, Attributes> = BTreeMap::new();
     let mut used_rows = vec![false; sheet.as_ref().map_or(0, |s| s.rows.len())];
+    let progress = Progress::new(out, &found);
     let mut found = found.into_iter().peekable();
     while found.peek().is_some() {
         let chunk: Vec<Found> = found.by_ref().take(CHUNK).collect();
@@ -268,16 +271,13 @@ pub fn stream_corpus<T: Send>(
             .into_par_iter()
             .map(|found| match &found {
                 Found::Source(source) => {
-                    let outcome = read_source(source, &options);
-                    let result = match &outcome {
-                        Outcome::Read(transcript, _) => Some(work(transcript)),
-                        _ => None,
-                    };
+                    let (outcome, result) = read_and_work(source, &options, cache, &work);
                     (found, Some((outcome, result)))
                 }
                 _ => (found, None),
             })
             .collect();
+        progress.advance(&results);
         for (found, read) in results {
             let source = match found {
                 Found::Source(source) => source,
@@ -349,6 +349,7 @@ pub fn stream_corpus<T: Send>(
             )?;
         }
     }
+    progress.finish();
     if let Some(sheet) = &sheet {
         for (row, used) in sheet.rows.iter().zip(&used_rows) {
             if !used {
@@ -376,7 +377,14 @@ pub fn stream_corpus<T: Send>(
 
 /// Reads one source: its bytes (stdin for `-`), then its format's reader.
 pub fn read_source(source: &Source, options: &ReadOptions) -> Outcome {
-    let bytes = if source.path.as_os_str() == "-" {
+    match read_bytes(source) {
+        Ok(bytes) => formats::read(&source.name, source.format, &bytes, options),
+        Err(err) => Outcome::Fail(0, err.to_string()),
+    }
+}
+
+fn read_bytes(source: &Source) -> std::io::Result<Vec<u8>> {
+    if source.path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
             .lock()
@@ -384,10 +392,86 @@ pub fn read_source(source: &Source, options: &ReadOptions) -> Outcome {
             .map(|_| bytes)
     } else {
         std::fs::read(&source.path)
+    }
+}
+
+/// A cached transcript: the transcript, the work done on it, and its note.
+type Entry<T> = (Transcript, T, Option<String>);
+
+/// Reads a source and runs `work` on it, or takes both from the cache when
+/// the file's bytes (and everything else, through the cache's salt) are
+/// the same as last time.
+fn read_and_work<T: serde::Serialize + serde::de::DeserializeOwned>(
+    source: &Source,
+    options: &ReadOptions,
+    cache: Option<&Cache>,
+    work: &impl Fn(&Transcript) -> T,
+) -> (Outcome, Option<T>) {
+    let bytes = match read_bytes(source) {
+        Ok(bytes) => bytes,
+        Err(err) => return (Outcome::Fail(0, err.to_string()), None),
     };
-    match bytes {
-        Ok(bytes) => formats::read(&source.name, source.format, &bytes, options),
-        Err(err) => Outcome::Fail(0, err.to_string()),
+    let key = cache
+        .filter(|_| source.path.as_os_str() != "-")
+        .map(|c| (c, c.key(&bytes)));
+    if let Some((cache, key)) = &key
+        && let Some((mut transcript, result, note)) = cache.get::<Entry<T>>(key)
+    {
+        transcript.path = source.name.clone();
+        return (Outcome::Read(Box::new(transcript), note), Some(result));
+    }
+    match formats::read(&source.name, source.format, &bytes, options) {
+        Outcome::Read(transcript, note) => {
+            let result = work(&transcript);
+            let entry: Entry<T> = (*transcript, result, note);
+            if let Some((cache, key)) = &key {
+                // A cache that cannot be written only costs time next run.
+                let _ = cache.put(key, &entry);
+            }
+            let (transcript, result, note) = entry;
+            (Outcome::Read(Box::new(transcript), note), Some(result))
+        }
+        other => (other, None),
+    }
+}
+
+/// A progress bar on stderr for long runs: only when stderr is a terminal,
+/// `-q` is not given, and there is enough to read to be worth it.
+struct Progress(Option<indicatif::ProgressBar>);
+
+fn source_bytes(found: &Found) -> Option<u64> {
+    match found {
+        Found::Source(s) => std::fs::metadata(&s.path).ok().map(|m| m.len()),
+        _ => None,
+    }
+}
+
+impl Progress {
+    fn new(out: &Output, found: &[Found]) -> Progress {
+        if !out.progress_allowed() {
+            return Progress(None);
+        }
+        let bytes: u64 = found.iter().filter_map(source_bytes).sum();
+        if bytes < 20_000_000 {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(bytes);
+        let template =
+            "{bar:40} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} ETA {eta}";
+        bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template"));
+        Progress(Some(bar))
+    }
+
+    fn advance<T>(&self, done: &[Processed<T>]) {
+        if let Some(bar) = &self.0 {
+            bar.inc(done.iter().filter_map(|(f, _)| source_bytes(f)).sum());
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
     }
 }
 

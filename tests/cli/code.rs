@@ -879,3 +879,77 @@ fn min_cell_hides_small_counts_in_every_export() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["suppressed_below"], 5);
 }
+
+#[test]
+fn a_cache_codes_only_new_files_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, cache) = (dir.path().join("corpus"), dir.path().join("cache"));
+    fs::create_dir(&corpus).unwrap();
+    for f in ["p1.txt", "p2.txt"] {
+        fs::copy(fixture(&format!("basic/transcripts/{f}")), corpus.join(f)).unwrap();
+    }
+    let entries = || -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+        let mut out: Vec<_> = walk(&cache)
+            .into_iter()
+            .map(|p| {
+                let t = fs::metadata(&p).unwrap().modified().unwrap();
+                (p, t)
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let code = |cached: bool| {
+        let mut cmd = mint();
+        cmd.args([
+            "code",
+            "--codebook",
+            CODEBOOK,
+            "--format",
+            "json",
+            "--codings",
+            "-",
+            "-q",
+        ])
+        .arg(&corpus);
+        if cached {
+            cmd.arg("--cache").arg(&cache);
+        }
+        let (stdout, stderr, status) = run(&mut cmd);
+        assert_eq!(status, 0, "{stderr}");
+        stdout
+    };
+    let first = code(true);
+    assert_eq!(first, code(false));
+    let before = entries();
+    assert_eq!(before.len(), 2, "one entry per file");
+    // A new batch arrives: only it is coded; the old entries are not rewritten.
+    fs::copy(fixture("basic/transcripts/p3.txt"), corpus.join("p3.txt")).unwrap();
+    let second = code(true);
+    assert_eq!(second, code(false));
+    let after = entries();
+    assert_eq!(after.len(), 3);
+    for entry in &before {
+        assert!(after.contains(entry), "{entry:?} was rewritten");
+    }
+    // A different codebook never reuses the entries.
+    let (_, _, status) = run(mint()
+        .args(["code", "--format", "json", "-q", "--cache"])
+        .arg(&cache)
+        .arg(&corpus));
+    assert_eq!(status, 0);
+    assert_eq!(entries().len(), 6);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
