@@ -134,6 +134,9 @@ impl Matcher {
         }
         let anchors = AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            // A DFA is the fastest for overlapping searches, and the
+            // anchors are few and short enough for its memory to stay small.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&anchors)
             .map_err(|err| CodebookError::Invalid {
                 path: codebook.source.clone(),

@@ -229,6 +229,12 @@ fn single(pattern: &str, options: &Options) -> Result<Compiled, PatternError> {
         }
         if is_acronym(body) {
             out.push_str(&word_regex);
+        } else if body.is_ascii() {
+            // ASCII case folding: Unicode's adds the Kelvin sign and long s
+            // to every k and s, which slows the search for nothing.
+            out.push_str("(?i-u:");
+            out.push_str(&word_regex);
+            out.push(')');
         } else {
             out.push_str("(?i:");
             out.push_str(&word_regex);
@@ -460,7 +466,8 @@ fn escape_word(word: &str) -> String {
     let mut out = String::with_capacity(word.len() + 4);
     for c in word.chars() {
         if c == '\'' || c == '\u{2019}' {
-            out.push_str("['\u{2019}]");
+            // Re-enable Unicode: the word may sit in an ASCII-only group.
+            out.push_str("(?u:['\u{2019}])");
         } else {
             out.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
         }
