@@ -347,20 +347,7 @@ impl Codebook {
     /// Reads a codebook file: JSON when the name ends in `.json`, TOML
     /// otherwise.
     pub fn load(path: &Path) -> Result<Codebook, CodebookError> {
-        let text = std::fs::read_to_string(path).map_err(|source| CodebookError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let name = path.display().to_string();
-        let is_json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        if is_json {
-            Codebook::from_json_str(text, &name)
-        } else {
-            Codebook::from_toml_str(text, &name)
-        }
+        Codebook::load_extending(path, None)
     }
 
     /// Parses and validates a TOML codebook. `source` names it in errors.
