@@ -5,7 +5,7 @@
 //! controls, field results and tracked insertions; soft line breaks and tabs
 //! are kept as `\n` and `\t`. Bold comes from the run, its character style
 //! or its paragraph style (`word/styles.xml`), and only matters for speaker
-//! labels (see [`super::office`]).
+//! labels (see `office.rs`).
 //!
 //! Not read: headers, footers, comments, footnotes and endnotes (separate
 //! parts), tracked deletions and moves away, field instructions, text boxes

@@ -6,7 +6,7 @@
 //! ODF says; `text:s`, `text:tab` and `text:line-break` become spaces, `\t`
 //! and `\n`. Bold comes from the span's or paragraph's style, automatic
 //! (`content.xml`) or common (`styles.xml`), parents followed, and only
-//! matters for speaker labels (see [`super::office`]).
+//! matters for speaker labels (see `office.rs`).
 //!
 //! Not read: headers and footers (in `styles.xml`), annotations, footnotes
 //! and endnotes, the tracked-changes region (deleted text), ruby
