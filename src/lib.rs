@@ -41,6 +41,7 @@ pub mod cache;
 pub mod codebook;
 pub mod corpus;
 pub mod discover;
+pub mod emergence;
 pub mod error;
 pub mod exchange;
 pub mod formats;

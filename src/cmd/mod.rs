@@ -4,6 +4,7 @@
 pub mod code;
 pub mod codebook;
 pub mod cooccur;
+pub mod emerge;
 pub mod exchange;
 pub mod matrix;
 pub mod merge;
@@ -36,6 +37,7 @@ use crate::output::{Output, Status};
 pub enum Command {
     Code(code::Args),
     Cooccur(cooccur::Args),
+    Emerge(emerge::Args),
     Matrix(matrix::Args),
     Merge(merge::Args),
     Quotes(quotes::Args),
@@ -51,6 +53,7 @@ pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
     match command {
         Command::Code(args) => code::run(args, out),
         Command::Cooccur(args) => cooccur::run(args, out),
+        Command::Emerge(args) => emerge::run(args, out),
         Command::Matrix(args) => matrix::run(args, out),
         Command::Merge(args) => merge::run(args, out),
         Command::Quotes(args) => quotes::run(args, out),

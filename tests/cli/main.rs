@@ -3,6 +3,7 @@
 mod code;
 mod codebook;
 mod cooccur;
+mod emerge;
 mod exchange;
 mod formats;
 mod help;
