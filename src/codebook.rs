@@ -333,7 +333,7 @@ impl Codebook {
 
     /// The theme ids (with `None`) and code ids (with their theme) defined
     /// here or inherited.
-    fn ids(&self) -> Vec<(String, Option<String>)> {
+    pub fn ids(&self) -> Vec<(String, Option<String>)> {
         let mut ids = self.inherited.clone();
         ids.extend(self.themes.iter().map(|t| (t.id.clone(), None)));
         ids.extend(
@@ -658,7 +658,9 @@ pub fn check_toml(text: &str, source: &str) -> (Option<Codebook>, Vec<Diagnostic
     check_toml_extending(text, source, Vec::new())
 }
 
-fn check_toml_extending(
+/// Like [`check_toml`], for a codebook whose codes may name the themes and
+/// codes in `inherited` (from [`Codebook::ids`] of the codebook it extends).
+pub fn check_toml_extending(
     text: &str,
     source: &str,
     inherited: Vec<(String, Option<String>)>,
@@ -794,7 +796,8 @@ pub fn check_json(text: &str, source: &str) -> (Option<Codebook>, Vec<Diagnostic
     check_json_extending(text, source, Vec::new())
 }
 
-fn check_json_extending(
+/// Like [`check_json`], for a codebook that extends another.
+pub fn check_json_extending(
     text: &str,
     source: &str,
     inherited: Vec<(String, Option<String>)>,

@@ -61,7 +61,8 @@ struct TestArgs {
 #[command(after_long_help = "\
 Examples:
   mint codebook check study.toml
-  mint codebook check codebooks/*.toml --no-warnings")]
+  mint codebook check codebooks/*.toml --no-warnings
+  mint codebook check emergent.toml --extends default")]
 struct CheckArgs {
     /// Codebook files (TOML, or JSON by extension).
     #[arg(required = true, value_name = "FILE")]
@@ -70,6 +71,12 @@ struct CheckArgs {
     /// Print errors only.
     #[arg(long)]
     no_warnings: bool,
+
+    /// Check the files as extensions of this codebook (`default` for the
+    /// embedded one; repeatable): their codes may name its themes and codes,
+    /// as with `--codebook default --codebook FILE`.
+    #[arg(long, value_name = "FILE")]
+    extends: Vec<PathBuf>,
 }
 
 /// Print the themes and codes of a codebook (default: the embedded one).
@@ -118,6 +125,11 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
 }
 
 fn check(args: CheckArgs, out: &mut Output) -> anyhow::Result<Status> {
+    let inherited = if args.extends.is_empty() {
+        Vec::new()
+    } else {
+        load_codebooks(&args.extends)?.ids()
+    };
     let mut any_error = false;
     for path in &args.files {
         let text = std::fs::read_to_string(path)
@@ -128,9 +140,9 @@ fn check(args: CheckArgs, out: &mut Output) -> anyhow::Result<Status> {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let (book, mut problems) = if is_json {
-            mint::codebook::check_json(text, &name)
+            mint::codebook::check_json_extending(text, &name, inherited.clone())
         } else {
-            mint::codebook::check_toml(text, &name)
+            mint::codebook::check_toml_extending(text, &name, inherited.clone())
         };
         if let Some(book) = &book
             && !args.no_warnings

@@ -157,6 +157,22 @@ fn codebooks_extend_the_default_and_clashing_ids_name_both_places() {
     assert_eq!(themes[6], "virtual_wards");
     assert!(rows.iter().any(|r| r[1] == "smartcards" && r[0] == "hr_it"));
 
+    // An extension file checks clean against what it extends, not alone.
+    let (stdout, _, code) = run(mint().args([
+        "codebook",
+        "check",
+        "tests/data/extend/extra.toml",
+        "--extends",
+        "default",
+    ]));
+    assert_eq!(code, 0, "{stdout}");
+    let (stdout, _, code) = run(mint().args(["codebook", "check", "tests/data/extend/extra.toml"]));
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("names theme \"hr_it\", which does not exist"),
+        "{stdout}"
+    );
+
     let (_, stderr, code) = run(mint().args([
         "code",
         "tests/data/messy/transcripts/good.txt",
