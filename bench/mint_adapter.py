@@ -2,7 +2,8 @@
 """TSV codebook -> mint TOML codebook: the Python half of the benchmark adapter.
 
 Usage:
-    mint_adapter.py [--scale K] CODEBOOK.tsv OUT.toml
+    mint_adapter.py [--scale K [--kind vocab|rare]] CODEBOOK.tsv OUT.toml
+    mint_adapter.py [--scale K [--kind vocab|rare]] CODEBOOK.tsv OUT.tsv   (for the peers)
 
 mint_adapter.sh (the command the peer harness runs) calls this only when its cache
 has no TOML for the TSV yet.  The conversion:
@@ -21,7 +22,9 @@ output, so the CSV stays comparable with the normal codebook's.  The patterns ar
 drawn with a fixed seed from the words of rank 200 and below in the peer benchmark's
 vocab_en.txt (the corpus generator's own vocabulary, so they do match): about half
 whole words, 4 in 10 prefixes (`word*`, cut 0-3 letters short, at least 4 kept) and
-1 in 10 two-word phrases.
+1 in 10 two-word phrases.  With --kind rare the first word of each gets "zq" appended
+(`boatzq`, `supezq*`, `singlezq touch`): a codebook as large that never matches, which
+separates the cost of the codebook's size from the cost of its extra matches.
 """
 import json
 import os
@@ -57,10 +60,11 @@ def read_tsv(path):
     return rows
 
 
-def synthetic_rows(n_codes, n_patterns, seed=42):
+def synthetic_rows(n_codes, n_patterns, kind="vocab", seed=42):
     """Deterministic extra codes: words of rank >= 200 in vocab_en.txt (the corpus's own
     vocabulary, so they do match), as ~50% whole words, ~40% prefixes (first 4+ letters
-    and `*`) and ~10% two-word phrases."""
+    and `*`) and ~10% two-word phrases.  kind "rare": the same, with "zq" appended to
+    the first word, so that no pattern ever matches."""
     with open(VOCAB, encoding="ascii") as f:
         words = [w.strip() for w in f if w.strip()][200:]
     words = [w for w in words if w.isalpha() and len(w) >= 3]
@@ -76,6 +80,10 @@ def synthetic_rows(n_codes, n_patterns, seed=42):
             pat = w[: max(4, len(w) - rng.randint(0, 3))] + "*"
         else:
             pat = w + " " + rng.choice(words)
+        if kind == "rare":
+            head, _, tail = pat.partition(" ")
+            star = "*" if head.endswith("*") else ""
+            pat = head.rstrip("*") + "zq" + star + (" " + tail if tail else "")
         rows.append((SYNTH_THEME, code, pat))
     return rows
 
@@ -101,20 +109,27 @@ def to_toml(rows):
 
 
 def main(argv):
-    scale = 1
-    if len(argv) >= 2 and argv[0] == "--scale":
-        scale, argv = int(argv[1]), argv[2:]
+    scale, kind = 1, "vocab"
+    while len(argv) >= 2 and argv[0] in ("--scale", "--kind"):
+        if argv[0] == "--scale":
+            scale = int(argv[1])
+        else:
+            kind = argv[1]
+        argv = argv[2:]
     if len(argv) != 2:
-        die("usage: mint_adapter.py [--scale K] CODEBOOK.tsv OUT.toml")
+        die("usage: mint_adapter.py [--scale K [--kind vocab|rare]] CODEBOOK.tsv OUT.toml|OUT.tsv")
     tsv, out = argv
     rows = read_tsv(tsv)
     if scale > 1:
         n_codes = len({(t, c) for t, c, _ in rows})
-        rows += synthetic_rows((scale - 1) * n_codes, (scale - 1) * len(rows))
+        rows += synthetic_rows((scale - 1) * n_codes, (scale - 1) * len(rows), kind)
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     tmp = f"{out}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write(to_toml(rows))
+        if out.endswith(".tsv"):  # the scaled codebook as a TSV, to time the peers on it
+            f.write("theme\tcode\tpattern\n" + "".join("\t".join(r) + "\n" for r in rows))
+        else:
+            f.write(to_toml(rows))
     os.replace(tmp, out)
     return 0
 
