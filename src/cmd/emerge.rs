@@ -124,7 +124,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     };
     let candidates = emergence::propose(&study.input, &codebook, &options)
         .context("failed to compile the candidates' patterns")?;
-    let by = breakdown(&args.by, &corpus, out);
+    let by = super::code::breakdown(&args.by, &corpus.participants, out);
     let report = Report::new(
         &study,
         &corpus,
@@ -225,44 +225,6 @@ impl<'c> Study<'c> {
             uncoded,
         }
     }
-}
-
-/// The breakdown attributes, and a warning naming participants without
-/// them (as `mint code` does).
-fn breakdown(raw: &[String], corpus: &Corpus<Vec<CodedSegment>>, out: &Output) -> Vec<String> {
-    let requested: Vec<String> = raw
-        .iter()
-        .map(|a| a.trim().to_lowercase())
-        .filter(|a| !a.is_empty())
-        .collect();
-    let by = if !raw.is_empty() && requested.is_empty() {
-        Vec::new()
-    } else if requested.is_empty() {
-        ["level", "sector"]
-            .into_iter()
-            .filter(|a| corpus.participants.values().any(|x| x.contains_key(*a)))
-            .map(String::from)
-            .collect()
-    } else {
-        requested
-    };
-    for attr in &by {
-        let missing: Vec<&str> = corpus
-            .participants
-            .iter()
-            .filter(|(_, attrs)| !attrs.contains_key(attr))
-            .map(|(id, _)| id.as_str())
-            .collect();
-        if !missing.is_empty() {
-            out.warn(&format!(
-                "{} participant{} without {attr:?}, shown as {MISSING}: {}",
-                missing.len(),
-                if missing.len() == 1 { "" } else { "s" },
-                missing.join(", ")
-            ));
-        }
-    }
-    by
 }
 
 /// A quote and who said it.
