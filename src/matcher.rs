@@ -11,13 +11,14 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{AhoCorasick, Anchored};
 use regex::Regex;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::codebook::Codebook;
 use crate::error::{CodebookError, Diagnostic};
-use crate::pattern::{self, Compiled, Options, Pattern, Within};
+use crate::pattern::{self, Compiled, Options, Pattern, Plain, Within};
 
 /// The evidence for one code applied to one segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -63,8 +64,11 @@ impl Rule {
 /// A codebook compiled for matching.
 #[derive(Debug)]
 pub struct Matcher {
-    /// Finds anchors, case-insensitively (ASCII).
-    anchors: AhoCorasick,
+    /// Finds the plain patterns (most of a codebook) without a regex.
+    plain: PlainIndex,
+    /// Finds the anchors of the other patterns, case-insensitively (ASCII);
+    /// `None` when there are none.
+    anchors: Option<AhoCorasick>,
     /// The entry each anchor belongs to.
     anchor_entry: Vec<usize>,
     /// Entries without an anchor, tried on every segment.
@@ -110,6 +114,7 @@ impl Matcher {
                 match pattern::compile(p, &options) {
                     Ok(compiled) => {
                         match compiled.anchor() {
+                            _ if plain_of(&compiled).is_some() => {}
                             Some(a) => {
                                 anchors.push(a.to_string());
                                 anchor_entry.push(patterns.len());
@@ -132,18 +137,27 @@ impl Matcher {
                 problems,
             });
         }
-        let anchors = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            // A DFA is the fastest for overlapping searches, and the
-            // anchors are few and short enough for its memory to stay small.
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&anchors)
-            .map_err(|err| CodebookError::Invalid {
-                path: codebook.source.clone(),
-                problems: vec![Diagnostic::error(format!(
-                    "cannot build the pattern index: {err}"
-                ))],
-            })?;
+        let index_error = |err: aho_corasick::BuildError| CodebookError::Invalid {
+            path: codebook.source.clone(),
+            problems: vec![Diagnostic::error(format!(
+                "cannot build the pattern index: {err}"
+            ))],
+        };
+        let plain = PlainIndex::new(&patterns).map_err(index_error)?;
+        let anchors = if anchors.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    // A DFA is the fastest for overlapping searches, and the
+                    // anchors are few and short enough for its memory to
+                    // stay small.
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&anchors)
+                    .map_err(index_error)?,
+            )
+        };
         let code_theme = codebook
             .codes
             .iter()
@@ -176,6 +190,7 @@ impl Matcher {
             })
             .collect();
         Ok(Matcher {
+            plain,
             anchors,
             anchor_entry,
             always,
@@ -251,74 +266,77 @@ impl Matcher {
         hits: &mut Vec<Hit>,
         mut patterns: Option<&mut Vec<(usize, usize)>>,
     ) {
-        let mut candidates: Vec<usize> = self
-            .anchors
-            .find_overlapping_iter(text)
-            .map(|m| self.anchor_entry[m.pattern().as_usize()])
-            .chain(self.always.iter().copied())
-            .collect();
-        if candidates.is_empty() {
-            return;
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
         let first = hits.len();
-        let mut vetoed: Vec<usize> = Vec::new();
-        let mut counts: Vec<(usize, usize)> = Vec::new();
-        let mut sentences: Option<Vec<usize>> = None;
-        for i in candidates {
-            match self.kinds[i] {
-                Kind::Exclude { code } => {
-                    if self.first_match(i, text, &mut sentences).is_some() {
-                        vetoed.push(code);
-                    }
-                }
-                Kind::Include { code, pattern } => {
-                    let rule = &self.rules[code];
-                    let found = if rule.is_simple() {
-                        self.first_match(i, text, &mut sentences).map(|m| (m, 1))
-                    } else {
-                        let all: Vec<Range<usize>> = self
-                            .all_matches(i, text, &mut sentences)
-                            .into_iter()
-                            .filter(|m| !negated(text, m.start, rule))
-                            .collect();
-                        all.first().cloned().map(|m| (m, all.len()))
-                    };
-                    let Some((m, n)) = found else { continue };
-                    if let Some(p) = patterns.as_deref_mut() {
-                        p.push((code, pattern));
-                    }
-                    match counts.iter_mut().find(|(c, _)| *c == code) {
-                        Some((_, total)) => *total += n,
-                        None => counts.push((code, n)),
-                    }
-                    let hit = Hit {
-                        code,
-                        pattern,
-                        start: m.start,
-                        end: m.end,
-                    };
-                    match hits[first..].iter_mut().find(|h| h.code == code) {
-                        Some(existing)
-                            if (m.start, pattern) < (existing.start, existing.pattern) =>
-                        {
-                            *existing = hit
-                        }
-                        Some(_) => {}
-                        None => hits.push(hit),
-                    }
+        let mut state = State {
+            vetoed: Vec::new(),
+            counts: Vec::new(),
+        };
+        // Plain patterns: every match, grouped by entry in order of start.
+        let mut found = Vec::new();
+        self.plain.scan(text, &mut found);
+        found.sort_by_key(|m| (m.entry, m.start));
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        for group in found.chunk_by(|a, b| a.entry == b.entry) {
+            // Like a regex's successive matches: none overlaps the last.
+            ranges.clear();
+            for m in group {
+                if ranges.last().is_none_or(|r| m.start as usize >= r.end) {
+                    ranges.push(m.start as usize..m.end as usize);
                 }
             }
+            let i = group[0].entry as usize;
+            self.apply(
+                i,
+                text,
+                &ranges,
+                &mut state,
+                hits,
+                first,
+                patterns.as_deref_mut(),
+            );
+        }
+        // The other patterns: those whose anchor occurs, and those without one.
+        let mut candidates: Vec<usize> = match &self.anchors {
+            Some(anchors) => anchors
+                .find_overlapping_iter(text)
+                .map(|m| self.anchor_entry[m.pattern().as_usize()])
+                .collect(),
+            None => Vec::new(),
+        };
+        candidates.extend(self.always.iter().copied());
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut sentences: Option<Vec<usize>> = None;
+        for i in candidates {
+            let simple = match self.kinds[i] {
+                Kind::Exclude { .. } => true,
+                Kind::Include { code, .. } => self.rules[code].is_simple(),
+            };
+            ranges.clear();
+            if simple {
+                ranges.extend(self.first_match(i, text, &mut sentences));
+            } else {
+                ranges.extend(self.all_matches(i, text, &mut sentences));
+            }
+            self.apply(
+                i,
+                text,
+                &ranges,
+                &mut state,
+                hits,
+                first,
+                patterns.as_deref_mut(),
+            );
         }
         let mut i = first;
         while i < hits.len() {
             let code = hits[i].code;
-            let total = counts
+            let total = state
+                .counts
                 .iter()
                 .find(|(c, _)| *c == code)
                 .map_or(0, |(_, n)| *n);
-            if vetoed.contains(&code) || total < self.rules[code].min_hits {
+            if state.vetoed.contains(&code) || total < self.rules[code].min_hits {
                 hits.remove(i);
             } else {
                 i += 1;
@@ -327,6 +345,61 @@ impl Matcher {
         hits[first..].sort_by_key(|h| h.code);
         if let Some(p) = patterns {
             p.retain(|(code, _)| hits[first..].iter().any(|h| h.code == *code));
+        }
+    }
+
+    /// Records the matches of entry `i` (all of them, or at least the first
+    /// when its code's rule is simple), in order of start.
+    #[allow(clippy::too_many_arguments)]
+    fn apply(
+        &self,
+        i: usize,
+        text: &str,
+        matches: &[Range<usize>],
+        state: &mut State,
+        hits: &mut Vec<Hit>,
+        first: usize,
+        patterns: Option<&mut Vec<(usize, usize)>>,
+    ) {
+        let (code, pattern) = match self.kinds[i] {
+            Kind::Exclude { code } => {
+                if !matches.is_empty() {
+                    state.vetoed.push(code);
+                }
+                return;
+            }
+            Kind::Include { code, pattern } => (code, pattern),
+        };
+        let rule = &self.rules[code];
+        let (m, n) = if rule.is_simple() {
+            match matches.first() {
+                Some(m) => (m.clone(), 1),
+                None => return,
+            }
+        } else {
+            let mut counted = matches.iter().filter(|m| !negated(text, m.start, rule));
+            let Some(m) = counted.next() else { return };
+            (m.clone(), 1 + counted.count())
+        };
+        if let Some(p) = patterns {
+            p.push((code, pattern));
+        }
+        match state.counts.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, total)) => *total += n,
+            None => state.counts.push((code, n)),
+        }
+        let hit = Hit {
+            code,
+            pattern,
+            start: m.start,
+            end: m.end,
+        };
+        match hits[first..].iter_mut().find(|h| h.code == code) {
+            Some(existing) if (m.start, pattern) < (existing.start, existing.pattern) => {
+                *existing = hit
+            }
+            Some(_) => {}
+            None => hits.push(hit),
         }
     }
 
@@ -378,6 +451,230 @@ impl Matcher {
             }
         }
     }
+}
+
+/// What [`Matcher::find`] gathers over one segment.
+struct State {
+    /// Codes whose `exclude` patterns matched.
+    vetoed: Vec<usize>,
+    /// Counted matches per code.
+    counts: Vec<(usize, usize)>,
+}
+
+/// The regex-free form of entry `i`, if it has one.
+fn plain_of(pattern: &Pattern) -> Option<&Plain> {
+    match pattern {
+        Pattern::Single(c) => c.plain.as_ref(),
+        Pattern::Near { .. } => None,
+    }
+}
+
+/// One match of a plain pattern.
+#[derive(Debug, Clone, Copy)]
+struct PlainMatch {
+    entry: u32,
+    start: u32,
+    end: u32,
+}
+
+/// The plain patterns of a codebook, found without a regex.
+///
+/// Every plain pattern starts with an ASCII word character at a word
+/// boundary, so a match can only start where a run of ASCII word characters
+/// starts after a non-word character. At each such place one walk of an
+/// anchored Aho-Corasick automaton over all the first words' spellings
+/// (ASCII-case-insensitive) says which patterns may start there; the rest of
+/// each of those patterns (case of acronyms, wildcard, separators, further
+/// words, the final word boundary) is then checked in place, in the regex's
+/// order of preference. The result is exactly what the patterns' regexes
+/// give, at a small fixed cost per word of text.
+#[derive(Debug)]
+struct PlainIndex {
+    /// The first words' spellings, lower-cased and deduplicated; `None`
+    /// when the codebook has no plain pattern.
+    starts: Option<aho_corasick::dfa::DFA>,
+    /// Per automaton pattern: the (entry, spelling) pairs it stands for.
+    owners: Vec<Vec<(u32, u32)>>,
+    /// Per entry: its plain form, if it has one.
+    plain: Vec<Option<Plain>>,
+}
+
+/// The bytes `(?-u:\w)` matches.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whether the character ending at `at` is a (Unicode) word character.
+fn word_before(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(regex_syntax::is_word_character)
+}
+
+/// Whether the character starting at `at` is a (Unicode) word character.
+fn word_after(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at) {
+        None => false,
+        Some(&b) if b < 0x80 => is_word_byte(b),
+        Some(_) => text[at..]
+            .chars()
+            .next()
+            .is_some_and(regex_syntax::is_word_character),
+    }
+}
+
+/// Whether `spelling` occurs at `at`: letters ASCII-case-insensitively
+/// unless `exact`.
+fn spelled_at(bytes: &[u8], at: usize, spelling: &[u8], exact: bool) -> bool {
+    match bytes.get(at..at + spelling.len()) {
+        Some(here) if exact => here == spelling,
+        Some(here) => here.eq_ignore_ascii_case(spelling),
+        None => false,
+    }
+}
+
+impl PlainIndex {
+    fn new(patterns: &[Pattern]) -> Result<PlainIndex, aho_corasick::BuildError> {
+        let plain: Vec<Option<Plain>> = patterns.iter().map(|p| plain_of(p).cloned()).collect();
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<(u32, u32)>> = Vec::new();
+        let mut key_index = std::collections::HashMap::new();
+        for (entry, p) in plain.iter().enumerate() {
+            let Some(p) = p else { continue };
+            for (s, spelling) in p.words[0].spellings.iter().enumerate() {
+                let key = spelling.to_ascii_lowercase();
+                let k = *key_index.entry(key.clone()).or_insert_with(|| {
+                    keys.push(key);
+                    owners.push(Vec::new());
+                    owners.len() - 1
+                });
+                owners[k].push((entry as u32, s as u32));
+            }
+        }
+        let starts = if keys.is_empty() {
+            None
+        } else {
+            Some(
+                aho_corasick::dfa::DFA::builder()
+                    .ascii_case_insensitive(true)
+                    .start_kind(aho_corasick::StartKind::Anchored)
+                    .match_kind(aho_corasick::MatchKind::Standard)
+                    .build(&keys)?,
+            )
+        };
+        Ok(PlainIndex {
+            starts,
+            owners,
+            plain,
+        })
+    }
+
+    /// Pushes every match of every plain pattern in `text`, by start (each
+    /// start once per pattern, with the end its regex would give).
+    fn scan(&self, text: &str, out: &mut Vec<PlainMatch>) {
+        let Some(dfa) = &self.starts else { return };
+        let Ok(start_state) = dfa.start_state(Anchored::Yes) else {
+            return;
+        };
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        // (entry, spelling, end of the first word) for one start.
+        let mut heads: Vec<(u32, u32, usize)> = Vec::new();
+        let mut i = 0;
+        while i < n {
+            if !is_word_byte(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            // The start of a run of ASCII word characters: a word boundary
+            // unless a non-ASCII word character comes just before.
+            if i == 0 || bytes[i - 1] < 0x80 || !word_before(text, i) {
+                let mut sid = start_state;
+                for (j, &b) in bytes.iter().enumerate().skip(i) {
+                    sid = dfa.next_state(Anchored::Yes, sid, b);
+                    if dfa.is_special(sid) {
+                        if dfa.is_dead(sid) {
+                            break;
+                        }
+                        if dfa.is_match(sid) {
+                            for k in 0..dfa.match_len(sid) {
+                                let pid = dfa.match_pattern(sid, k);
+                                // Skip keys that are only a suffix of the walk.
+                                if dfa.pattern_len(pid) == j + 1 - i {
+                                    heads.extend(
+                                        self.owners[pid.as_usize()]
+                                            .iter()
+                                            .map(|&(e, s)| (e, s, j + 1)),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+                if !heads.is_empty() {
+                    heads.sort_unstable();
+                    let mut last = u32::MAX;
+                    for &(entry, spelling, end) in &heads {
+                        if entry == last {
+                            continue;
+                        }
+                        let p = self.plain[entry as usize].as_ref().expect("a plain entry");
+                        let word = &p.words[0];
+                        if word.case_sensitive
+                            && bytes[i..end] != word.spellings[spelling as usize][..]
+                        {
+                            continue;
+                        }
+                        if let Some(end) = rest(p, text, 0, end) {
+                            last = entry;
+                            out.push(PlainMatch {
+                                entry,
+                                start: i as u32,
+                                end: end as u32,
+                            });
+                        }
+                    }
+                    heads.clear();
+                }
+            }
+            i += 1;
+            while i < n && is_word_byte(bytes[i]) {
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Where a plain pattern's match ends, given that its word `w` ends at
+/// `at`; `None` if the rest does not follow.
+fn rest(p: &Plain, text: &str, w: usize, mut at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let word = &p.words[w];
+    if word.wildcard {
+        while at < bytes.len() && is_word_byte(bytes[at]) {
+            at += 1;
+        }
+    }
+    let Some(next) = p.words.get(w + 1) else {
+        return (!(p.word_end && word_after(text, at))).then_some(at);
+    };
+    let before = at;
+    while let Some(c) = text[at..].chars().next() {
+        if c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2011}') {
+            at += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    if at == before && !next.closed_up {
+        return None;
+    }
+    next.spellings.iter().find_map(|spelling| {
+        spelled_at(bytes, at, spelling, next.case_sensitive)
+            .then(|| rest(p, text, w + 1, at + spelling.len()))
+            .flatten()
+    })
 }
 
 /// Words strictly between two matches (0 when they touch or overlap).
@@ -554,5 +851,102 @@ mod tests {
     fn nothing_is_found_in_text_without_patterns() {
         let m = matcher("[[codes]]\nid = \"a\"\ntheme = \"t\"\npatterns = [\"GP\"]\n");
         assert!(found(&m, "the gp and the Gp").is_empty());
+    }
+
+    /// Every match of one pattern by the regex-free matcher, as a regex's
+    /// `find_iter` would list them.
+    fn plain_ranges(p: &Pattern, text: &str) -> Vec<Range<usize>> {
+        let index = PlainIndex::new(std::slice::from_ref(p)).unwrap();
+        let mut found = Vec::new();
+        index.scan(text, &mut found);
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for m in found {
+            if out.last().is_none_or(|r| m.start as usize >= r.end) {
+                out.push(m.start as usize..m.end as usize);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn plain_matching_agrees_with_the_regexes() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = [
+            "GP's gp’s GPs gps Gp GP. (GP) éGP GPé _GP GP_ GP2",
+            "co-located colocated co - located co\u{2010}located co located CO-LOCATED",
+            "social\n  care social--care Social\u{a0}Care social-\ncare social care_ socialcare",
+            "programme programmes program programmed Programme-led",
+            "organisation organization organisations Organizational disorganised",
+            "A&E a&e A & E A&Ebook team-work teamwork team work",
+            "integrated_care integrated-care integration disintegration integrat",
+            "the MDT mdt MDTs multi-disciplinary multidisciplinary multi disciplinary",
+            "colour color colours paediatric pediatric centre center centres",
+            "don't won’t can't shared-records no\tshared\n\nrecords care care care",
+            "integrated  care integrat care 2gether _GP GP2 GP22 multi-disciplinary-team",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for entry in std::fs::read_dir(root.join("examples/transcripts")).unwrap() {
+            texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        texts.push(std::fs::read_to_string(root.join("tests/data/eval/turns.toml")).unwrap());
+        let codebook = Codebook::default_codebook();
+        let mut checked = 0;
+        for variants in [true, false] {
+            let options = Options { variants };
+            let extra = [
+                "GP's",
+                "GP",
+                "gp",
+                "co-locat*",
+                "A&E",
+                "A & E",
+                "programme",
+                "programme*",
+                "social care",
+                "social-care*",
+                "MDT*",
+                "integrat*",
+                "team-work",
+                "organisation",
+                "colour*",
+                "paediatric",
+                "centre",
+                "don't",
+                "shared record*",
+                "care care",
+                "integrat* care",
+                "multi-disciplinary team",
+                "_GP",
+                "GP2",
+                "2gether",
+            ]
+            .map(String::from);
+            let all = codebook
+                .codes
+                .iter()
+                .flat_map(|c| c.patterns.iter().chain(&c.exclude));
+            for source in all.chain(&extra) {
+                let compiled = pattern::compile(source, &options).unwrap();
+                let Pattern::Single(c) = &compiled else {
+                    continue;
+                };
+                if c.plain.is_none() {
+                    continue;
+                }
+                let re = Regex::new(&c.regex).unwrap();
+                for text in &texts {
+                    let want: Vec<Range<usize>> = re.find_iter(text).map(|m| m.range()).collect();
+                    assert_eq!(
+                        plain_ranges(&compiled, text),
+                        want,
+                        "{source:?} (variants {variants})"
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 4000, "only {checked} patterns have a plain form");
     }
 }

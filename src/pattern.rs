@@ -52,6 +52,35 @@ pub struct Compiled {
     /// A literal (compared ASCII-case-insensitively) that every match
     /// contains, for the prefilter; `None` when there is no such literal.
     pub anchor: Option<String>,
+    /// The same pattern as a sequence of literal words, when it can be
+    /// matched without a regex (ASCII, starting with a word character, every
+    /// word a finite set of spellings); `None` otherwise.
+    pub plain: Option<Plain>,
+}
+
+/// A plain pattern as literal words, for the regex-free matcher in
+/// [`crate::matcher`]. It matches exactly what [`Compiled::regex`] matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plain {
+    /// The words, in order; there is at least one.
+    pub words: Vec<PlainWord>,
+    /// The match must end at a word boundary (Unicode `\b`).
+    pub word_end: bool,
+}
+
+/// One word of a [`Plain`] pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlainWord {
+    /// The byte strings the word may be, in the regex's order of preference
+    /// (spelling variants and both apostrophes expanded).
+    pub spellings: Vec<Vec<u8>>,
+    /// Letters compare exactly (an acronym), not ASCII-case-insensitively.
+    pub case_sensitive: bool,
+    /// Followed by any run of ASCII word characters (`*`).
+    pub wildcard: bool,
+    /// The separator run before this word may be empty (a closed-up
+    /// hyphenation with spelling variants on). Unused for the first word.
+    pub closed_up: bool,
 }
 
 /// How close the two halves of a `NEAR` pattern must be.
@@ -158,6 +187,7 @@ fn single(pattern: &str, options: &Options) -> Result<Compiled, PatternError> {
             Ok(_) => Ok(Compiled {
                 regex: raw.to_string(),
                 anchor: None,
+                plain: None,
             }),
             Err(err) => Err(invalid(
                 err.to_string()
@@ -193,6 +223,16 @@ fn single(pattern: &str, options: &Options) -> Result<Compiled, PatternError> {
         }
     };
     let non_ascii = !pattern.is_ascii();
+    // The regex-free form: only for ASCII patterns whose match starts at a
+    // word boundary, so the matcher can look for them at word starts only.
+    let mut plain = (!non_ascii
+        && words[0]
+            .1
+            .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    .then(|| Plain {
+        words: Vec::new(),
+        word_end: false,
+    });
     for (i, (sep, word)) in words.iter().enumerate() {
         let (body, wildcard) = match word.strip_suffix('*') {
             Some(body) => (body, true),
@@ -204,9 +244,9 @@ fn single(pattern: &str, options: &Options) -> Result<Compiled, PatternError> {
         if i == 0 && body.starts_with(is_word_char) {
             out.push_str(r"\b");
         }
+        let closed_up = i > 0 && options.variants && sep.chars().any(|c| !c.is_whitespace());
         if i > 0 {
-            let hyphenated = sep.chars().any(|c| !c.is_whitespace());
-            out.push_str(if options.variants && hyphenated {
+            out.push_str(if closed_up {
                 HYPHEN_OR_NOTHING
             } else {
                 SEPARATOR
@@ -227,6 +267,15 @@ fn single(pattern: &str, options: &Options) -> Result<Compiled, PatternError> {
                 Piece::Re(re) => word_regex.push_str(re),
             }
         }
+        plain = plain.take().and_then(|mut p| {
+            p.words.push(PlainWord {
+                spellings: spellings(&word_regex)?,
+                case_sensitive: is_acronym(body),
+                wildcard,
+                closed_up,
+            });
+            Some(p)
+        });
         if is_acronym(body) {
             out.push_str(&word_regex);
         } else if body.is_ascii() {
@@ -246,11 +295,35 @@ fn single(pattern: &str, options: &Options) -> Result<Compiled, PatternError> {
             out.push_str(r"(?-u:\w)*");
         } else if i == words.len() - 1 && body.ends_with(is_word_char) {
             out.push_str(r"\b");
+            if let Some(p) = &mut plain {
+                p.word_end = true;
+            }
         }
     }
     // Non-ASCII letters fold case beyond ASCII: no safe literal anchor.
     let anchor = if non_ascii { None } else { anchor };
-    Ok(Compiled { regex: out, anchor })
+    Ok(Compiled {
+        regex: out,
+        anchor,
+        plain,
+    })
+}
+
+/// Every string a word's regex (case-sensitive, as built above) matches, in
+/// the regex's order of preference; `None` if there are too many.
+fn spellings(word_regex: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::Extractor;
+    let hir = regex_syntax::parse(word_regex).ok()?;
+    let seq = Extractor::new().extract(&hir);
+    if !seq.is_exact() || seq.len()? > 64 {
+        return None;
+    }
+    let spellings: Vec<Vec<u8>> = seq
+        .literals()?
+        .iter()
+        .map(|l| l.as_bytes().to_vec())
+        .collect();
+    (!spellings.is_empty() && spellings.iter().all(|s| !s.is_empty())).then_some(spellings)
 }
 
 /// A part of a word: literal text, or a regex for a spelling variant.
