@@ -320,7 +320,10 @@ fn parse_clock(clock: &str) -> Option<u64> {
 }
 
 fn is_time_line(line: &str) -> bool {
-    TIME_LINE.is_match(line)
+    // What TIME_LINE needs first, checked cheaply: prose fails here.
+    line.trim_start()
+        .starts_with(|c: char| c == '(' || c == '[' || c.is_numeric())
+        && TIME_LINE.is_match(line)
 }
 
 impl Transcript {
@@ -529,33 +532,22 @@ struct Line {
 /// Splits on LF, CRLF and lone CR.
 fn lines_of(text: &str) -> Vec<Line> {
     let bytes = text.as_bytes();
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(bytes.len() / 64);
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                lines.push(Line {
-                    start,
-                    end: i,
-                    number: lines.len() + 1,
-                });
-                start = i + 1;
-            }
-            b'\r' => {
-                lines.push(Line {
-                    start,
-                    end: i,
-                    number: lines.len() + 1,
-                });
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if i < start {
+            // The LF of a CRLF, already taken.
+            continue;
         }
-        i += 1;
+        lines.push(Line {
+            start,
+            end: i,
+            number: lines.len() + 1,
+        });
+        start = i + 1;
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            start += 1;
+        }
     }
     if start < bytes.len() {
         lines.push(Line {
@@ -754,8 +746,9 @@ fn trim_content(text: &str, start: usize, end: usize) -> (usize, usize) {
     let (mut start, mut end) = trim_span(text, start, end);
     while start < end {
         let slice = &text[start..end];
-        let first_end = slice.find(['\n', '\r']).unwrap_or(slice.len());
-        let last_start = slice.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let bytes = slice.as_bytes();
+        let first_end = memchr::memchr2(b'\n', b'\r', bytes).unwrap_or(slice.len());
+        let last_start = memchr::memrchr2(b'\n', b'\r', bytes).map_or(0, |i| i + 1);
         if is_time_line(&slice[..first_end]) {
             (start, end) = trim_span(text, start + first_end, end);
         } else if is_time_line(&slice[last_start..]) {

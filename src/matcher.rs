@@ -497,6 +497,70 @@ struct PlainIndex {
     owners: Vec<Vec<(u32, u32)>>,
     /// Per entry: its plain form, if it has one.
     plain: Vec<Option<Plain>>,
+    /// Which word starts can begin a first word at all, so that most words
+    /// are passed over without a walk of the automaton (whose table is too
+    /// big for the fastest cache).
+    filter: StartFilter,
+}
+
+/// A set of beginnings of the first words' spellings: the first four bytes
+/// of long ones, and short ones whole, each hashed into one small bit table
+/// (ASCII letters folded, except in acronyms). A word start that is not in
+/// the set cannot start a match; one that is may.
+#[derive(Debug)]
+struct StartFilter {
+    bits: Vec<u64>,
+    /// Which lookups can succeed: bit `2 * (len - 1) + exact`, where len 4
+    /// stands for four bytes or more.
+    kinds: u8,
+}
+
+/// Bits in the [`StartFilter`] table: 8 KiB, which stays in the fastest cache.
+const FILTER_BITS: u32 = 16;
+
+impl StartFilter {
+    fn new<'a>(keys: impl IntoIterator<Item = (&'a [u8], bool)>) -> StartFilter {
+        let mut bits = vec![0u64; 1 << (FILTER_BITS - 6)];
+        let mut kinds = 0;
+        for (key, exact) in keys {
+            let len = key.len().min(4);
+            let i = Self::slot(&key[..len], exact, key.len() >= 4);
+            bits[i / 64] |= 1 << (i % 64);
+            kinds |= 1 << (2 * (len - 1) + usize::from(exact));
+        }
+        StartFilter { bits, kinds }
+    }
+
+    /// Where `bytes` (1 to 4 of them) go in the table.
+    #[inline]
+    fn slot(bytes: &[u8], exact: bool, prefix: bool) -> usize {
+        let mut x = 0u64;
+        for (k, &b) in bytes.iter().enumerate() {
+            let b = if exact { b } else { b | 0x20 };
+            x |= u64::from(b) << (8 * k);
+        }
+        let tag = (bytes.len() as u64) << 2 | u64::from(exact) | u64::from(prefix) << 1;
+        x |= tag << 32;
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
+    }
+
+    #[inline]
+    fn has(&self, bytes: &[u8], exact: bool, prefix: bool) -> bool {
+        if self.kinds & (1 << (2 * (bytes.len() - 1) + usize::from(exact))) == 0 {
+            return false;
+        }
+        let i = Self::slot(bytes, exact, prefix);
+        self.bits[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Whether a first word may start at `i`.
+    #[inline]
+    fn may_start(&self, bytes: &[u8], i: usize) -> bool {
+        let here = &bytes[i..bytes.len().min(i + 4)];
+        (here.len() == 4 && (self.has(here, false, true) || self.has(here, true, true)))
+            || (1..=here.len().min(3))
+                .any(|l| self.has(&here[..l], false, false) || self.has(&here[..l], true, false))
+    }
 }
 
 /// The bytes `(?-u:\w)` matches.
@@ -564,6 +628,12 @@ impl PlainIndex {
             )
         };
         Ok(PlainIndex {
+            filter: StartFilter::new(plain.iter().flatten().flat_map(|p| {
+                let word = &p.words[0];
+                word.spellings
+                    .iter()
+                    .map(|s| (s.as_slice(), word.case_sensitive))
+            })),
             starts,
             owners,
             plain,
@@ -578,71 +648,103 @@ impl PlainIndex {
             return;
         };
         let bytes = text.as_bytes();
-        let n = bytes.len();
         // (entry, spelling, end of the first word) for one start.
         let mut heads: Vec<(u32, u32, usize)> = Vec::new();
-        let mut i = 0;
-        while i < n {
-            if !is_word_byte(bytes[i]) {
-                i += 1;
-                continue;
-            }
-            // The start of a run of ASCII word characters: a word boundary
-            // unless a non-ASCII word character comes just before.
-            if i == 0 || bytes[i - 1] < 0x80 || !word_before(text, i) {
-                let mut sid = start_state;
-                for (j, &b) in bytes.iter().enumerate().skip(i) {
-                    sid = dfa.next_state(Anchored::Yes, sid, b);
-                    if dfa.is_special(sid) {
-                        if dfa.is_dead(sid) {
-                            break;
-                        }
-                        if dfa.is_match(sid) {
-                            for k in 0..dfa.match_len(sid) {
-                                let pid = dfa.match_pattern(sid, k);
-                                // Skip keys that are only a suffix of the walk.
-                                if dfa.pattern_len(pid) == j + 1 - i {
-                                    heads.extend(
-                                        self.owners[pid.as_usize()]
-                                            .iter()
-                                            .map(|&(e, s)| (e, s, j + 1)),
-                                    );
-                                }
-                            }
-                        }
-                    }
+        // Word starts, 64 bytes at a time: the first byte of each run of
+        // ASCII word characters.
+        let mut after_word = 0u64;
+        for (c, chunk) in bytes.chunks(64).enumerate() {
+            let word = word_mask(chunk);
+            let mut starts = word & !(word << 1 | after_word);
+            after_word = word >> 63;
+            while starts != 0 {
+                let i = c * 64 + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                // A word boundary unless a non-ASCII word character comes
+                // just before.
+                if self.filter.may_start(bytes, i)
+                    && (i == 0 || bytes[i - 1] < 0x80 || !word_before(text, i))
+                {
+                    self.walk(dfa, start_state, text, i, &mut heads, out);
                 }
-                if !heads.is_empty() {
-                    heads.sort_unstable();
-                    let mut last = u32::MAX;
-                    for &(entry, spelling, end) in &heads {
-                        if entry == last {
-                            continue;
-                        }
-                        let p = self.plain[entry as usize].as_ref().expect("a plain entry");
-                        let word = &p.words[0];
-                        if word.case_sensitive
-                            && bytes[i..end] != word.spellings[spelling as usize][..]
-                        {
-                            continue;
-                        }
-                        if let Some(end) = rest(p, text, 0, end) {
-                            last = entry;
-                            out.push(PlainMatch {
-                                entry,
-                                start: i as u32,
-                                end: end as u32,
-                            });
-                        }
-                    }
-                    heads.clear();
-                }
-            }
-            i += 1;
-            while i < n && is_word_byte(bytes[i]) {
-                i += 1;
             }
         }
+    }
+
+    /// Finds the plain patterns that match at word start `i`.
+    fn walk(
+        &self,
+        dfa: &aho_corasick::dfa::DFA,
+        start_state: aho_corasick::automaton::StateID,
+        text: &str,
+        i: usize,
+        heads: &mut Vec<(u32, u32, usize)>,
+        out: &mut Vec<PlainMatch>,
+    ) {
+        let bytes = text.as_bytes();
+        let mut sid = start_state;
+        for (j, &b) in bytes.iter().enumerate().skip(i) {
+            sid = dfa.next_state(Anchored::Yes, sid, b);
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if dfa.is_match(sid) {
+                    for k in 0..dfa.match_len(sid) {
+                        let pid = dfa.match_pattern(sid, k);
+                        // Skip keys that are only a suffix of the walk.
+                        if dfa.pattern_len(pid) == j + 1 - i {
+                            heads.extend(
+                                self.owners[pid.as_usize()]
+                                    .iter()
+                                    .map(|&(e, s)| (e, s, j + 1)),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if heads.is_empty() {
+            return;
+        }
+        heads.sort_unstable();
+        let mut last = u32::MAX;
+        for &(entry, spelling, end) in heads.iter() {
+            if entry == last {
+                continue;
+            }
+            let p = self.plain[entry as usize].as_ref().expect("a plain entry");
+            let word = &p.words[0];
+            if word.case_sensitive && bytes[i..end] != word.spellings[spelling as usize][..] {
+                continue;
+            }
+            if let Some(end) = rest(p, text, 0, end) {
+                last = entry;
+                out.push(PlainMatch {
+                    entry,
+                    start: i as u32,
+                    end: end as u32,
+                });
+            }
+        }
+        heads.clear();
+    }
+}
+
+/// Bit k is set when `chunk[k]` (at most 64 bytes) is an ASCII word byte.
+#[inline]
+fn word_mask(chunk: &[u8]) -> u64 {
+    match <&[u8; 64]>::try_from(chunk) {
+        // Branch-free over a fixed 64 bytes, which the compiler turns into
+        // vector compares.
+        Ok(full) => full.iter().enumerate().fold(0, |mask, (k, &b)| {
+            let word = (b | 0x20).wrapping_sub(b'a') < 26 || b.wrapping_sub(b'0') < 10 || b == b'_';
+            mask | u64::from(word) << k
+        }),
+        Err(_) => chunk
+            .iter()
+            .enumerate()
+            .fold(0, |mask, (k, &b)| mask | u64::from(is_word_byte(b)) << k),
     }
 }
 
