@@ -267,10 +267,8 @@ pub fn stream_corpus<T: Send + serde::Serialize + serde::de::DeserializeOwned>(
     let mut participants: BTreeMap<String, Attributes> = BTreeMap::new();
     let mut used_rows = vec![false; sheet.as_ref().map_or(0, |s| s.rows.len())];
     let progress = Progress::new(out, &found);
-    let mut found = found.into_iter().peekable();
-    while found.peek().is_some() {
-        let chunk: Vec<Found> = found.by_ref().take(CHUNK).collect();
-        let results: Vec<Processed<T>> = chunk
+    let compute = |chunk: Vec<Found>| -> Vec<Processed<T>> {
+        chunk
             .into_par_iter()
             .map(|found| match &found {
                 Found::Source(source) => {
@@ -279,77 +277,98 @@ pub fn stream_corpus<T: Send + serde::Serialize + serde::de::DeserializeOwned>(
                 }
                 _ => (found, None),
             })
-            .collect();
+            .collect()
+    };
+    let mut handle = |results: Vec<Processed<T>>| -> anyhow::Result<()> {
         progress.advance(&results);
-        for (found, read) in results {
-            let source = match found {
-                Found::Source(source) => source,
-                Found::Skipped(path, reason) => {
-                    out.warn(&format!("{}: skipped: {reason}", path.display()));
-                    continue;
-                }
-                Found::Error(err) => {
-                    out.error(&err.to_string());
-                    failed = true;
-                    continue;
-                }
-            };
-            let shown = source.path.display();
-            let Some((outcome, result)) = read else {
-                continue;
-            };
-            let transcript = match outcome {
-                Outcome::Read(transcript, note) => {
-                    if let Some(note) = note {
-                        out.note(&format!("{shown}: {note}"));
+            for (found, read) in results {
+                let source = match found {
+                    Found::Source(source) => source,
+                    Found::Skipped(path, reason) => {
+                        out.warn(&format!("{}: skipped: {reason}", path.display()));
+                        continue;
                     }
-                    *transcript
-                }
-                Outcome::Skip(reason) => {
-                    out.warn(&format!("{shown}: skipped: {reason}"));
-                    continue;
-                }
-                Outcome::Fail(line, message) => {
-                    match line {
-                        0 => out.error(&format!("{shown}: {message}")),
-                        _ => out.error(&format!("{shown}:{line}: {message}")),
+                    Found::Error(err) => {
+                        out.error(&err.to_string());
+                        failed = true;
+                        continue;
                     }
-                    failed = true;
+                };
+                let shown = source.path.display();
+                let Some((outcome, result)) = read else {
                     continue;
+                };
+                let transcript = match outcome {
+                    Outcome::Read(transcript, note) => {
+                        if let Some(note) = note {
+                            out.note(&format!("{shown}: {note}"));
+                        }
+                        *transcript
+                    }
+                    Outcome::Skip(reason) => {
+                        out.warn(&format!("{shown}: skipped: {reason}"));
+                        continue;
+                    }
+                    Outcome::Fail(line, message) => {
+                        match line {
+                            0 => out.error(&format!("{shown}: {message}")),
+                            _ => out.error(&format!("{shown}:{line}: {message}")),
+                        }
+                        failed = true;
+                        continue;
+                    }
+                };
+                let result = result.expect("work ran on every transcript read");
+                for w in &transcript.warnings {
+                    out.warn(&format!("{shown}:{}: {}", w.line, w.message));
                 }
-            };
-            let result = result.expect("work ran on every transcript read");
-            for w in &transcript.warnings {
-                out.warn(&format!("{shown}:{}: {}", w.line, w.message));
+                let mut ids = Vec::new();
+                for (id, attrs, used) in
+                    attributes::participants_of(&transcript, &source.name, sheet.as_ref())
+                {
+                    for i in used {
+                        used_rows[i] = true;
+                    }
+                    match participants.get(&id) {
+                        Some(known) if known != &attrs => out.warn(&format!(
+                            "{shown}: participant {id:?} has different attributes in another file; the first file's are used"
+                        )),
+                        Some(_) => {}
+                        None => {
+                            participants.insert(id.clone(), attrs);
+                        }
+                    }
+                    ids.push(id);
+                }
+                any = true;
+                sink(
+                    out,
+                    LoadedFile {
+                        source,
+                        transcript,
+                        participants: ids,
+                        result,
+                    },
+                )?;
             }
-            let mut ids = Vec::new();
-            for (id, attrs, used) in
-                attributes::participants_of(&transcript, &source.name, sheet.as_ref())
-            {
-                for i in used {
-                    used_rows[i] = true;
-                }
-                match participants.get(&id) {
-                    Some(known) if known != &attrs => out.warn(&format!(
-                        "{shown}: participant {id:?} has different attributes in another file; the first file's are used"
-                    )),
-                    Some(_) => {}
-                    None => {
-                        participants.insert(id.clone(), attrs);
-                    }
-                }
-                ids.push(id);
-            }
-            any = true;
-            sink(
-                out,
-                LoadedFile {
-                    source,
-                    transcript,
-                    participants: ids,
-                    result,
-                },
-            )?;
+        Ok(())
+    };
+    let mut found = found.into_iter();
+    let mut results = compute(found.by_ref().take(CHUNK).collect());
+    loop {
+        let chunk: Vec<Found> = found.by_ref().take(CHUNK).collect();
+        // The pool reads and codes the next chunk while this thread hands
+        // the last one on, in order.
+        let (next, handled) = std::thread::scope(|scope| {
+            let worker = (!chunk.is_empty()).then(|| scope.spawn(|| compute(chunk)));
+            let handled = handle(std::mem::take(&mut results));
+            (worker.map(|w| w.join()), handled)
+        });
+        handled?;
+        match next {
+            Some(Ok(next)) => results = next,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => break,
         }
     }
     progress.finish();
