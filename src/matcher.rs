@@ -267,15 +267,21 @@ impl Matcher {
         mut patterns: Option<&mut Vec<(usize, usize)>>,
     ) {
         let first = hits.len();
-        let mut state = State {
-            vetoed: Vec::new(),
-            counts: Vec::new(),
-        };
+        // Buffers kept per thread from one segment to the next.
+        let mut scratch = SCRATCH.take();
+        let Scratch {
+            found,
+            heads,
+            ranges,
+            candidates,
+            state,
+        } = &mut scratch;
+        found.clear();
+        state.vetoed.clear();
+        state.counts.clear();
         // Plain patterns: every match, grouped by entry in order of start.
-        let mut found = Vec::new();
-        self.plain.scan(text, &mut found);
+        self.plain.scan(text, found, heads);
         found.sort_by_key(|m| (m.entry, m.start));
-        let mut ranges: Vec<Range<usize>> = Vec::new();
         for group in found.chunk_by(|a, b| a.entry == b.entry) {
             // Like a regex's successive matches: none overlaps the last.
             ranges.clear();
@@ -285,29 +291,22 @@ impl Matcher {
                 }
             }
             let i = group[0].entry as usize;
-            self.apply(
-                i,
-                text,
-                &ranges,
-                &mut state,
-                hits,
-                first,
-                patterns.as_deref_mut(),
-            );
+            self.apply(i, text, ranges, state, hits, first, patterns.as_deref_mut());
         }
         // The other patterns: those whose anchor occurs, and those without one.
-        let mut candidates: Vec<usize> = match &self.anchors {
-            Some(anchors) => anchors
-                .find_overlapping_iter(text)
-                .map(|m| self.anchor_entry[m.pattern().as_usize()])
-                .collect(),
-            None => Vec::new(),
-        };
+        candidates.clear();
+        if let Some(anchors) = &self.anchors {
+            candidates.extend(
+                anchors
+                    .find_overlapping_iter(text)
+                    .map(|m| self.anchor_entry[m.pattern().as_usize()]),
+            );
+        }
         candidates.extend(self.always.iter().copied());
         candidates.sort_unstable();
         candidates.dedup();
         let mut sentences: Option<Vec<usize>> = None;
-        for i in candidates {
+        for &i in candidates.iter() {
             let simple = match self.kinds[i] {
                 Kind::Exclude { .. } => true,
                 Kind::Include { code, .. } => self.rules[code].is_simple(),
@@ -318,15 +317,7 @@ impl Matcher {
             } else {
                 ranges.extend(self.all_matches(i, text, &mut sentences));
             }
-            self.apply(
-                i,
-                text,
-                &ranges,
-                &mut state,
-                hits,
-                first,
-                patterns.as_deref_mut(),
-            );
+            self.apply(i, text, ranges, state, hits, first, patterns.as_deref_mut());
         }
         let mut i = first;
         while i < hits.len() {
@@ -346,6 +337,7 @@ impl Matcher {
         if let Some(p) = patterns {
             p.retain(|(code, _)| hits[first..].iter().any(|h| h.code == *code));
         }
+        SCRATCH.set(scratch);
     }
 
     /// Records the matches of entry `i` (all of them, or at least the first
@@ -453,7 +445,22 @@ impl Matcher {
     }
 }
 
+/// The buffers [`Matcher::find`] works in.
+#[derive(Default)]
+struct Scratch {
+    found: Vec<PlainMatch>,
+    heads: Vec<(u32, u32, usize)>,
+    ranges: Vec<Range<usize>>,
+    candidates: Vec<usize>,
+    state: State,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
 /// What [`Matcher::find`] gathers over one segment.
+#[derive(Default)]
 struct State {
     /// Codes whose `exclude` patterns matched.
     vetoed: Vec<usize>,
@@ -642,14 +649,15 @@ impl PlainIndex {
 
     /// Pushes every match of every plain pattern in `text`, by start (each
     /// start once per pattern, with the end its regex would give).
-    fn scan(&self, text: &str, out: &mut Vec<PlainMatch>) {
+    /// `heads` is a buffer for (entry, spelling, end of the first word) at
+    /// one start.
+    fn scan(&self, text: &str, out: &mut Vec<PlainMatch>, heads: &mut Vec<(u32, u32, usize)>) {
         let Some(dfa) = &self.starts else { return };
         let Ok(start_state) = dfa.start_state(Anchored::Yes) else {
             return;
         };
         let bytes = text.as_bytes();
-        // (entry, spelling, end of the first word) for one start.
-        let mut heads: Vec<(u32, u32, usize)> = Vec::new();
+        heads.clear();
         // Word starts, 64 bytes at a time: the first byte of each run of
         // ASCII word characters.
         let mut after_word = 0u64;
@@ -665,7 +673,7 @@ impl PlainIndex {
                 if self.filter.may_start(bytes, i)
                     && (i == 0 || bytes[i - 1] < 0x80 || !word_before(text, i))
                 {
-                    self.walk(dfa, start_state, text, i, &mut heads, out);
+                    self.walk(dfa, start_state, text, i, heads, out);
                 }
             }
         }
@@ -734,18 +742,37 @@ impl PlainIndex {
 /// Bit k is set when `chunk[k]` (at most 64 bytes) is an ASCII word byte.
 #[inline]
 fn word_mask(chunk: &[u8]) -> u64 {
-    match <&[u8; 64]>::try_from(chunk) {
-        // Branch-free over a fixed 64 bytes, which the compiler turns into
-        // vector compares.
-        Ok(full) => full.iter().enumerate().fold(0, |mask, (k, &b)| {
-            let word = (b | 0x20).wrapping_sub(b'a') < 26 || b.wrapping_sub(b'0') < 10 || b == b'_';
-            mask | u64::from(word) << k
-        }),
-        Err(_) => chunk
-            .iter()
-            .enumerate()
-            .fold(0, |mask, (k, &b)| mask | u64::from(is_word_byte(b)) << k),
+    let mut eights = chunk.chunks_exact(8);
+    let mut mask = 0u64;
+    let mut k = 0;
+    for eight in eights.by_ref() {
+        let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+        mask |= word_bits(x) << k;
+        k += 8;
     }
+    for (j, &b) in eights.remainder().iter().enumerate() {
+        mask |= u64::from(is_word_byte(b)) << (k + j);
+    }
+    mask
+}
+
+/// The word bytes among eight, one bit each (SWAR: no branch, no table).
+#[inline]
+fn word_bits(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // Per byte, for values up to 0x7F: bit 7 of `v + 0x80 - a` says v >= a.
+    let at_least = |v: u64, a: u8| (v + (0x80 - u64::from(a)) * ONES) & HIGH;
+    let low = x & LOW;
+    let folded = (x | 0x20 * ONES) & LOW;
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    let digit = at_least(low, b'0') & !at_least(low, b'9' + 1);
+    let underscore = !((low ^ u64::from(b'_') * ONES) + LOW) & HIGH;
+    // Bytes from 0x80 up are never word bytes.
+    let flags = (letter | digit | underscore) & !(x & HIGH);
+    // Gather bit 7 of each byte into the top byte, then bring it down.
+    ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
 /// Where a plain pattern's match ends, given that its word `w` ends at
@@ -960,7 +987,7 @@ mod tests {
     fn plain_ranges(p: &Pattern, text: &str) -> Vec<Range<usize>> {
         let index = PlainIndex::new(std::slice::from_ref(p)).unwrap();
         let mut found = Vec::new();
-        index.scan(text, &mut found);
+        index.scan(text, &mut found, &mut Vec::new());
         let mut out: Vec<Range<usize>> = Vec::new();
         for m in found {
             if out.last().is_none_or(|r| m.start as usize >= r.end) {
@@ -1050,5 +1077,20 @@ mod tests {
             }
         }
         assert!(checked > 4000, "only {checked} patterns have a plain form");
+    }
+
+    #[test]
+    fn word_mask_agrees_with_the_byte_test_for_every_byte() {
+        let bytes: Vec<u8> = (0..=255u8)
+            .chain((0..=255u8).rev())
+            .chain(*b"a_Z9 -'")
+            .collect();
+        for chunk in bytes.chunks(64).chain(bytes[5..].chunks(61)) {
+            let want = chunk
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (k, &b)| m | u64::from(is_word_byte(b)) << k);
+            assert_eq!(word_mask(chunk), want, "{chunk:?}");
+        }
     }
 }

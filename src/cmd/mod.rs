@@ -281,55 +281,55 @@ pub fn stream_corpus<T: Send + serde::Serialize + serde::de::DeserializeOwned>(
     };
     let mut handle = |results: Vec<Processed<T>>| -> anyhow::Result<()> {
         progress.advance(&results);
-            for (found, read) in results {
-                let source = match found {
-                    Found::Source(source) => source,
-                    Found::Skipped(path, reason) => {
-                        out.warn(&format!("{}: skipped: {reason}", path.display()));
-                        continue;
-                    }
-                    Found::Error(err) => {
-                        out.error(&err.to_string());
-                        failed = true;
-                        continue;
-                    }
-                };
-                let shown = source.path.display();
-                let Some((outcome, result)) = read else {
+        for (found, read) in results {
+            let source = match found {
+                Found::Source(source) => source,
+                Found::Skipped(path, reason) => {
+                    out.warn(&format!("{}: skipped: {reason}", path.display()));
                     continue;
-                };
-                let transcript = match outcome {
-                    Outcome::Read(transcript, note) => {
-                        if let Some(note) = note {
-                            out.note(&format!("{shown}: {note}"));
-                        }
-                        *transcript
-                    }
-                    Outcome::Skip(reason) => {
-                        out.warn(&format!("{shown}: skipped: {reason}"));
-                        continue;
-                    }
-                    Outcome::Fail(line, message) => {
-                        match line {
-                            0 => out.error(&format!("{shown}: {message}")),
-                            _ => out.error(&format!("{shown}:{line}: {message}")),
-                        }
-                        failed = true;
-                        continue;
-                    }
-                };
-                let result = result.expect("work ran on every transcript read");
-                for w in &transcript.warnings {
-                    out.warn(&format!("{shown}:{}: {}", w.line, w.message));
                 }
-                let mut ids = Vec::new();
-                for (id, attrs, used) in
-                    attributes::participants_of(&transcript, &source.name, sheet.as_ref())
-                {
-                    for i in used {
-                        used_rows[i] = true;
+                Found::Error(err) => {
+                    out.error(&err.to_string());
+                    failed = true;
+                    continue;
+                }
+            };
+            let shown = source.path.display();
+            let Some((outcome, result)) = read else {
+                continue;
+            };
+            let transcript = match outcome {
+                Outcome::Read(transcript, note) => {
+                    if let Some(note) = note {
+                        out.note(&format!("{shown}: {note}"));
                     }
-                    match participants.get(&id) {
+                    *transcript
+                }
+                Outcome::Skip(reason) => {
+                    out.warn(&format!("{shown}: skipped: {reason}"));
+                    continue;
+                }
+                Outcome::Fail(line, message) => {
+                    match line {
+                        0 => out.error(&format!("{shown}: {message}")),
+                        _ => out.error(&format!("{shown}:{line}: {message}")),
+                    }
+                    failed = true;
+                    continue;
+                }
+            };
+            let result = result.expect("work ran on every transcript read");
+            for w in &transcript.warnings {
+                out.warn(&format!("{shown}:{}: {}", w.line, w.message));
+            }
+            let mut ids = Vec::new();
+            for (id, attrs, used) in
+                attributes::participants_of(&transcript, &source.name, sheet.as_ref())
+            {
+                for i in used {
+                    used_rows[i] = true;
+                }
+                match participants.get(&id) {
                         Some(known) if known != &attrs => out.warn(&format!(
                             "{shown}: participant {id:?} has different attributes in another file; the first file's are used"
                         )),
@@ -338,19 +338,19 @@ pub fn stream_corpus<T: Send + serde::Serialize + serde::de::DeserializeOwned>(
                             participants.insert(id.clone(), attrs);
                         }
                     }
-                    ids.push(id);
-                }
-                any = true;
-                sink(
-                    out,
-                    LoadedFile {
-                        source,
-                        transcript,
-                        participants: ids,
-                        result,
-                    },
-                )?;
+                ids.push(id);
             }
+            any = true;
+            sink(
+                out,
+                LoadedFile {
+                    source,
+                    transcript,
+                    participants: ids,
+                    result,
+                },
+            )?;
+        }
         Ok(())
     };
     let mut found = found.into_iter();
