@@ -765,10 +765,10 @@ fn word_bits(x: u64) -> u64 {
     // Per byte, for values up to 0x7F: bit 7 of `v + 0x80 - a` says v >= a.
     let at_least = |v: u64, a: u8| (v + (0x80 - u64::from(a)) * ONES) & HIGH;
     let low = x & LOW;
-    let folded = (x | 0x20 * ONES) & LOW;
+    let folded = (x | (0x20 * ONES)) & LOW;
     let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
     let digit = at_least(low, b'0') & !at_least(low, b'9' + 1);
-    let underscore = !((low ^ u64::from(b'_') * ONES) + LOW) & HIGH;
+    let underscore = !((low ^ (u64::from(b'_') * ONES)) + LOW) & HIGH;
     // Bytes from 0x80 up are never word bytes.
     let flags = (letter | digit | underscore) & !(x & HIGH);
     // Gather bit 7 of each byte into the top byte, then bring it down.
