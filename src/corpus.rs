@@ -650,7 +650,8 @@ fn turns(
     // A label used once in a file whose other labels recur, written plainly
     // right under a line of text, is prose ("Basically: …"), not a speaker.
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for (_, label) in &candidates {
+    // With exact --speakers, every label is a speaker: nothing to count.
+    for (_, label) in candidates.iter().filter(|_| options.speakers.is_none()) {
         *counts.entry(label.name.to_lowercase()).or_default() += 1;
     }
     let any_recurring = counts.values().any(|&n| n >= 2) && options.speakers.is_none();
