@@ -982,16 +982,17 @@ mod tests {
         assert!(found(&m, "the gp and the Gp").is_empty());
     }
 
-    /// Every match of one pattern by the regex-free matcher, as a regex's
-    /// `find_iter` would list them.
-    fn plain_ranges(p: &Pattern, text: &str) -> Vec<Range<usize>> {
-        let index = PlainIndex::new(std::slice::from_ref(p)).unwrap();
+    /// Every match of each pattern by the regex-free matcher, as a regex's
+    /// `find_iter` would list them, by pattern.
+    fn plain_ranges(index: &PlainIndex, text: &str, n: usize) -> Vec<Vec<Range<usize>>> {
         let mut found = Vec::new();
         index.scan(text, &mut found, &mut Vec::new());
-        let mut out: Vec<Range<usize>> = Vec::new();
+        found.sort_by_key(|m| (m.entry, m.start));
+        let mut out: Vec<Vec<Range<usize>>> = vec![Vec::new(); n];
         for m in found {
-            if out.last().is_none_or(|r| m.start as usize >= r.end) {
-                out.push(m.start as usize..m.end as usize);
+            let ranges = &mut out[m.entry as usize];
+            if ranges.last().is_none_or(|r| m.start as usize >= r.end) {
+                ranges.push(m.start as usize..m.end as usize);
             }
         }
         out
@@ -1056,25 +1057,31 @@ mod tests {
                 .codes
                 .iter()
                 .flat_map(|c| c.patterns.iter().chain(&c.exclude));
+            let mut sources = Vec::new();
+            let mut compiled = Vec::new();
             for source in all.chain(&extra) {
-                let compiled = pattern::compile(source, &options).unwrap();
-                let Pattern::Single(c) = &compiled else {
-                    continue;
-                };
-                if c.plain.is_none() {
-                    continue;
+                let p = pattern::compile(source, &options).unwrap();
+                if plain_of(&p).is_some() {
+                    sources.push(source);
+                    compiled.push(p);
                 }
-                let re = Regex::new(&c.regex).unwrap();
-                for text in &texts {
-                    let want: Vec<Range<usize>> = re.find_iter(text).map(|m| m.range()).collect();
-                    assert_eq!(
-                        plain_ranges(&compiled, text),
-                        want,
-                        "{source:?} (variants {variants})"
-                    );
-                }
-                checked += 1;
             }
+            let regexes: Vec<Regex> = compiled
+                .iter()
+                .map(|p| match p {
+                    Pattern::Single(c) => Regex::new(&c.regex).unwrap(),
+                    Pattern::Near { .. } => unreachable!("NEAR has no plain form"),
+                })
+                .collect();
+            let index = PlainIndex::new(&compiled).unwrap();
+            for text in &texts {
+                let got = plain_ranges(&index, text, compiled.len());
+                for (i, re) in regexes.iter().enumerate() {
+                    let want: Vec<Range<usize>> = re.find_iter(text).map(|m| m.range()).collect();
+                    assert_eq!(got[i], want, "{:?} (variants {variants})", sources[i]);
+                }
+            }
+            checked += compiled.len();
         }
         assert!(checked > 4000, "only {checked} patterns have a plain form");
     }
