@@ -2,11 +2,22 @@
 //!
 //! [`Matcher::new`] translates every pattern once. [`Matcher::find`] takes a
 //! `&str` and pushes one [`Hit`] per code that applies, into a caller-owned
-//! `Vec`. One Aho-Corasick pass over the segment finds which patterns can
-//! occur at all (each plain pattern has a literal "anchor" that any match
-//! must contain); only those patterns' regexes are then run for their spans,
-//! each compiled the first time it is needed. So the cost per segment barely
-//! grows with the size of the codebook. No I/O happens here.
+//! `Vec`. No I/O happens here. Two engines share the work:
+//!
+//! * **Plain patterns** (ASCII words, phrases, wildcards, acronyms, spelling
+//!   variants: nearly all of a codebook) are found without a regex. A match
+//!   can only start where a word starts, so the segment is scanned for word
+//!   starts 64 bytes at a time; a small hashed set of the first words'
+//!   beginnings passes over most words at once, and at the others one walk
+//!   of an anchored Aho-Corasick automaton over every first word says which
+//!   patterns may start there. The rest of each such pattern is checked in
+//!   place. This gives exactly what the patterns' regexes give (a test
+//!   compares the two on every default pattern), at a cost per word that
+//!   barely grows with the size of the codebook.
+//! * **The others** (`re:`, `NEAR`, non-ASCII words) keep a literal anchor
+//!   when they have one: one Aho-Corasick pass finds which of them can occur,
+//!   and only their regexes run, each compiled the first time it is needed.
+//!   Those without an anchor run on every segment.
 
 use std::ops::Range;
 use std::sync::OnceLock;
