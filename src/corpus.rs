@@ -413,12 +413,14 @@ impl Transcript {
 
     /// Codes every participant segment.
     pub fn code(&self, matcher: &Matcher, unit: Unit) -> Coded {
-        self.code_with(matcher, unit, false)
+        self.code_with(matcher, unit, false, true)
     }
 
     /// Codes every participant segment; with `rules`, also counts the
-    /// segments each pattern matched in ([`Counts::pattern_refs`]).
-    pub fn code_with(&self, matcher: &Matcher, unit: Unit, rules: bool) -> Coded {
+    /// segments each pattern matched in ([`Counts::pattern_refs`]). Without
+    /// `codings`, [`Coded::codings`] is left empty (only the counts are
+    /// wanted).
+    pub fn code_with(&self, matcher: &Matcher, unit: Unit, rules: bool, codings: bool) -> Coded {
         let speakers = self.participant_speakers();
         let empty = Counts {
             code_refs: vec![0; matcher.code_count()],
@@ -468,6 +470,9 @@ impl Transcript {
                 if !themes.contains(&theme) {
                     themes.push(theme);
                     counts.theme_refs[theme] += 1;
+                }
+                if !codings {
+                    continue;
                 }
                 coded.codings.push(Coding {
                     turn,

@@ -124,6 +124,8 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
     let unit = args.unit.unit();
     let with_rules = args.rules.is_some();
+    // Codings are only kept when something shows them.
+    let with_codings = args.codings.is_some() || args.explain;
 
     // Files stream through in path order: tallies and codings are taken as
     // each file is done, and the file is dropped.
@@ -133,7 +135,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let cache = match &args.cache {
         Some(dir) => {
             let salt = format!(
-                "{}\n{:?}\n{with_rules}\n{:?}",
+                "{}\n{:?}\n{with_rules}\n{with_codings}\n{:?}",
                 serde_json::to_string(&codebook)?,
                 args.unit,
                 args.corpus.read.options()
@@ -145,7 +147,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         }
         None => None,
     };
-    let work = |t: &mint::corpus::Transcript| t.code_with(&matcher, unit, with_rules);
+    let work = |t: &mint::corpus::Transcript| t.code_with(&matcher, unit, with_rules, with_codings);
     let info = stream_corpus(&args.corpus, out, cache.as_ref(), work, |out, file| {
         for (id, counts) in file.participants.iter().zip(&file.result.by_speaker) {
             tally.add(id, counts);
