@@ -133,7 +133,23 @@ pub fn matrix(
             size: ids.len() as u64,
         })
         .collect();
-    let cell = |ids: &[&str], refs: &dyn Fn(&ParticipantTally) -> u64| cell(tally, ids, refs);
+    // Each group's participants' tallies, looked up once rather than once
+    // per row (a large corpus has tens of thousands of participants).
+    let resolve = |ids: &[&str]| -> Vec<Option<&ParticipantTally>> {
+        ids.iter().map(|id| tally.participants.get(*id)).collect()
+    };
+    let group_tallies: Vec<Vec<Option<&ParticipantTally>>> =
+        members.values().map(|ids| resolve(ids)).collect();
+    let all_tallies = resolve(&all);
+    let cell = |tallies: &[Option<&ParticipantTally>], refs: &dyn Fn(&ParticipantTally) -> u64| {
+        let mut references = 0;
+        let mut participants = 0;
+        for n in tallies.iter().map(|t| t.map_or(0, refs)) {
+            references += n;
+            participants += u64::from(n > 0);
+        }
+        Cell::new(references, participants, tallies.len() as u64)
+    };
     let row = |theme: &str,
                code: Option<(&str, Origin)>,
                label: &str,
@@ -142,8 +158,8 @@ pub fn matrix(
         code: code.map(|c| c.0.to_string()),
         label: label.to_string(),
         origin: code.map(|c| c.1),
-        cells: members.values().map(|ids| cell(ids, refs)).collect(),
-        total: cell(&all, refs),
+        cells: group_tallies.iter().map(|t| cell(t, refs)).collect(),
+        total: cell(&all_tallies, refs),
         depth: usize::from(code.is_some()),
     };
     let mut rows = Vec::new();
