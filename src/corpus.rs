@@ -57,8 +57,15 @@ impl ParseOptions {
     }
 
     fn is_interviewer(&self, label: &str) -> bool {
-        let label = label.trim().to_lowercase();
-        self.interviewer_labels.contains(&label)
+        let label = label.trim();
+        // Most labels are ASCII: compare without building a lower-case copy.
+        if label.is_ascii() {
+            return self
+                .interviewer_labels
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(label));
+        }
+        self.interviewer_labels.contains(&label.to_lowercase())
     }
 }
 

@@ -521,63 +521,157 @@ struct PlainIndex {
     filter: StartFilter,
 }
 
-/// A set of beginnings of the first words' spellings: the first four bytes
-/// of long ones, and short ones whole, each hashed into one small bit table
-/// (ASCII letters folded, except in acronyms). A word start that is not in
-/// the set cannot start a match; one that is may.
+/// A set of beginnings of the first words' spellings, each hashed into one
+/// small bit table (ASCII letters folded, except in acronyms). A spelling of
+/// four bytes or more is filed under its first four bytes. A shorter one is
+/// filed under the run of word characters that must start the text where it
+/// occurs: the whole spelling when only a non-word character may follow it
+/// (`gp`), its part before the first non-word byte (`a` of `a&e`); one that
+/// may run on into a longer word (`kpi*`, or `co` of a closed-up
+/// `co-locat*`) under every run of up to four bytes it can start (one of a
+/// single letter is filed whole and probed at its length). So a long word
+/// costs one probe and a short one two. A word start that is not in the set
+/// cannot start a match; one that is may.
 #[derive(Debug)]
 struct StartFilter {
     bits: Vec<u64>,
-    /// Which lookups can succeed: bit `2 * (len - 1) + exact`, where len 4
-    /// stands for four bytes or more.
-    kinds: u8,
+    /// Which probes can succeed: bit [`StartFilter::kind`].
+    kinds: u32,
+    /// Lengths `l` (bit `l`) of short spellings that may run on.
+    run_on_lens: u8,
+}
+
+/// How a spelling is filed in a [`StartFilter`].
+#[derive(Debug, Clone, Copy)]
+enum Filed {
+    /// Under its first four bytes.
+    Long,
+    /// Under the word run it needs, exactly.
+    Run,
+    /// Whole; it may run on into a longer word.
+    RunOn,
 }
 
 /// Bits in the [`StartFilter`] table: 8 KiB, which stays in the fastest cache.
 const FILTER_BITS: u32 = 16;
 
 impl StartFilter {
-    fn new<'a>(keys: impl IntoIterator<Item = (&'a [u8], bool)>) -> StartFilter {
-        let mut bits = vec![0u64; 1 << (FILTER_BITS - 6)];
-        let mut kinds = 0;
-        for (key, exact) in keys {
-            let len = key.len().min(4);
-            let i = Self::slot(&key[..len], exact, key.len() >= 4);
-            bits[i / 64] |= 1 << (i % 64);
-            kinds |= 1 << (2 * (len - 1) + usize::from(exact));
+    /// `keys`: each first-word spelling, whether it is case-sensitive, and
+    /// whether it may run on into a longer word.
+    fn new<'a>(keys: impl IntoIterator<Item = (&'a [u8], bool, bool)>) -> StartFilter {
+        let mut filter = StartFilter {
+            bits: vec![0u64; 1 << (FILTER_BITS - 6)],
+            kinds: 0,
+            run_on_lens: 0,
+        };
+        for (key, exact, runs_on) in keys {
+            let word_part = key.iter().take_while(|&&b| is_word_byte(b)).count();
+            if key.len() >= 4 {
+                filter.insert(&key[..4], exact, Filed::Long);
+            } else if word_part == key.len() && runs_on && key.len() >= 2 {
+                // A short spelling that may run on (`kpi*`) is filed under
+                // every run it can start: itself, and itself followed by
+                // any word bytes up to four. Then it needs no probe of its
+                // own.
+                let word_bytes: Vec<u8> = (0..=255u8)
+                    .filter(|&b| is_word_byte(b) && (exact || !b.is_ascii_uppercase()))
+                    .collect();
+                let mut runs = vec![key.to_vec()];
+                while let Some(run) = runs.pop() {
+                    let how = if run.len() == 4 {
+                        Filed::Long
+                    } else {
+                        Filed::Run
+                    };
+                    filter.insert(&run, exact, how);
+                    if run.len() < 4 {
+                        runs.extend(word_bytes.iter().map(|&b| [&run[..], &[b]].concat()));
+                    }
+                }
+            } else if word_part == key.len() && runs_on {
+                filter.run_on_lens |= 1 << key.len();
+                filter.insert(key, exact, Filed::RunOn);
+            } else {
+                filter.insert(&key[..word_part], exact, Filed::Run);
+            }
         }
-        StartFilter { bits, kinds }
+        filter
     }
 
-    /// Where `bytes` (1 to 4 of them) go in the table.
+    fn insert(&mut self, part: &[u8], exact: bool, how: Filed) {
+        let i = Self::slot(Self::pack(part), part.len(), exact, how);
+        self.bits[i / 64] |= 1 << (i % 64);
+        self.kinds |= 1 << Self::kind(part.len(), exact, how);
+    }
+
+    fn kind(len: usize, exact: bool, how: Filed) -> u32 {
+        ((how as u32 * 4 + len as u32 - 1) << 1) | u32::from(exact)
+    }
+
+    /// Up to four bytes, little-endian, in the low half of a `u64`.
     #[inline]
-    fn slot(bytes: &[u8], exact: bool, prefix: bool) -> usize {
-        let mut x = 0u64;
-        for (k, &b) in bytes.iter().enumerate() {
-            let b = if exact { b } else { b | 0x20 };
-            x |= u64::from(b) << (8 * k);
+    fn pack(bytes: &[u8]) -> u64 {
+        match bytes.first_chunk::<4>() {
+            Some(four) => u64::from(u32::from_le_bytes(*four)),
+            None => bytes
+                .iter()
+                .enumerate()
+                .fold(0, |x, (k, &b)| x | u64::from(b) << (8 * k)),
         }
-        let tag = (bytes.len() as u64) << 2 | u64::from(exact) | u64::from(prefix) << 1;
-        x |= tag << 32;
+    }
+
+    /// Where the first `len` (1 to 4) of `packed` bytes, filed as `how`, go
+    /// in the table.
+    #[inline]
+    fn slot(packed: u64, len: usize, exact: bool, how: Filed) -> usize {
+        let mask = (1u64 << (8 * len)) - 1;
+        let mut x = packed & mask;
+        if !exact {
+            x |= 0x2020_2020 & mask;
+        }
+        x |= u64::from(Self::kind(len, exact, how)) << 32;
         (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
     }
 
     #[inline]
-    fn has(&self, bytes: &[u8], exact: bool, prefix: bool) -> bool {
-        if self.kinds & (1 << (2 * (bytes.len() - 1) + usize::from(exact))) == 0 {
+    fn has(&self, packed: u64, len: usize, how: Filed) -> bool {
+        self.has_as(packed, len, false, how) || self.has_as(packed, len, true, how)
+    }
+
+    #[inline]
+    fn has_as(&self, packed: u64, len: usize, exact: bool, how: Filed) -> bool {
+        if self.kinds & (1 << Self::kind(len, exact, how)) == 0 {
             return false;
         }
-        let i = Self::slot(bytes, exact, prefix);
+        let i = Self::slot(packed, len, exact, how);
         self.bits[i / 64] & (1 << (i % 64)) != 0
     }
 
-    /// Whether a first word may start at `i`.
+    /// Whether a first word may start at word start `i`.
     #[inline]
     fn may_start(&self, bytes: &[u8], i: usize) -> bool {
         let here = &bytes[i..bytes.len().min(i + 4)];
-        (here.len() == 4 && (self.has(here, false, true) || self.has(here, true, true)))
-            || (1..=here.len().min(3))
-                .any(|l| self.has(&here[..l], false, false) || self.has(&here[..l], true, false))
+        let packed = Self::pack(here);
+        // Bytes past the end pack as 0, which is not a word byte.
+        let run = (word_bits(packed) as u32).trailing_ones().min(4) as usize;
+        (here.len() == 4 && self.has(packed, 4, Filed::Long))
+            || (run < 4 && self.has(packed, run, Filed::Run))
+            || (self.run_on_lens != 0 && self.run_on(packed, run))
+    }
+
+    /// Whether a short spelling that may run on starts the word run.
+    #[inline(never)]
+    fn run_on(&self, packed: u64, run: usize) -> bool {
+        // Lengths present, up to the run (and at most 3).
+        let mut lens = self.run_on_lens & ((2u8 << run.min(3)) - 1);
+        while lens != 0 {
+            let l = lens.trailing_zeros() as usize;
+            lens &= lens - 1;
+            if self.has(packed, l, Filed::RunOn) {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -648,9 +742,10 @@ impl PlainIndex {
         Ok(PlainIndex {
             filter: StartFilter::new(plain.iter().flatten().flat_map(|p| {
                 let word = &p.words[0];
+                let runs_on = word.wildcard || p.words.get(1).is_some_and(|w| w.closed_up);
                 word.spellings
                     .iter()
-                    .map(|s| (s.as_slice(), word.case_sensitive))
+                    .map(move |s| (s.as_slice(), word.case_sensitive, runs_on))
             })),
             starts,
             owners,
