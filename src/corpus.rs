@@ -817,6 +817,19 @@ pub enum Decoded {
     Skip(String),
 }
 
+/// Like [`decode`], taking the bytes: UTF-8 without a BOM (the usual case)
+/// becomes the text without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
+    if encoding_rs::Encoding::for_bom(&bytes).is_some() || memchr::memchr(0, &bytes).is_some() {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) if !text.is_empty() => Decoded::Text(text, None),
+        Ok(_) => decode(b""),
+        Err(err) => decode(err.as_bytes()),
+    }
+}
+
 /// Decodes a transcript's bytes: UTF-8 with or without BOM, UTF-16 with a
 /// BOM, and Windows-1252 for anything that is not valid UTF-8.
 pub fn decode(bytes: &[u8]) -> Decoded {
@@ -829,7 +842,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             .then(|| format!("decoded as {}", encoding.name()));
         return Decoded::Text(text.into_owned(), note);
     }
-    if bytes.contains(&0) {
+    if memchr::memchr(0, bytes).is_some() {
         return Decoded::Skip("binary file (contains NUL bytes)".into());
     }
     match std::str::from_utf8(bytes) {
@@ -1073,5 +1086,21 @@ mod tests {
         assert!(note.contains("line 2"), "{note}");
         assert!(matches!(decode(b"a\0b"), Decoded::Skip(_)));
         assert!(matches!(decode(b""), Decoded::Skip(_)));
+    }
+
+    #[test]
+    fn decode_owned_agrees_with_decode() {
+        let cases: [&[u8]; 7] = [
+            b"plain text\n",
+            b"\xEF\xBB\xBFhi",
+            b"\xFF\xFEh\0i\0",
+            b"a\ncaf\xE9",
+            b"a\0b",
+            b"",
+            "caf\u{e9} \u{2019}".as_bytes(),
+        ];
+        for bytes in cases {
+            assert_eq!(decode_owned(bytes.to_vec()), decode(bytes), "{bytes:?}");
+        }
     }
 }

@@ -400,7 +400,7 @@ pub fn stream_corpus<T: Send + serde::Serialize + serde::de::DeserializeOwned>(
 /// Reads one source: its bytes (stdin for `-`), then its format's reader.
 pub fn read_source(source: &Source, options: &ReadOptions) -> Outcome {
     match read_bytes(source) {
-        Ok(bytes) => formats::read(&source.name, source.format, &bytes, options),
+        Ok(bytes) => formats::read(&source.name, source.format, bytes, options),
         Err(err) => Outcome::Fail(0, err.to_string()),
     }
 }
@@ -442,7 +442,7 @@ fn read_and_work<T: serde::Serialize + serde::de::DeserializeOwned>(
         transcript.path = source.name.clone();
         return (Outcome::Read(Box::new(transcript), note), Some(result));
     }
-    match formats::read(&source.name, source.format, &bytes, options) {
+    match formats::read(&source.name, source.format, bytes, options) {
         Outcome::Read(transcript, note) => {
             let result = work(&transcript);
             let entry: Entry<T> = (*transcript, result, note);

@@ -92,8 +92,8 @@ pub enum Outcome {
 }
 
 /// Reads one transcript from its bytes. `name` is what outputs call it.
-pub fn read(name: &str, format: Format, bytes: &[u8], options: &ReadOptions) -> Outcome {
-    use crate::corpus::{Decoded, Transcript, decode};
+pub fn read(name: &str, format: Format, bytes: Vec<u8>, options: &ReadOptions) -> Outcome {
+    use crate::corpus::{Decoded, Transcript, decode_owned};
     if bytes.is_empty() {
         return Outcome::Skip("empty file".into());
     }
@@ -110,9 +110,9 @@ pub fn read(name: &str, format: Format, bytes: &[u8], options: &ReadOptions) -> 
     let (result, note) = match format {
         Format::Docx | Format::Odt => {
             let text = if format == Format::Docx {
-                docx::extract(bytes)
+                docx::extract(&bytes)
             } else {
-                odt::extract(bytes)
+                odt::extract(&bytes)
             };
             let parsed = text.and_then(|text| {
                 Transcript::parse(name, text, &options.parse)
@@ -121,7 +121,7 @@ pub fn read(name: &str, format: Format, bytes: &[u8], options: &ReadOptions) -> 
             (parsed, None)
         }
         Format::Plain | Format::Vtt | Format::Srt | Format::Survey => {
-            let (text, note) = match decode(bytes) {
+            let (text, note) = match decode_owned(bytes) {
                 Decoded::Text(text, note) => (text, note),
                 Decoded::Skip(reason) => return Outcome::Skip(reason),
             };
