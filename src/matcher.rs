@@ -509,15 +509,17 @@ struct PlainMatch {
 #[derive(Debug)]
 struct PlainIndex {
     /// The first words' spellings, lower-cased and deduplicated; `None`
-    /// when the codebook has no plain pattern.
-    starts: Option<aho_corasick::dfa::DFA>,
+    /// when the codebook has no plain pattern. A contiguous NFA, not a DFA:
+    /// walks are short and anchored, so its compact layout (which stays in
+    /// cache) beats a DFA's full transition table (measured: ×10 codebook
+    /// 1.16 -> 0.86 CPU s on 100 MB).
+    starts: Option<aho_corasick::nfa::contiguous::NFA>,
     /// Per automaton pattern: the (entry, spelling) pairs it stands for.
     owners: Vec<Vec<(u32, u32)>>,
     /// Per entry: its plain form, if it has one.
     plain: Vec<Option<Plain>>,
     /// Which word starts can begin a first word at all, so that most words
-    /// are passed over without a walk of the automaton (whose table is too
-    /// big for the fastest cache).
+    /// are passed over without a walk of the automaton.
     filter: StartFilter,
 }
 
@@ -732,9 +734,8 @@ impl PlainIndex {
             None
         } else {
             Some(
-                aho_corasick::dfa::DFA::builder()
+                aho_corasick::nfa::contiguous::NFA::builder()
                     .ascii_case_insensitive(true)
-                    .start_kind(aho_corasick::StartKind::Anchored)
                     .match_kind(aho_corasick::MatchKind::Standard)
                     .build(&keys)?,
             )
@@ -758,8 +759,8 @@ impl PlainIndex {
     /// `heads` is a buffer for (entry, spelling, end of the first word) at
     /// one start.
     fn scan(&self, text: &str, out: &mut Vec<PlainMatch>, heads: &mut Vec<(u32, u32, usize)>) {
-        let Some(dfa) = &self.starts else { return };
-        let Ok(start_state) = dfa.start_state(Anchored::Yes) else {
+        let Some(nfa) = &self.starts else { return };
+        let Ok(start_state) = nfa.start_state(Anchored::Yes) else {
             return;
         };
         let bytes = text.as_bytes();
@@ -779,7 +780,7 @@ impl PlainIndex {
                 if self.filter.may_start(bytes, i)
                     && (i == 0 || bytes[i - 1] < 0x80 || !word_before(text, i))
                 {
-                    self.walk(dfa, start_state, text, i, heads, out);
+                    self.walk(nfa, start_state, text, i, heads, out);
                 }
             }
         }
@@ -788,7 +789,7 @@ impl PlainIndex {
     /// Finds the plain patterns that match at word start `i`.
     fn walk(
         &self,
-        dfa: &aho_corasick::dfa::DFA,
+        nfa: &aho_corasick::nfa::contiguous::NFA,
         start_state: aho_corasick::automaton::StateID,
         text: &str,
         i: usize,
@@ -798,16 +799,16 @@ impl PlainIndex {
         let bytes = text.as_bytes();
         let mut sid = start_state;
         for (j, &b) in bytes.iter().enumerate().skip(i) {
-            sid = dfa.next_state(Anchored::Yes, sid, b);
-            if dfa.is_special(sid) {
-                if dfa.is_dead(sid) {
+            sid = nfa.next_state(Anchored::Yes, sid, b);
+            if nfa.is_special(sid) {
+                if nfa.is_dead(sid) {
                     break;
                 }
-                if dfa.is_match(sid) {
-                    for k in 0..dfa.match_len(sid) {
-                        let pid = dfa.match_pattern(sid, k);
+                if nfa.is_match(sid) {
+                    for k in 0..nfa.match_len(sid) {
+                        let pid = nfa.match_pattern(sid, k);
                         // Skip keys that are only a suffix of the walk.
-                        if dfa.pattern_len(pid) == j + 1 - i {
+                        if nfa.pattern_len(pid) == j + 1 - i {
                             heads.extend(
                                 self.owners[pid.as_usize()]
                                     .iter()
