@@ -135,21 +135,10 @@ pub fn matrix(
         .collect();
     // Each group's participants' tallies, looked up once rather than once
     // per row (a large corpus has tens of thousands of participants).
-    let resolve = |ids: &[&str]| -> Vec<Option<&ParticipantTally>> {
-        ids.iter().map(|id| tally.participants.get(*id)).collect()
-    };
     let group_tallies: Vec<Vec<Option<&ParticipantTally>>> =
-        members.values().map(|ids| resolve(ids)).collect();
-    let all_tallies = resolve(&all);
-    let cell = |tallies: &[Option<&ParticipantTally>], refs: &dyn Fn(&ParticipantTally) -> u64| {
-        let mut references = 0;
-        let mut participants = 0;
-        for n in tallies.iter().map(|t| t.map_or(0, refs)) {
-            references += n;
-            participants += u64::from(n > 0);
-        }
-        Cell::new(references, participants, tallies.len() as u64)
-    };
+        members.values().map(|ids| resolve(tally, ids)).collect();
+    let all_tallies = resolve(tally, &all);
+    let cell = cell_of;
     let row = |theme: &str,
                code: Option<(&str, Origin)>,
                label: &str,
@@ -219,16 +208,30 @@ pub fn membership<'a>(
     (members, ids.into_iter().collect())
 }
 
-/// References and participants among `ids`, counting with `refs`.
-pub fn cell(tally: &Tally, ids: &[&str], refs: &dyn Fn(&ParticipantTally) -> u64) -> Cell {
+/// The tallies of `ids` (`None` for a participant with none), to compute
+/// many cells over the same group with [`cell_of`].
+pub fn resolve<'a>(tally: &'a Tally, ids: &[&str]) -> Vec<Option<&'a ParticipantTally>> {
+    ids.iter().map(|id| tally.participants.get(*id)).collect()
+}
+
+/// References and participants among resolved tallies, counting with
+/// `refs`.
+pub fn cell_of(
+    tallies: &[Option<&ParticipantTally>],
+    refs: &dyn Fn(&ParticipantTally) -> u64,
+) -> Cell {
     let mut references = 0;
     let mut participants = 0;
-    for id in ids {
-        let n = tally.participants.get(*id).map_or(0, refs);
+    for n in tallies.iter().map(|t| t.map_or(0, refs)) {
         references += n;
         participants += u64::from(n > 0);
     }
-    Cell::new(references, participants, ids.len() as u64)
+    Cell::new(references, participants, tallies.len() as u64)
+}
+
+/// References and participants among `ids`, counting with `refs`.
+pub fn cell(tally: &Tally, ids: &[&str], refs: &dyn Fn(&ParticipantTally) -> u64) -> Cell {
+    cell_of(&resolve(tally, ids), refs)
 }
 
 /// The codes of a theme, each followed by its sub-codes (depth first), the

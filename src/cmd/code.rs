@@ -566,6 +566,12 @@ fn write_rules(
         header.push(format!("{label}: participants"));
     }
     csv.write_record(&header)?;
+    // Each group's tallies, looked up once for all the patterns.
+    let resolved: Vec<_> = members
+        .values()
+        .chain([&all])
+        .map(|ids| tally::resolve(tally, ids))
+        .collect();
     for theme in &codebook.themes {
         for (ci, _) in tally::code_order(codebook, &theme.id) {
             let code = &codebook.codes[ci];
@@ -574,8 +580,8 @@ fn write_rules(
                     p.pattern_refs.get(&(ci, pi)).copied().unwrap_or(0)
                 };
                 let mut record = vec![theme.id.clone(), code.id.clone(), pattern.clone()];
-                for ids in members.values().chain([&all]) {
-                    let cell = tally::cell(tally, ids, &refs);
+                for tallies in &resolved {
+                    let cell = tally::cell_of(tallies, &refs);
                     record.push(cell.references.to_string());
                     record.push(cell.participants.to_string());
                 }
@@ -693,11 +699,16 @@ fn compare_groups(
                 ));
             }
         }
+        let resolved: Vec<_> = members
+            .values()
+            .map(|ids| tally::resolve(tally, ids))
+            .collect();
         for (theme, code, refs) in rows {
             let groups: Vec<GroupCount> = members
-                .iter()
-                .map(|(values, ids)| {
-                    let cell = tally::cell(tally, ids, &*refs);
+                .keys()
+                .zip(&resolved)
+                .map(|(values, tallies)| {
+                    let cell = tally::cell_of(tallies, &*refs);
                     GroupCount {
                         value: values.join(" / "),
                         mentioning: cell.participants,
