@@ -507,11 +507,21 @@ impl Block {
 /// A one-line TOML string: a literal `'…'` when that saves escapes (regex
 /// patterns), a basic `"…"` string otherwise.
 fn toml_string(value: &str) -> String {
-    let needs_escape = |c: char| c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}';
-    let literal_ok = !value.contains('\'') && !value.chars().any(|c| c != '\t' && needs_escape(c));
+    let literal_ok =
+        !value.contains('\'') && !value.chars().any(|c| c != '\t' && needs_toml_escape(c));
     if literal_ok && (value.contains('"') || value.contains('\\')) {
         return format!("'{value}'");
     }
+    toml_basic_string(value)
+}
+
+/// Characters a TOML string must escape.
+fn needs_toml_escape(c: char) -> bool {
+    c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}'
+}
+
+/// A TOML basic string (`"…"`) on one line, escaped as TOML requires.
+pub fn toml_basic_string(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {
@@ -521,7 +531,7 @@ fn toml_string(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if needs_escape(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if needs_toml_escape(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }

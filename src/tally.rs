@@ -138,7 +138,6 @@ pub fn matrix(
     let group_tallies: Vec<Vec<Option<&ParticipantTally>>> =
         members.values().map(|ids| resolve(tally, ids)).collect();
     let all_tallies = resolve(tally, &all);
-    let cell = cell_of;
     let row = |theme: &str,
                code: Option<(&str, Origin)>,
                label: &str,
@@ -147,8 +146,8 @@ pub fn matrix(
         code: code.map(|c| c.0.to_string()),
         label: label.to_string(),
         origin: code.map(|c| c.1),
-        cells: group_tallies.iter().map(|t| cell(t, refs)).collect(),
-        total: cell(&all_tallies, refs),
+        cells: group_tallies.iter().map(|t| cell_of(t, refs)).collect(),
+        total: cell_of(&all_tallies, refs),
         depth: usize::from(code.is_some()),
     };
     let mut rows = Vec::new();
@@ -227,11 +226,6 @@ pub fn cell_of(
         participants += u64::from(n > 0);
     }
     Cell::new(references, participants, tallies.len() as u64)
-}
-
-/// References and participants among `ids`, counting with `refs`.
-pub fn cell(tally: &Tally, ids: &[&str], refs: &dyn Fn(&ParticipantTally) -> u64) -> Cell {
-    cell_of(&resolve(tally, ids), refs)
 }
 
 /// The codes of a theme, each followed by its sub-codes (depth first), the

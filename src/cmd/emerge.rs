@@ -14,6 +14,7 @@ use serde::Serialize;
 use mint::attributes::Attributes;
 use mint::codebook::Codebook;
 use mint::emergence::{self, Candidate, CodedSegment, Input, Options, Segment, Source};
+use mint::exchange::toml_basic_string;
 use mint::matcher::Matcher;
 use mint::pattern;
 use mint::tally::MISSING;
@@ -861,9 +862,9 @@ impl Existing {
         if needs_theme && !has_theme {
             block.push_str(&format!(
                 "\n# Added by `mint emerge`: candidates nearest to no existing theme.\n[[themes]]\nid = {}\nlabel = {}\ndescription = {}\n",
-                toml_str(NEW_THEME),
-                toml_str("Emergent (candidates from mint emerge)"),
-                toml_str("Topics participants raised that no theme of the codebook covers. Review, rename or move these codes."),
+                toml_basic_string(NEW_THEME),
+                toml_basic_string("Emergent (candidates from mint emerge)"),
+                toml_basic_string("Topics participants raised that no theme of the codebook covers. Review, rename or move these codes."),
             ));
         }
         let mut written = 0;
@@ -897,13 +898,16 @@ impl Existing {
                 }
             ));
             block.push_str("[[codes]]\n");
-            block.push_str(&format!("id = {}\n", toml_str(&id)));
-            block.push_str(&format!("theme = {}\n", toml_str(theme)));
-            block.push_str(&format!("label = {}\n", toml_str(&capitalised(&c.label))));
+            block.push_str(&format!("id = {}\n", toml_basic_string(&id)));
+            block.push_str(&format!("theme = {}\n", toml_basic_string(theme)));
+            block.push_str(&format!(
+                "label = {}\n",
+                toml_basic_string(&capitalised(&c.label))
+            ));
             block.push_str("origin = \"emergent\"\nstatus = \"candidate\"\n");
             block.push_str(&format!(
                 "definition = {}\n",
-                toml_str(&format!(
+                toml_basic_string(&format!(
                     "Proposed by mint emerge from what participants say about: {}. Review, name and define it before relying on it.",
                     phrases.join(", ")
                 ))
@@ -964,32 +968,13 @@ fn capitalised(s: &str) -> String {
     }
 }
 
-/// A TOML basic string on one line.
-fn toml_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// A TOML array of strings on one line.
 fn toml_array(items: &[&str]) -> String {
     format!(
         "[{}]",
         items
             .iter()
-            .map(|s| toml_str(s))
+            .map(|s| toml_basic_string(s))
             .collect::<Vec<_>>()
             .join(", ")
     )
@@ -1051,9 +1036,12 @@ mod tests {
 
     #[test]
     fn toml_values_are_escaped() {
-        assert_eq!(toml_str("say \"hi\"\n\\"), "\"say \\\"hi\\\"\\n\\\\\"");
+        assert_eq!(
+            toml_basic_string("say \"hi\"\n\\"),
+            "\"say \\\"hi\\\"\\n\\\\\""
+        );
         let parsed: toml::Table =
-            toml::from_str(&format!("k = {}", toml_str("a\u{1}\"b\\"))).unwrap();
+            toml::from_str(&format!("k = {}", toml_basic_string("a\u{1}\"b\\"))).unwrap();
         assert_eq!(parsed["k"].as_str(), Some("a\u{1}\"b\\"));
         assert_eq!(toml_array(&["a", "b"]), "[\"a\", \"b\"]");
     }
