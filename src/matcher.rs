@@ -524,90 +524,62 @@ struct PlainIndex {
 }
 
 /// A set of beginnings of the first words' spellings, each hashed into one
-/// small bit table (ASCII letters folded, except in acronyms). A spelling of
-/// four bytes or more is filed under its first four bytes. A shorter one is
-/// filed under the run of word characters that must start the text where it
-/// occurs: the whole spelling when only a non-word character may follow it
-/// (`gp`), its part before the first non-word byte (`a` of `a&e`); one that
-/// may run on into a longer word (`kpi*`, or `co` of a closed-up
-/// `co-locat*`) under every run of up to four bytes it can start (one of a
-/// single letter is filed whole and probed at its length). So a long word
-/// costs one probe and a short one two. A word start that is not in the set
-/// cannot start a match; one that is may.
+/// small bit table, with ASCII letters folded (acronyms too: the filter may
+/// let through more than matches, never less). A word start is probed once,
+/// under the run of word characters it begins: its first four bytes when
+/// the run is four or longer, else the whole run. So a spelling whose run of
+/// word characters is four or longer is filed under its first four bytes; a
+/// shorter one under that run (`gp`, `a` of `a&e`) when only a non-word
+/// character may follow it; and one that may run on into a longer word
+/// (`kpi*`, or `co` of a closed-up `co-locat*`) under every run of up to
+/// four bytes it can begin, except that one of a single byte goes in a
+/// table of first bytes instead (it could begin almost any run).
 #[derive(Debug)]
 struct StartFilter {
     bits: Vec<u64>,
-    /// Which probes can succeed: bit [`StartFilter::kind`].
-    kinds: u32,
-    /// Lengths `l` (bit `l`) of short spellings that may run on.
-    run_on_lens: u8,
-}
-
-/// How a spelling is filed in a [`StartFilter`].
-#[derive(Debug, Clone, Copy)]
-enum Filed {
-    /// Under its first four bytes.
-    Long,
-    /// Under the word run it needs, exactly.
-    Run,
-    /// Whole; it may run on into a longer word.
-    RunOn,
+    /// The bytes that begin a one-byte spelling that may run on, both cases.
+    single: [u64; 4],
 }
 
 /// Bits in the [`StartFilter`] table: 8 KiB, which stays in the fastest cache.
 const FILTER_BITS: u32 = 16;
 
 impl StartFilter {
-    /// `keys`: each first-word spelling, whether it is case-sensitive, and
-    /// whether it may run on into a longer word.
-    fn new<'a>(keys: impl IntoIterator<Item = (&'a [u8], bool, bool)>) -> StartFilter {
+    /// `keys`: each first-word spelling, and whether it may run on into a
+    /// longer word.
+    fn new<'a>(keys: impl IntoIterator<Item = (&'a [u8], bool)>) -> StartFilter {
         let mut filter = StartFilter {
             bits: vec![0u64; 1 << (FILTER_BITS - 6)],
-            kinds: 0,
-            run_on_lens: 0,
+            single: [0; 4],
         };
-        for (key, exact, runs_on) in keys {
-            let word_part = key.iter().take_while(|&&b| is_word_byte(b)).count();
-            if key.len() >= 4 {
-                filter.insert(&key[..4], exact, Filed::Long);
-            } else if word_part == key.len() && runs_on && key.len() >= 2 {
-                // A short spelling that may run on (`kpi*`) is filed under
-                // every run it can start: itself, and itself followed by
-                // any word bytes up to four. Then it needs no probe of its
-                // own.
-                let word_bytes: Vec<u8> = (0..=255u8)
-                    .filter(|&b| is_word_byte(b) && (exact || !b.is_ascii_uppercase()))
-                    .collect();
+        let word_bytes: Vec<u8> = (0..=255u8).filter(|&b| is_word_byte(b)).collect();
+        for (key, runs_on) in keys {
+            let run = key.iter().take_while(|&&b| is_word_byte(b)).count();
+            if run >= 4 {
+                filter.insert(&key[..4]);
+            } else if !(runs_on && run == key.len()) {
+                filter.insert(&key[..run]);
+            } else if run == 1 {
+                for b in [key[0].to_ascii_lowercase(), key[0].to_ascii_uppercase()] {
+                    filter.single[usize::from(b / 64)] |= 1 << (b % 64);
+                }
+            } else {
+                // Itself, and itself followed by any word bytes up to four.
                 let mut runs = vec![key.to_vec()];
                 while let Some(run) = runs.pop() {
-                    let how = if run.len() == 4 {
-                        Filed::Long
-                    } else {
-                        Filed::Run
-                    };
-                    filter.insert(&run, exact, how);
+                    filter.insert(&run);
                     if run.len() < 4 {
                         runs.extend(word_bytes.iter().map(|&b| [&run[..], &[b]].concat()));
                     }
                 }
-            } else if word_part == key.len() && runs_on {
-                filter.run_on_lens |= 1 << key.len();
-                filter.insert(key, exact, Filed::RunOn);
-            } else {
-                filter.insert(&key[..word_part], exact, Filed::Run);
             }
         }
         filter
     }
 
-    fn insert(&mut self, part: &[u8], exact: bool, how: Filed) {
-        let i = Self::slot(Self::pack(part), part.len(), exact, how);
+    fn insert(&mut self, run: &[u8]) {
+        let i = Self::slot(Self::pack(run), run.len());
         self.bits[i / 64] |= 1 << (i % 64);
-        self.kinds |= 1 << Self::kind(part.len(), exact, how);
-    }
-
-    fn kind(len: usize, exact: bool, how: Filed) -> u32 {
-        ((how as u32 * 4 + len as u32 - 1) << 1) | u32::from(exact)
     }
 
     /// Up to four bytes, little-endian, in the low half of a `u64`.
@@ -622,57 +594,29 @@ impl StartFilter {
         }
     }
 
-    /// Where the first `len` (1 to 4) of `packed` bytes, filed as `how`, go
-    /// in the table.
+    /// Where the first `len` (1 to 4) of `packed` bytes go in the table.
     #[inline]
-    fn slot(packed: u64, len: usize, exact: bool, how: Filed) -> usize {
+    fn slot(packed: u64, len: usize) -> usize {
         let mask = (1u64 << (8 * len)) - 1;
-        let mut x = packed & mask;
-        if !exact {
-            x |= 0x2020_2020 & mask;
-        }
-        x |= u64::from(Self::kind(len, exact, how)) << 32;
+        // Bit 5 set in every byte: letters fold to lower case.
+        let x = (packed | 0x2020_2020) & mask | (len as u64) << 32;
         (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
-    }
-
-    #[inline]
-    fn has(&self, packed: u64, len: usize, how: Filed) -> bool {
-        // `|`, not `||`: no branch to mispredict (see `scan`).
-        self.has_as(packed, len, false, how) | self.has_as(packed, len, true, how)
-    }
-
-    #[inline]
-    fn has_as(&self, packed: u64, len: usize, exact: bool, how: Filed) -> bool {
-        let kind = self.kinds & (1 << Self::kind(len, exact, how)) != 0;
-        let i = Self::slot(packed, len, exact, how);
-        kind & (self.bits[i / 64] & (1 << (i % 64)) != 0)
     }
 
     /// Whether a first word may start at word start `i`.
     #[inline]
     fn may_start(&self, bytes: &[u8], i: usize) -> bool {
-        let here = &bytes[i..bytes.len().min(i + 4)];
-        let packed = Self::pack(here);
+        let packed = match bytes.get(i..i + 4) {
+            Some(four) => u64::from(u32::from_le_bytes(four.try_into().expect("4 bytes"))),
+            None => Self::pack(&bytes[i..]),
+        };
         // Bytes past the end pack as 0, which is not a word byte.
-        let run = (word_bits(packed) as u32).trailing_ones().min(4) as usize;
-        ((here.len() == 4) & self.has(packed, 4, Filed::Long))
-            | ((run < 4) & self.has(packed, run, Filed::Run))
-            || (self.run_on_lens != 0 && self.run_on(packed, run))
-    }
-
-    /// Whether a short spelling that may run on starts the word run.
-    #[inline(never)]
-    fn run_on(&self, packed: u64, run: usize) -> bool {
-        // Lengths present, up to the run (and at most 3).
-        let mut lens = self.run_on_lens & ((2u8 << run.min(3)) - 1);
-        while lens != 0 {
-            let l = lens.trailing_zeros() as usize;
-            lens &= lens - 1;
-            if self.has(packed, l, Filed::RunOn) {
-                return true;
-            }
-        }
-        false
+        let run = (word_bits(packed) as u32).trailing_ones().clamp(1, 4) as usize;
+        let slot = Self::slot(packed, run);
+        let first = packed as u8;
+        // `|`, not `||`: no branch to mispredict (see `scan`).
+        ((self.bits[slot / 64] >> (slot % 64)) & 1 != 0)
+            | ((self.single[usize::from(first / 64)] >> (first % 64)) & 1 != 0)
     }
 }
 
@@ -743,9 +687,7 @@ impl PlainIndex {
             filter: StartFilter::new(plain.iter().flatten().flat_map(|p| {
                 let word = &p.words[0];
                 let runs_on = word.wildcard || p.words.get(1).is_some_and(|w| w.closed_up);
-                word.spellings
-                    .iter()
-                    .map(move |s| (s.as_slice(), word.case_sensitive, runs_on))
+                word.spellings.iter().map(move |s| (s.as_slice(), runs_on))
             })),
             starts,
             owners,
@@ -1126,6 +1068,7 @@ mod tests {
             "colour color colours paediatric pediatric centre center centres",
             "don't won’t can't shared-records no\tshared\n\nrecords care care care",
             "integrated  care integrat care 2gether _GP GP2 GP22 multi-disciplinary-team",
+            "e-health ehealth eHealth e health E-Health-led x X xyz ab Ab abc ABCD abcde ab_c",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -1164,6 +1107,11 @@ mod tests {
                 "_GP",
                 "GP2",
                 "2gether",
+                "e-health",
+                "e-health*",
+                "x*",
+                "ab*",
+                "abc*",
             ]
             .map(String::from);
             let all = codebook
