@@ -603,15 +603,14 @@ impl StartFilter {
         (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
     }
 
-    /// Whether a first word may start at word start `i`.
+    /// Whether a first word may start at word start `i`, where a run of
+    /// `run` word bytes begins (1 to 4: four or more).
     #[inline]
-    fn may_start(&self, bytes: &[u8], i: usize) -> bool {
+    fn may_start(&self, bytes: &[u8], i: usize, run: usize) -> bool {
         let packed = match bytes.get(i..i + 4) {
             Some(four) => u64::from(u32::from_le_bytes(four.try_into().expect("4 bytes"))),
             None => Self::pack(&bytes[i..]),
         };
-        // Bytes past the end pack as 0, which is not a word byte.
-        let run = (word_bits(packed) as u32).trailing_ones().clamp(1, 4) as usize;
         let slot = Self::slot(packed, run);
         let first = packed as u8;
         // `|`, not `||`: no branch to mispredict (see `scan`).
@@ -709,10 +708,15 @@ impl PlainIndex {
         // Word starts, 64 bytes at a time: the first byte of each run of
         // ASCII word characters.
         let mut after_word = 0u64;
-        for (c, chunk) in bytes.chunks(64).enumerate() {
-            let word = word_mask(chunk);
+        let mut chunks = bytes.chunks(64).enumerate().peekable();
+        let mut word = chunks.peek().map_or(0, |(_, chunk)| word_mask(chunk));
+        while let Some((c, _)) = chunks.next() {
+            // The next chunk's mask too, for the runs that reach into it.
+            let next = chunks.peek().map_or(0, |(_, chunk)| word_mask(chunk));
+            let runs = u128::from(word) | u128::from(next) << 64;
             let mut starts = word & !(word << 1 | after_word);
             after_word = word >> 63;
+            word = next;
             // First the filter over all the chunk's word starts, without
             // branching on its answers (about one in five passes, which a
             // branch predictor cannot learn); then the walks.
@@ -720,7 +724,8 @@ impl PlainIndex {
             while starts != 0 {
                 let k = starts.trailing_zeros();
                 starts &= starts - 1;
-                pass |= u64::from(self.filter.may_start(bytes, c * 64 + k as usize)) << k;
+                let run = ((runs >> k) as u64).trailing_ones().min(4) as usize;
+                pass |= u64::from(self.filter.may_start(bytes, c * 64 + k as usize, run)) << k;
             }
             while pass != 0 {
                 let i = c * 64 + pass.trailing_zeros() as usize;
