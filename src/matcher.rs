@@ -848,12 +848,21 @@ fn rest(p: &Plain, text: &str, w: usize, mut at: usize) -> Option<usize> {
     let Some(next) = p.words.get(w + 1) else {
         return (!(p.word_end && word_after(text, at))).then_some(at);
     };
+    // A run of whitespace and hyphens (ASCII first: the common case).
     let before = at;
-    while let Some(c) = text[at..].chars().next() {
-        if c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2011}') {
-            at += c.len_utf8();
+    while let Some(&b) = bytes.get(at) {
+        if b < 0x80 {
+            if !(b.is_ascii_whitespace() || b == b'-' || b == 0x0B) {
+                break;
+            }
+            at += 1;
         } else {
-            break;
+            match text[at..].chars().next() {
+                Some(c) if c.is_whitespace() || matches!(c, '\u{2010}' | '\u{2011}') => {
+                    at += c.len_utf8()
+                }
+                _ => break,
+            }
         }
     }
     if at == before && !next.closed_up {
@@ -1073,6 +1082,7 @@ mod tests {
             "colour color colours paediatric pediatric centre center centres",
             "don't won’t can't shared-records no\tshared\n\nrecords care care care",
             "integrated  care integrat care 2gether _GP GP2 GP22 multi-disciplinary-team",
+            "social\u{b}care social\u{c}care social\r\ncare social\u{85}care social\u{2028}care",
             "e-health ehealth eHealth e health E-Health-led x X xyz ab Ab abc ABCD abcde ab_c",
         ]
         .iter()
