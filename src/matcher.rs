@@ -539,6 +539,8 @@ struct StartFilter {
     bits: Vec<u64>,
     /// The bytes that begin a one-byte spelling that may run on, both cases.
     single: [u64; 4],
+    /// Whether `single` has a byte at all.
+    any_single: bool,
 }
 
 /// Bits in the [`StartFilter`] table: 8 KiB, which stays in the fastest cache.
@@ -551,6 +553,7 @@ impl StartFilter {
         let mut filter = StartFilter {
             bits: vec![0u64; 1 << (FILTER_BITS - 6)],
             single: [0; 4],
+            any_single: false,
         };
         let word_bytes: Vec<u8> = (0..=255u8).filter(|&b| is_word_byte(b)).collect();
         for (key, runs_on) in keys {
@@ -563,6 +566,7 @@ impl StartFilter {
                 for b in [key[0].to_ascii_lowercase(), key[0].to_ascii_uppercase()] {
                     filter.single[usize::from(b / 64)] |= 1 << (b % 64);
                 }
+                filter.any_single = true;
             } else {
                 // Itself, and itself followed by any word bytes up to four.
                 let mut runs = vec![key.to_vec()];
@@ -613,9 +617,10 @@ impl StartFilter {
         };
         let slot = Self::slot(packed, run);
         let first = packed as u8;
-        // `|`, not `||`: no branch to mispredict (see `scan`).
+        // The first `||` always goes the same way for a codebook; the
+        // second is a `|`, which does not branch (see `scan`).
         ((self.bits[slot / 64] >> (slot % 64)) & 1 != 0)
-            | ((self.single[usize::from(first / 64)] >> (first % 64)) & 1 != 0)
+            | (self.any_single && (self.single[usize::from(first / 64)] >> (first % 64)) & 1 != 0)
     }
 }
 
