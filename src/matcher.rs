@@ -8,10 +8,10 @@
 //!   variants: nearly all of a codebook) are found without a regex. A match
 //!   can only start where a word starts, so the segment is scanned for word
 //!   starts 64 bytes at a time; a small hashed set of the first words'
-//!   beginnings passes over most words at once, and at the others one walk
-//!   of an anchored Aho-Corasick automaton over every first word says which
-//!   patterns may start there. The rest of each such pattern is checked in
-//!   place. This gives exactly what the patterns' regexes give (a test
+//!   beginnings passes over most words at once, and at the others one hash
+//!   lookup of the word's first bytes gives the first-word spellings that
+//!   may start there, each compared with the text once for all the patterns
+//!   it begins. The rest of each such pattern is checked in place. This gives exactly what the patterns' regexes give (a test
 //!   compares the two on every default pattern), at a cost per word that
 //!   barely grows with the size of the codebook.
 //! * **The others** (`re:`, `NEAR`, non-ASCII words) keep a literal anchor
@@ -22,8 +22,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::{AhoCorasick, Anchored};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -154,7 +153,7 @@ impl Matcher {
                 "cannot build the pattern index: {err}"
             ))],
         };
-        let plain = PlainIndex::new(&patterns).map_err(index_error)?;
+        let plain = PlainIndex::new(&patterns);
         let anchors = if anchors.is_empty() {
             None
         } else {
@@ -499,27 +498,22 @@ struct PlainMatch {
 ///
 /// Every plain pattern starts with an ASCII word character at a word
 /// boundary, so a match can only start where a run of ASCII word characters
-/// starts after a non-word character. At each such place one walk of an
-/// anchored Aho-Corasick automaton over all the first words' spellings
-/// (ASCII-case-insensitive) says which patterns may start there; the rest of
-/// each of those patterns (case of acronyms, wildcard, separators, further
+/// starts after a non-word character. At each such place one lookup in
+/// [`FirstWords`] gives the first-word spellings that occur there
+/// (ASCII-case-insensitively) and the patterns they begin; the rest of each
+/// of those patterns (case of acronyms, wildcard, separators, further
 /// words, the final word boundary) is then checked in place, in the regex's
 /// order of preference. The result is exactly what the patterns' regexes
 /// give, at a small fixed cost per word of text.
 #[derive(Debug)]
 struct PlainIndex {
-    /// The first words' spellings, lower-cased and deduplicated; `None`
-    /// when the codebook has no plain pattern. A DFA: one table lookup per
-    /// byte. (A contiguous NFA, more compact, was measured against it: user
-    /// time on 100 MB, 1 thread, 0.33 s against the DFA's 0.31 s with the
-    /// benchmark codebook, and the same with one ten times larger.)
-    starts: Option<aho_corasick::dfa::DFA>,
-    /// Per automaton pattern: the (entry, spelling) pairs it stands for.
-    owners: Vec<Vec<(u32, u32)>>,
+    /// Every first word's spellings, by the run of word bytes they begin
+    /// with.
+    first: FirstWords,
     /// Per entry: its plain form, if it has one.
     plain: Vec<Option<Plain>>,
     /// Which word starts can begin a first word at all, so that most words
-    /// are passed over without a walk of the automaton.
+    /// are passed over without a lookup in `first`.
     filter: StartFilter,
 }
 
@@ -584,6 +578,15 @@ impl StartFilter {
     fn insert(&mut self, run: &[u8]) {
         let i = Self::slot(Self::pack(run), run.len());
         self.bits[i / 64] |= 1 << (i % 64);
+    }
+
+    /// Up to eight bytes, little-endian (missing ones are 0).
+    fn pack_up_to_8(bytes: &[u8]) -> u64 {
+        bytes
+            .iter()
+            .take(8)
+            .enumerate()
+            .fold(0, |x, (k, &b)| x | u64::from(b) << (8 * k))
     }
 
     /// Up to four bytes, little-endian, in the low half of a `u64`.
@@ -660,44 +663,26 @@ fn spelled_at(bytes: &[u8], at: usize, spelling: &[u8], exact: bool) -> bool {
 }
 
 impl PlainIndex {
-    fn new(patterns: &[Pattern]) -> Result<PlainIndex, aho_corasick::BuildError> {
+    fn new(patterns: &[Pattern]) -> PlainIndex {
         let plain: Vec<Option<Plain>> = patterns.iter().map(|p| plain_of(p).cloned()).collect();
-        let mut keys: Vec<Vec<u8>> = Vec::new();
-        let mut owners: Vec<Vec<(u32, u32)>> = Vec::new();
-        let mut key_index = std::collections::HashMap::new();
-        for (entry, p) in plain.iter().enumerate() {
-            let Some(p) = p else { continue };
-            for (s, spelling) in p.words[0].spellings.iter().enumerate() {
-                let key = spelling.to_ascii_lowercase();
-                let k = *key_index.entry(key.clone()).or_insert_with(|| {
-                    keys.push(key);
-                    owners.push(Vec::new());
-                    owners.len() - 1
-                });
-                owners[k].push((entry as u32, s as u32));
-            }
-        }
-        let starts = if keys.is_empty() {
-            None
-        } else {
-            Some(
-                aho_corasick::dfa::DFA::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(aho_corasick::MatchKind::Standard)
-                    .start_kind(aho_corasick::StartKind::Anchored)
-                    .build(&keys)?,
-            )
-        };
-        Ok(PlainIndex {
+        let first = FirstWords::new(plain.iter().enumerate().flat_map(|(entry, p)| {
+            p.iter().flat_map(move |p| {
+                let word = &p.words[0];
+                let runs_on = word.wildcard || p.words.get(1).is_some_and(|w| w.closed_up);
+                word.spellings.iter().enumerate().map(move |(s, spelling)| {
+                    (entry as u32, s as u32, spelling.as_slice(), runs_on)
+                })
+            })
+        }));
+        PlainIndex {
             filter: StartFilter::new(plain.iter().flatten().flat_map(|p| {
                 let word = &p.words[0];
                 let runs_on = word.wildcard || p.words.get(1).is_some_and(|w| w.closed_up);
                 word.spellings.iter().map(move |s| (s.as_slice(), runs_on))
             })),
-            starts,
-            owners,
+            first,
             plain,
-        })
+        }
     }
 
     /// Pushes every match of every plain pattern in `text`, by start (each
@@ -705,10 +690,9 @@ impl PlainIndex {
     /// `heads` is a buffer for (entry, spelling, end of the first word) at
     /// one start.
     fn scan(&self, text: &str, out: &mut Vec<PlainMatch>, heads: &mut Vec<(u32, u32, usize)>) {
-        let Some(dfa) = &self.starts else { return };
-        let Ok(start_state) = dfa.start_state(Anchored::Yes) else {
+        if self.first.spellings.is_empty() {
             return;
-        };
+        }
         let bytes = text.as_bytes();
         heads.clear();
         // Word starts, 64 bytes at a time: the first byte of each run of
@@ -725,7 +709,7 @@ impl PlainIndex {
             word = next;
             // First the filter over all the chunk's word starts, without
             // branching on its answers (about one in five passes, which a
-            // branch predictor cannot learn); then the walks.
+            // branch predictor cannot learn); then the lookups.
             let mut pass = 0u64;
             while starts != 0 {
                 let k = starts.trailing_zeros();
@@ -734,53 +718,38 @@ impl PlainIndex {
                 pass |= u64::from(self.filter.may_start(bytes, c * 64 + k as usize, run)) << k;
             }
             while pass != 0 {
-                let i = c * 64 + pass.trailing_zeros() as usize;
+                let k = pass.trailing_zeros();
                 pass &= pass - 1;
+                let i = c * 64 + k as usize;
                 // A word boundary unless a non-ASCII word character comes
                 // just before.
-                if i == 0 || bytes[i - 1] < 0x80 || !word_before(text, i) {
-                    self.walk(dfa, start_state, text, i, heads, out);
+                if i > 0 && bytes[i - 1] >= 0x80 && word_before(text, i) {
+                    continue;
+                }
+                let mut run = ((runs >> k) as u64).trailing_ones() as usize;
+                if run == 64 {
+                    run += bytes[i + 64..]
+                        .iter()
+                        .take_while(|&&b| is_word_byte(b))
+                        .count();
+                }
+                self.first.heads_at(bytes, i, run, heads);
+                if !heads.is_empty() {
+                    self.finish(text, i, heads, out);
                 }
             }
         }
     }
 
-    /// Finds the plain patterns that match at word start `i`.
-    fn walk(
+    /// Checks the rest of each pattern whose first word starts at `i`.
+    fn finish(
         &self,
-        dfa: &aho_corasick::dfa::DFA,
-        start_state: aho_corasick::automaton::StateID,
         text: &str,
         i: usize,
         heads: &mut Vec<(u32, u32, usize)>,
         out: &mut Vec<PlainMatch>,
     ) {
-        let bytes = text.as_bytes();
-        let mut sid = start_state;
-        for (j, &b) in bytes.iter().enumerate().skip(i) {
-            sid = dfa.next_state(Anchored::Yes, sid, b);
-            if dfa.is_special(sid) {
-                if dfa.is_dead(sid) {
-                    break;
-                }
-                if dfa.is_match(sid) {
-                    for k in 0..dfa.match_len(sid) {
-                        let pid = dfa.match_pattern(sid, k);
-                        // Skip keys that are only a suffix of the walk.
-                        if dfa.pattern_len(pid) == j + 1 - i {
-                            heads.extend(
-                                self.owners[pid.as_usize()]
-                                    .iter()
-                                    .map(|&(e, s)| (e, s, j + 1)),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        if heads.is_empty() {
-            return;
-        }
+        // In the regex's order of preference: by entry, then spelling.
         heads.sort_unstable();
         let mut last = u32::MAX;
         for &(entry, spelling, end) in heads.iter() {
@@ -789,7 +758,9 @@ impl PlainIndex {
             }
             let p = self.plain[entry as usize].as_ref().expect("a plain entry");
             let word = &p.words[0];
-            if word.case_sensitive && bytes[i..end] != word.spellings[spelling as usize][..] {
+            if word.case_sensitive
+                && text.as_bytes()[i..end] != word.spellings[spelling as usize][..]
+            {
                 continue;
             }
             if let Some(end) = rest(p, text, 0, end) {
@@ -802,6 +773,211 @@ impl PlainIndex {
             }
         }
         heads.clear();
+    }
+}
+
+/// The first words' spellings, looked up by the word run at a word start,
+/// under the same key as in the [`StartFilter`]: the run's first four bytes
+/// when it is four or longer, else the whole run (letters folded). A
+/// spelling that may run on into a longer word (`kpi*`, or `co` of a
+/// closed-up `co-locat*`) is filed under every such key it can begin, and
+/// one of a single byte by that byte. A lookup gives candidates; each is
+/// then compared with the text.
+#[derive(Debug, Default)]
+struct FirstWords {
+    /// (folded bytes | key length << 32) -> range of `spellings`.
+    by_run: FoldMap,
+    /// Per first byte: the range of `spellings` of one byte that may run
+    /// on (both cases of a letter).
+    single: Vec<(u32, u32)>,
+    /// The distinct spellings (lower-cased), each compared with the text
+    /// once for all the patterns it begins.
+    spellings: Vec<FirstSpelling>,
+    /// Per spelling, a range of this: (entry, its spelling number). An
+    /// acronym's case is checked later, against its own spelling.
+    owners: Vec<(u32, u32)>,
+    /// The spellings' bytes, end to end.
+    bytes: Vec<u8>,
+}
+
+type FoldMap =
+    std::collections::HashMap<u64, (u32, u32), std::hash::BuildHasherDefault<FoldHasher>>;
+
+/// One distinct spelling of first words.
+#[derive(Debug, Clone, Copy)]
+struct FirstSpelling {
+    /// Where its bytes are in [`FirstWords::bytes`].
+    at: u32,
+    len: u32,
+    /// The length of its run of word bytes, when the text's run must be
+    /// exactly as long (it may not run on), else 0.
+    whole_run: u32,
+    /// Its range of [`FirstWords::owners`].
+    owners: (u32, u32),
+    /// Its first (up to) eight bytes, little-endian, and bit 5 of each of
+    /// them that is a letter: `text | letters == word` (over its length)
+    /// compares them with the text ASCII-case-insensitively.
+    word: u64,
+    letters: u64,
+}
+
+/// A fast hash for the `u64` keys of [`FirstWords`]: one multiply (as in
+/// rustc's FxHasher), rotated so that the well-mixed high bits are the ones
+/// the table uses for its slot.
+#[derive(Debug, Default, Clone, Copy)]
+struct FoldHasher(u64);
+
+impl std::hash::Hasher for FoldHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    #[inline]
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+}
+
+/// The key of a word run of `run` bytes at `i` (1 to 4: four or more), as
+/// [`StartFilter::slot`] hashes it.
+#[inline]
+fn run_key(bytes: &[u8], i: usize, run: usize) -> u64 {
+    let packed = match bytes.get(i..i + 4) {
+        Some(four) => u64::from(u32::from_le_bytes(four.try_into().expect("4 bytes"))),
+        None => StartFilter::pack(&bytes[i..]),
+    };
+    let mask = (1u64 << (8 * run)) - 1;
+    (packed | 0x2020_2020) & mask | (run as u64) << 32
+}
+
+/// A distinct first-word spelling while [`FirstWords`] is built: its bytes
+/// (lower-cased), its whole run (or 0) and its owners.
+type Distinct = (Vec<u8>, u32, Vec<(u32, u32)>);
+
+impl FirstWords {
+    /// `spellings`: (entry, spelling, its bytes, may run on).
+    fn new<'a>(spellings: impl IntoIterator<Item = (u32, u32, &'a [u8], bool)>) -> FirstWords {
+        let mut first = FirstWords::default();
+        // The distinct spellings (lower-cased bytes, whole run), in order of
+        // first use, each with its owners.
+        let mut distinct: Vec<Distinct> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        for (entry, spelling, bytes, runs_on) in spellings {
+            let run = bytes.iter().take_while(|&&b| is_word_byte(b)).count();
+            let whole_run = if runs_on && run == bytes.len() {
+                0
+            } else {
+                run as u32
+            };
+            let key = (bytes.to_ascii_lowercase(), whole_run);
+            let k = *index.entry(key.clone()).or_insert_with(|| {
+                distinct.push((key.0, key.1, Vec::new()));
+                distinct.len() - 1
+            });
+            distinct[k].2.push((entry, spelling));
+        }
+        let word_bytes: Vec<u8> = (0..=255u8).filter(|&b| is_word_byte(b)).collect();
+        // (key, or u64::MAX - byte for a one-byte spelling; spelling number)
+        let mut filed: Vec<(u64, u32)> = Vec::new();
+        for (k, (bytes, whole_run, owners)) in distinct.iter().enumerate() {
+            let from = first.owners.len() as u32;
+            first.owners.extend(owners);
+            let head = &bytes[..bytes.len().min(8)];
+            first.spellings.push(FirstSpelling {
+                at: first.bytes.len() as u32,
+                len: bytes.len() as u32,
+                whole_run: *whole_run,
+                owners: (from, first.owners.len() as u32),
+                word: StartFilter::pack_up_to_8(head),
+                letters: StartFilter::pack_up_to_8(
+                    &head
+                        .iter()
+                        .map(|b| if b.is_ascii_alphabetic() { 0x20 } else { 0 })
+                        .collect::<Vec<u8>>(),
+                ),
+            });
+            first.bytes.extend_from_slice(bytes);
+            let k = k as u32;
+            let run = bytes.iter().take_while(|&&b| is_word_byte(b)).count();
+            if *whole_run != 0 || run >= 4 {
+                filed.push((run_key(bytes, 0, run.min(4)), k));
+            } else if run == 1 {
+                for b in [bytes[0], bytes[0].to_ascii_uppercase()] {
+                    filed.push((u64::MAX - u64::from(b), k));
+                }
+            } else {
+                // Itself, and itself followed by any word bytes up to four.
+                let mut runs = vec![bytes.clone()];
+                while let Some(r) = runs.pop() {
+                    filed.push((run_key(&r, 0, r.len()), k));
+                    if r.len() < 4 {
+                        runs.extend(word_bytes.iter().map(|&b| [&r[..], &[b]].concat()));
+                    }
+                }
+            }
+        }
+        // Grouped by key, in order of first use within a group.
+        filed.sort_unstable();
+        filed.dedup();
+        first.single = vec![(0, 0); 256];
+        let mut grouped = Vec::with_capacity(filed.len());
+        for group in filed.chunk_by(|a, b| a.0 == b.0) {
+            let from = grouped.len() as u32;
+            grouped.extend(group.iter().map(|&(_, k)| first.spellings[k as usize]));
+            let range = (from, grouped.len() as u32);
+            match u64::MAX - group[0].0 {
+                b @ 0..=255 => first.single[b as usize] = range,
+                _ => {
+                    first.by_run.insert(group[0].0, range);
+                }
+            }
+        }
+        first.spellings = grouped;
+        first
+    }
+
+    /// Pushes (entry, spelling, end) for each first-word spelling that
+    /// occurs at word start `i`, where a run of `run` word bytes begins.
+    #[inline]
+    fn heads_at(&self, bytes: &[u8], i: usize, run: usize, heads: &mut Vec<(u32, u32, usize)>) {
+        let here = match bytes.get(i..i + 8) {
+            Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
+            None => StartFilter::pack_up_to_8(&bytes[i..]),
+        };
+        let mut take = |(from, to): (u32, u32)| {
+            for s in &self.spellings[from as usize..to as usize] {
+                let len = s.len as usize;
+                let mask = u64::MAX >> (64 - 8 * len.min(8));
+                if (s.whole_run == 0 || s.whole_run as usize == run)
+                    && (here | s.letters) & mask == s.word
+                    && (len <= 8
+                        || spelled_at(
+                            bytes,
+                            i + 8,
+                            &self.bytes[s.at as usize + 8..s.at as usize + len],
+                            false,
+                        ))
+                {
+                    let end = i + len;
+                    let owners = &self.owners[s.owners.0 as usize..s.owners.1 as usize];
+                    heads.extend(owners.iter().map(|&(entry, n)| (entry, n, end)));
+                }
+            }
+        };
+        if let Some(&range) = self.by_run.get(&run_key(bytes, i, run.min(4))) {
+            take(range);
+        }
+        let single = self.single[usize::from(bytes[i])];
+        if single.0 != single.1 {
+            take(single);
+        }
     }
 }
 
@@ -1155,7 +1331,7 @@ mod tests {
                     Pattern::Near { .. } => unreachable!("NEAR has no plain form"),
                 })
                 .collect();
-            let index = PlainIndex::new(&compiled).unwrap();
+            let index = PlainIndex::new(&compiled);
             for text in &texts {
                 let got = plain_ranges(&index, text, compiled.len());
                 for (i, re) in regexes.iter().enumerate() {
