@@ -510,8 +510,15 @@ struct PlainIndex {
     /// Every first word's spellings, by the run of word bytes they begin
     /// with.
     first: FirstWords,
-    /// Per entry: its plain form, if it has one.
-    plain: Vec<Option<Plain>>,
+    /// Per entry: its plain form, packed for the checks after the first
+    /// word (a default, never used, for an entry without one).
+    tails: Vec<Tail>,
+    /// The words after the first of all the plain patterns.
+    tail_words: Vec<TailWord>,
+    /// Every spelling of a word of a plain pattern, packed.
+    packed: Vec<Packed>,
+    /// The bytes of the spellings longer than eight bytes, end to end.
+    long_bytes: Vec<u8>,
     /// Which word starts can begin a first word at all, so that most words
     /// are passed over without a lookup in `first`.
     filter: StartFilter,
@@ -674,15 +681,77 @@ impl PlainIndex {
                 })
             })
         }));
-        PlainIndex {
+        let mut index = PlainIndex {
             filter: StartFilter::new(plain.iter().flatten().flat_map(|p| {
                 let word = &p.words[0];
                 let runs_on = word.wildcard || p.words.get(1).is_some_and(|w| w.closed_up);
                 word.spellings.iter().map(move |s| (s.as_slice(), runs_on))
             })),
             first,
-            plain,
+            tails: Vec::with_capacity(plain.len()),
+            tail_words: Vec::new(),
+            packed: Vec::new(),
+            long_bytes: Vec::new(),
+        };
+        for p in &plain {
+            let tail = match p {
+                None => Tail::default(),
+                Some(p) => {
+                    let first = &p.words[0];
+                    let from = index.tail_words.len() as u32;
+                    for word in &p.words[1..] {
+                        let spellings = index.pack(&word.spellings, word.case_sensitive);
+                        index.tail_words.push(TailWord {
+                            spellings,
+                            wildcard: word.wildcard,
+                            closed_up: word.closed_up,
+                        });
+                    }
+                    Tail {
+                        first_spellings: index.pack(&first.spellings, first.case_sensitive),
+                        first_case_sensitive: first.case_sensitive,
+                        first_wildcard: first.wildcard,
+                        words: (from, index.tail_words.len() as u32),
+                        word_end: p.word_end,
+                    }
+                }
+            };
+            index.tails.push(tail);
         }
+        index
+    }
+
+    /// Packs spellings into `packed`; gives their range.
+    fn pack(&mut self, spellings: &[Vec<u8>], case_sensitive: bool) -> (u32, u32) {
+        let from = self.packed.len() as u32;
+        for spelling in spellings {
+            let head = &spelling[..spelling.len().min(8)];
+            let letters: Vec<u8> = head
+                .iter()
+                .map(|b| {
+                    if b.is_ascii_alphabetic() && !case_sensitive {
+                        0x20
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            let word = match case_sensitive {
+                true => head.to_vec(),
+                false => head.to_ascii_lowercase(),
+            };
+            self.packed.push(Packed {
+                word: StartFilter::pack_up_to_8(&word),
+                letters: StartFilter::pack_up_to_8(&letters),
+                len: spelling.len() as u32,
+                long_at: self.long_bytes.len() as u32,
+                case_sensitive,
+            });
+            if spelling.len() > 8 {
+                self.long_bytes.extend_from_slice(&spelling[8..]);
+            }
+        }
+        (from, self.packed.len() as u32)
     }
 
     /// Pushes every match of every plain pattern in `text`, by start (each
@@ -752,18 +821,19 @@ impl PlainIndex {
         // In the regex's order of preference: by entry, then spelling.
         heads.sort_unstable();
         let mut last = u32::MAX;
+        let bytes = text.as_bytes();
         for &(entry, spelling, end) in heads.iter() {
             if entry == last {
                 continue;
             }
-            let p = self.plain[entry as usize].as_ref().expect("a plain entry");
-            let word = &p.words[0];
-            if word.case_sensitive
-                && text.as_bytes()[i..end] != word.spellings[spelling as usize][..]
+            let tail = &self.tails[entry as usize];
+            // An acronym's case (its key was lower-cased).
+            if tail.first_case_sensitive
+                && !self.packed[(tail.first_spellings.0 + spelling) as usize].at(self, bytes, i)
             {
                 continue;
             }
-            if let Some(end) = rest(p, text, 0, end) {
+            if let Some(end) = self.rest(tail, text, 0, end) {
                 last = entry;
                 out.push(PlainMatch {
                     entry,
@@ -773,6 +843,108 @@ impl PlainIndex {
             }
         }
         heads.clear();
+    }
+
+    /// Where a plain pattern's match ends, given that its word `w` ends at
+    /// `at`; `None` if the rest does not follow.
+    fn rest(&self, tail: &Tail, text: &str, w: usize, mut at: usize) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let (from, to) = (tail.words.0 as usize, tail.words.1 as usize);
+        let wildcard = match w {
+            0 => tail.first_wildcard,
+            _ => self.tail_words[from + w - 1].wildcard,
+        };
+        if wildcard {
+            while at < bytes.len() && is_word_byte(bytes[at]) {
+                at += 1;
+            }
+        }
+        let Some(next) = self.tail_words[from..to].get(w) else {
+            return (!(tail.word_end && word_after(text, at))).then_some(at);
+        };
+        // A run of whitespace and hyphens (ASCII first: the common case).
+        let before = at;
+        while let Some(&b) = bytes.get(at) {
+            if b < 0x80 {
+                if !(b.is_ascii_whitespace() || b == b'-' || b == 0x0B) {
+                    break;
+                }
+                at += 1;
+            } else {
+                match text[at..].chars().next() {
+                    Some(c) if c.is_whitespace() || matches!(c, '\u{2010}' | '\u{2011}') => {
+                        at += c.len_utf8()
+                    }
+                    _ => break,
+                }
+            }
+        }
+        if at == before && !next.closed_up {
+            return None;
+        }
+        let spellings = &self.packed[next.spellings.0 as usize..next.spellings.1 as usize];
+        spellings.iter().find_map(|spelling| {
+            spelling
+                .at(self, bytes, at)
+                .then(|| self.rest(tail, text, w + 1, at + spelling.len as usize))
+                .flatten()
+        })
+    }
+}
+
+/// A plain pattern, packed: what [`PlainIndex::rest`] checks after its
+/// first word.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tail {
+    /// The first word's spellings, in `packed`.
+    first_spellings: (u32, u32),
+    first_case_sensitive: bool,
+    first_wildcard: bool,
+    /// The words after the first, in `tail_words`.
+    words: (u32, u32),
+    /// The match must end at a word boundary.
+    word_end: bool,
+}
+
+/// A word after the first of a plain pattern.
+#[derive(Debug, Clone, Copy)]
+struct TailWord {
+    /// Its spellings, in `packed`, in the regex's order of preference.
+    spellings: (u32, u32),
+    wildcard: bool,
+    /// The separator run before it may be empty.
+    closed_up: bool,
+}
+
+/// A spelling, packed for comparing with the text eight bytes at once.
+#[derive(Debug, Clone, Copy)]
+struct Packed {
+    /// Its first (up to) eight bytes, little-endian, and bit 5 of each of
+    /// them that is a letter compared ASCII-case-insensitively:
+    /// `text | letters == word` over its length.
+    word: u64,
+    letters: u64,
+    len: u32,
+    /// Where its bytes after the eighth are in `long_bytes`.
+    long_at: u32,
+    case_sensitive: bool,
+}
+
+impl Packed {
+    /// Whether the spelling occurs at `at`.
+    #[inline]
+    fn at(&self, index: &PlainIndex, bytes: &[u8], at: usize) -> bool {
+        let here = match bytes.get(at..at + 8) {
+            Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
+            None => StartFilter::pack_up_to_8(bytes.get(at..).unwrap_or_default()),
+        };
+        let len = self.len as usize;
+        let mask = u64::MAX >> (64 - 8 * len.min(8));
+        (here | self.letters) & mask == self.word
+            && (len <= 8 || {
+                let long = &index.long_bytes[self.long_at as usize..][..len - 8];
+                spelled_at(bytes, at + 8, long, self.case_sensitive)
+            })
     }
 }
 
@@ -1015,46 +1187,6 @@ fn word_bits(x: u64) -> u64 {
     let flags = (letter | digit | underscore) & !(x & HIGH);
     // Gather bit 7 of each byte into the top byte, then bring it down.
     ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
-}
-
-/// Where a plain pattern's match ends, given that its word `w` ends at
-/// `at`; `None` if the rest does not follow.
-fn rest(p: &Plain, text: &str, w: usize, mut at: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let word = &p.words[w];
-    if word.wildcard {
-        while at < bytes.len() && is_word_byte(bytes[at]) {
-            at += 1;
-        }
-    }
-    let Some(next) = p.words.get(w + 1) else {
-        return (!(p.word_end && word_after(text, at))).then_some(at);
-    };
-    // A run of whitespace and hyphens (ASCII first: the common case).
-    let before = at;
-    while let Some(&b) = bytes.get(at) {
-        if b < 0x80 {
-            if !(b.is_ascii_whitespace() || b == b'-' || b == 0x0B) {
-                break;
-            }
-            at += 1;
-        } else {
-            match text[at..].chars().next() {
-                Some(c) if c.is_whitespace() || matches!(c, '\u{2010}' | '\u{2011}') => {
-                    at += c.len_utf8()
-                }
-                _ => break,
-            }
-        }
-    }
-    if at == before && !next.closed_up {
-        return None;
-    }
-    next.spellings.iter().find_map(|spelling| {
-        spelled_at(bytes, at, spelling, next.case_sensitive)
-            .then(|| rest(p, text, w + 1, at + spelling.len()))
-            .flatten()
-    })
 }
 
 /// Words strictly between two matches (0 when they touch or overlap).
