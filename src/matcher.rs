@@ -86,6 +86,9 @@ pub struct Matcher {
     patterns: Vec<Pattern>,
     runnable: Vec<OnceLock<Runnable>>,
     kinds: Vec<Kind>,
+    /// Per entry: only its first match counts (an exclude, or a pattern of
+    /// a code with a simple rule).
+    first_only: Vec<bool>,
     rules: Vec<Rule>,
     code_theme: Vec<usize>,
     /// Each code's ancestors (sub-codes count for their parents).
@@ -186,7 +189,7 @@ impl Matcher {
                     .collect()
             })
             .collect();
-        let rules = codebook
+        let rules: Vec<Rule> = codebook
             .codes
             .iter()
             .map(|c| Rule {
@@ -199,6 +202,13 @@ impl Matcher {
                 window: c.not_after_words.unwrap_or(3) as usize,
             })
             .collect();
+        let first_only = kinds
+            .iter()
+            .map(|kind| match kind {
+                Kind::Exclude { .. } => true,
+                Kind::Include { code, .. } => rules[*code].is_simple(),
+            })
+            .collect();
         Ok(Matcher {
             plain,
             anchors,
@@ -207,6 +217,7 @@ impl Matcher {
             runnable: patterns.iter().map(|_| OnceLock::new()).collect(),
             patterns,
             kinds,
+            first_only,
             rules,
             code_theme,
             ancestors,
@@ -281,6 +292,8 @@ impl Matcher {
         let mut scratch = SCRATCH.take();
         let Scratch {
             found,
+            seen,
+            segment,
             heads,
             ranges,
             candidates,
@@ -291,6 +304,34 @@ impl Matcher {
         state.counts.clear();
         // Plain patterns: every match, grouped by entry in order of start.
         self.plain.scan(text, found, heads);
+        // An entry that counts only its first match gets it here, in order
+        // of start, and no sort; the others keep all their matches.
+        *segment = segment.wrapping_add(1);
+        if *segment == 0 || seen.len() < self.kinds.len() {
+            seen.clear();
+            seen.resize(self.kinds.len(), 0);
+            *segment = 1;
+        }
+        found.retain(|m| {
+            let i = m.entry as usize;
+            if !self.first_only[i] {
+                return true;
+            }
+            if seen[i] != *segment {
+                seen[i] = *segment;
+                let range = m.start as usize..m.end as usize;
+                self.apply(
+                    i,
+                    text,
+                    &[range],
+                    state,
+                    hits,
+                    first,
+                    patterns.as_deref_mut(),
+                );
+            }
+            false
+        });
         found.sort_by_key(|m| (m.entry, m.start));
         for group in found.chunk_by(|a, b| a.entry == b.entry) {
             // Like a regex's successive matches: none overlaps the last.
@@ -459,6 +500,9 @@ impl Matcher {
 #[derive(Default)]
 struct Scratch {
     found: Vec<PlainMatch>,
+    /// Per entry: the segment (`segment`) whose first match it had last.
+    seen: Vec<u32>,
+    segment: u32,
     heads: Vec<(u32, u32, usize)>,
     ranges: Vec<Range<usize>>,
     candidates: Vec<usize>,
