@@ -577,9 +577,20 @@ type FrontMatter = (BTreeMap<String, String>, usize);
 /// lower-case keys (`participant: P0001`, `level: strategic`) at the top of
 /// the file, ended by a blank line. Speaker labels are capitalised or short
 /// (`Interviewer:`, `I:`), so they are not mistaken for one.
+/// A line of an unfenced header: `^([a-z][a-z0-9_]{1,30}):[ \t]*(.*?)\s*$`,
+/// checked without a regex (this runs on the first lines of every file).
+fn header_line(line: &str) -> Option<(&str, &str)> {
+    let (key, value) = line.split_once(':')?;
+    let bytes = key.as_bytes();
+    let key_like = (2..=31).contains(&bytes.len())
+        && bytes[0].is_ascii_lowercase()
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    key_like.then(|| (key, value.trim_start_matches([' ', '\t']).trim_end()))
+}
+
 fn unfenced_header(lines: &[Line], text: &str) -> Option<FrontMatter> {
-    static KEY: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^([a-z][a-z0-9_]{1,30}):[ \t]*(.*?)\s*$").unwrap());
     let mut attrs = BTreeMap::new();
     for (i, line) in lines.iter().enumerate() {
         let content = &text[line.start..line.end];
@@ -589,11 +600,11 @@ fn unfenced_header(lines: &[Line], text: &str) -> Option<FrontMatter> {
                 .any(|l| !text[l.start..l.end].trim().is_empty());
             return (attrs.len() >= 2 && body_follows).then_some((attrs, i + 1));
         }
-        let caps = KEY.captures(content)?;
-        if DEFAULT_INTERVIEWER_LABELS.contains(&&caps[1]) {
+        let (key, value) = header_line(content)?;
+        if DEFAULT_INTERVIEWER_LABELS.contains(&key) {
             return None;
         }
-        attrs.insert(caps[1].to_string(), caps[2].to_string());
+        attrs.insert(key.to_string(), value.to_string());
     }
     None
 }
@@ -883,6 +894,35 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn header_lines_are_what_the_key_value_regex_says() {
+        let re = Regex::new(r"^([a-z][a-z0-9_]{1,30}):[ \t]*(.*?)\s*$").unwrap();
+        let lines = [
+            "participant: P0001",
+            "level:strategic",
+            "area:  2  \r",
+            "site_2:\tNorth ",
+            "sector: social care: adults",
+            "x: too short",
+            "Level: capitalised",
+            "2nd: digit first",
+            "a_very_long_key_of_thirty_one_c: yes",
+            "a_very_long_key_of_thirty_two_ch: no",
+            "key with space: no",
+            "note:\u{a0}nbsp kept, trailing\u{2003}",
+            "empty:",
+            "no colon here",
+            "Interviewer: hello",
+            "i: short",
+        ];
+        for line in lines {
+            let want = re
+                .captures(line)
+                .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()));
+            assert_eq!(header_line(line), want, "{line:?}");
+        }
     }
 
     #[test]
