@@ -300,8 +300,7 @@ impl Matcher {
             state,
         } = &mut scratch;
         found.clear();
-        state.vetoed.clear();
-        state.counts.clear();
+        state.ready(self.rules.len());
         // Plain patterns: every match, grouped by entry in order of start.
         self.plain.scan(text, found, heads);
         // An entry that counts only its first match gets it here, in order
@@ -370,24 +369,19 @@ impl Matcher {
             }
             self.apply(i, text, ranges, state, hits, first, patterns.as_deref_mut());
         }
-        let mut i = first;
-        while i < hits.len() {
-            let code = hits[i].code;
-            let total = state
-                .counts
-                .iter()
-                .find(|(c, _)| *c == code)
-                .map_or(0, |(_, n)| *n);
-            if state.vetoed.contains(&code) || total < self.rules[code].min_hits {
-                hits.remove(i);
-            } else {
-                i += 1;
+        let mut kept = first;
+        for i in first..hits.len() {
+            if state.stands(hits[i].code, &self.rules[hits[i].code]) {
+                hits[kept] = hits[i];
+                kept += 1;
             }
         }
-        hits[first..].sort_by_key(|h| h.code);
+        hits.truncate(kept);
+        hits[first..].sort_unstable_by_key(|h| h.code);
         if let Some(p) = patterns {
-            p.retain(|(code, _)| hits[first..].iter().any(|h| h.code == *code));
+            p.retain(|&(code, _)| state.stands(code, &self.rules[code]));
         }
+        state.reset();
         SCRATCH.set(scratch);
     }
 
@@ -407,7 +401,8 @@ impl Matcher {
         let (code, pattern) = match self.kinds[i] {
             Kind::Exclude { code } => {
                 if !matches.is_empty() {
-                    state.vetoed.push(code);
+                    state.touch(code);
+                    state.vetoed[code] = true;
                 }
                 return;
             }
@@ -427,22 +422,25 @@ impl Matcher {
         if let Some(p) = patterns {
             p.push((code, pattern));
         }
-        match state.counts.iter_mut().find(|(c, _)| *c == code) {
-            Some((_, total)) => *total += n,
-            None => state.counts.push((code, n)),
-        }
+        state.touch(code);
+        state.counts[code] += n;
         let hit = Hit {
             code,
             pattern,
             start: m.start,
             end: m.end,
         };
-        match hits[first..].iter_mut().find(|h| h.code == code) {
-            Some(existing) if (m.start, pattern) < (existing.start, existing.pattern) => {
-                *existing = hit
+        match state.hit[code] {
+            0 => {
+                hits.push(hit);
+                state.hit[code] = (hits.len() - first) as u32;
             }
-            Some(_) => {}
-            None => hits.push(hit),
+            k => {
+                let existing = &mut hits[first + k as usize - 1];
+                if (m.start, pattern) < (existing.start, existing.pattern) {
+                    *existing = hit;
+                }
+            }
         }
     }
 
@@ -516,10 +514,51 @@ thread_local! {
 /// What [`Matcher::find`] gathers over one segment.
 #[derive(Default)]
 struct State {
-    /// Codes whose `exclude` patterns matched.
-    vetoed: Vec<usize>,
-    /// Counted matches per code.
-    counts: Vec<(usize, usize)>,
+    /// Per code: whether its `exclude` patterns matched.
+    vetoed: Vec<bool>,
+    /// Per code: its counted matches.
+    counts: Vec<usize>,
+    /// Per code: where its hit is among this segment's hits, plus one (0:
+    /// none yet).
+    hit: Vec<u32>,
+    /// The codes given any of the above in this segment, to reset after it.
+    touched: Vec<usize>,
+    is_touched: Vec<bool>,
+}
+
+impl State {
+    /// Ready for a segment of a codebook of `codes` codes (all clean).
+    fn ready(&mut self, codes: usize) {
+        if self.counts.len() < codes {
+            self.vetoed.resize(codes, false);
+            self.counts.resize(codes, 0);
+            self.hit.resize(codes, 0);
+            self.is_touched.resize(codes, false);
+        }
+    }
+
+    fn touch(&mut self, code: usize) {
+        if !self.is_touched[code] {
+            self.is_touched[code] = true;
+            self.touched.push(code);
+        }
+    }
+
+    /// Whether `code`'s hit stands: not vetoed, and matched often enough.
+    fn stands(&self, code: usize, rule: &Rule) -> bool {
+        !self.vetoed[code] && self.counts[code] >= rule.min_hits
+    }
+
+    /// Cleans what this segment set.
+    fn reset(&mut self) {
+        for &code in &self.touched {
+            self.vetoed[code] = false;
+            self.counts[code] = 0;
+            self.hit[code] = 0;
+            self.is_touched[code] = false;
+        }
+        self.touched.clear();
+    }
 }
 
 /// The regex-free form of entry `i`, if it has one.
