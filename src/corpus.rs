@@ -439,10 +439,11 @@ impl Transcript {
             by_speaker: vec![empty; speakers.len()],
         };
         let mut hits = Vec::new();
-        let mut themes = Vec::new();
-        let mut codes = Vec::new();
+        // The last segment (number) in which each code and theme counted.
+        let mut code_counted = vec![usize::MAX; matcher.code_count()];
+        let mut theme_counted = vec![usize::MAX; matcher.theme_count()];
         let mut patterns = Vec::new();
-        for (turn, start, end) in self.segments(unit) {
+        for (segment, (turn, start, end)) in self.segments(unit).into_iter().enumerate() {
             let speaker = &self.turns[turn].speaker;
             let who = speakers
                 .iter()
@@ -460,22 +461,20 @@ impl Transcript {
             } else {
                 matcher.find(&self.text[start..end], &mut hits);
             }
-            themes.clear();
             counts.coded_segments += u64::from(!hits.is_empty());
             // A sub-code counts for its parents too, once per segment.
-            codes.clear();
             for hit in &hits {
                 for &code in std::iter::once(&hit.code).chain(matcher.ancestors_of(hit.code)) {
-                    if !codes.contains(&code) {
-                        codes.push(code);
+                    if code_counted[code] != segment {
+                        code_counted[code] = segment;
                         counts.code_refs[code] += 1;
                     }
                 }
             }
             for hit in &hits {
                 let theme = matcher.theme_of(hit.code);
-                if !themes.contains(&theme) {
-                    themes.push(theme);
+                if theme_counted[theme] != segment {
+                    theme_counted[theme] = segment;
                     counts.theme_refs[theme] += 1;
                 }
                 if !codings {
