@@ -497,6 +497,9 @@ pub fn check(pattern: &str) -> Result<bool, PatternError> {
         Ok(hir.properties().minimum_len().is_some())
     };
     match compile(pattern, &Options { variants: true })? {
+        // Built from literal words, each already parsed (for its
+        // spellings): valid, and it matches at least its words.
+        Pattern::Single(c) if c.plain.is_some() => Ok(true),
         Pattern::Single(c) => can_match(&c),
         Pattern::Near { a, b, .. } => Ok(can_match(&a)? && can_match(&b)?),
     }
