@@ -608,16 +608,19 @@ struct PlainIndex {
 }
 
 /// A set of beginnings of the first words' spellings, each hashed into one
-/// small bit table, with ASCII letters folded (acronyms too: the filter may
-/// let through more than matches, never less). A word start is probed once,
-/// under the run of word characters it begins: its first four bytes when
-/// the run is four or longer, else the whole run. So a spelling whose run of
-/// word characters is four or longer is filed under its first four bytes; a
-/// shorter one under that run (`gp`, `a` of `a&e`) when only a non-word
-/// character may follow it; and one that may run on into a longer word
-/// (`kpi*`, or `co` of a closed-up `co-locat*`) under every run of up to
-/// four bytes it can begin, except that one of a single byte goes in a
-/// table of first bytes instead (it could begin almost any run).
+/// small bit table with the length of the run of word characters it needs,
+/// ASCII letters folded (acronyms too: the filter may let through more than
+/// matches, never less). A word start is probed under the run it begins:
+/// its first four bytes (the whole run when shorter) and its length (up to
+/// [`LONGEST`]). So a spelling that must be followed by a non-word
+/// character (`care`, `gp`, `a` of `a&e`) is filed once, under its run and
+/// that run's length; one that may run on into a longer word (`integrat*`)
+/// under its first four bytes and every length from its own up; and a short
+/// one that may run on (`kpi*`, or `co` of a closed-up `co-locat*`) under
+/// every run of up to three bytes it can begin and, as the first four bytes
+/// of any longer run, under [`ANY_LENGTH`] (a second probe, made only when
+/// something is filed there). One of a single byte goes in a table of first
+/// bytes instead (it could begin almost any run).
 #[derive(Debug)]
 struct StartFilter {
     bits: Vec<u64>,
@@ -625,10 +628,18 @@ struct StartFilter {
     single: [u64; 4],
     /// Whether `single` has a byte at all.
     any_single: bool,
+    /// Whether anything is filed under [`ANY_LENGTH`].
+    any_length: bool,
 }
 
 /// Bits in the [`StartFilter`] table: 8 KiB, which stays in the fastest cache.
 const FILTER_BITS: u32 = 16;
+
+/// Runs of word bytes this long or longer are filed under one length.
+const LONGEST: usize = 15;
+
+/// The tag of a run of four or more word bytes filed whatever its length.
+const ANY_LENGTH: usize = LONGEST + 1;
 
 impl StartFilter {
     /// `keys`: each first-word spelling, and whether it may run on into a
@@ -638,26 +649,34 @@ impl StartFilter {
             bits: vec![0u64; 1 << (FILTER_BITS - 6)],
             single: [0; 4],
             any_single: false,
+            any_length: false,
         };
         let word_bytes: Vec<u8> = (0..=255u8).filter(|&b| is_word_byte(b)).collect();
         for (key, runs_on) in keys {
             let run = key.iter().take_while(|&&b| is_word_byte(b)).count();
-            if run >= 4 {
-                filter.insert(&key[..4]);
-            } else if !(runs_on && run == key.len()) {
-                filter.insert(&key[..run]);
+            if !(runs_on && run == key.len()) {
+                filter.insert(&key[..run.min(4)], run.min(LONGEST));
+            } else if run >= 4 {
+                for tag in run.min(LONGEST)..=LONGEST {
+                    filter.insert(&key[..4], tag);
+                }
             } else if run == 1 {
                 for b in [key[0].to_ascii_lowercase(), key[0].to_ascii_uppercase()] {
                     filter.single[usize::from(b / 64)] |= 1 << (b % 64);
                 }
                 filter.any_single = true;
             } else {
-                // Itself, and itself followed by any word bytes up to four.
+                // Itself, and itself followed by any word bytes: exactly,
+                // up to three bytes; then as the first four of a run of
+                // any length.
                 let mut runs = vec![key.to_vec()];
                 while let Some(run) = runs.pop() {
-                    filter.insert(&run);
                     if run.len() < 4 {
+                        filter.insert(&run, run.len());
                         runs.extend(word_bytes.iter().map(|&b| [&run[..], &[b]].concat()));
+                    } else {
+                        filter.insert(&run, ANY_LENGTH);
+                        filter.any_length = true;
                     }
                 }
             }
@@ -665,8 +684,11 @@ impl StartFilter {
         filter
     }
 
-    fn insert(&mut self, run: &[u8]) {
-        let i = Self::slot(Self::pack(run), run.len());
+    /// Files the first `run.len()` (1 to 4) bytes of a run of word bytes
+    /// under `tag`: the run's length (up to [`LONGEST`]: that long or
+    /// longer), or [`ANY_LENGTH`].
+    fn insert(&mut self, run: &[u8], tag: usize) {
+        let i = Self::slot(Self::pack(run), run.len(), tag);
         self.bits[i / 64] |= 1 << (i % 64);
     }
 
@@ -691,28 +713,34 @@ impl StartFilter {
         }
     }
 
-    /// Where the first `len` (1 to 4) of `packed` bytes go in the table.
+    /// Where the first `len` (1 to 4) of `packed` bytes, filed under `tag`,
+    /// go in the table.
     #[inline]
-    fn slot(packed: u64, len: usize) -> usize {
+    fn slot(packed: u64, len: usize, tag: usize) -> usize {
         let mask = (1u64 << (8 * len)) - 1;
         // Bit 5 set in every byte: letters fold to lower case.
-        let x = (packed | 0x2020_2020) & mask | (len as u64) << 32;
+        let x = (packed | 0x2020_2020) & mask | (tag as u64) << 32;
         (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
     }
 
+    #[inline]
+    fn has(&self, slot: usize) -> bool {
+        (self.bits[slot / 64] >> (slot % 64)) & 1 != 0
+    }
+
     /// Whether a first word may start at word start `i`, where a run of
-    /// `run` word bytes begins (1 to 4: four or more).
+    /// `run` word bytes begins.
     #[inline]
     fn may_start(&self, bytes: &[u8], i: usize, run: usize) -> bool {
         let packed = match bytes.get(i..i + 4) {
             Some(four) => u64::from(u32::from_le_bytes(four.try_into().expect("4 bytes"))),
             None => Self::pack(&bytes[i..]),
         };
-        let slot = Self::slot(packed, run);
         let first = packed as u8;
-        // The first `||` always goes the same way for a codebook; the
-        // second is a `|`, which does not branch (see `scan`).
-        ((self.bits[slot / 64] >> (slot % 64)) & 1 != 0)
+        // Each `&&` always goes the same way for a codebook; the `|`s do
+        // not branch (see `scan`).
+        self.has(Self::slot(packed, run.min(4), run.min(LONGEST)))
+            | (self.any_length && (run >= 4) & self.has(Self::slot(packed, 4, ANY_LENGTH)))
             | (self.any_single && (self.single[usize::from(first / 64)] >> (first % 64)) & 1 != 0)
     }
 }
@@ -866,7 +894,7 @@ impl PlainIndex {
             while starts != 0 {
                 let k = starts.trailing_zeros();
                 starts &= starts - 1;
-                let run = ((runs >> k) as u64).trailing_ones().min(4) as usize;
+                let run = ((runs >> k) as u64).trailing_ones() as usize;
                 pass |= u64::from(self.filter.may_start(bytes, c * 64 + k as usize, run)) << k;
             }
             while pass != 0 {
