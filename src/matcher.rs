@@ -1507,6 +1507,9 @@ mod tests {
             "colour color colours paediatric pediatric centre center centres",
             "don't won’t can't shared-records no\tshared\n\nrecords care care care",
             "integrated  care integrat care 2gether _GP GP2 GP22 multi-disciplinary-team",
+            "interprofessional interprofessionalism Interprofessionally interprofession \
+             supercalifragilisticexpialidocious supercalifragilistic \
+             xabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz x",
             "social\u{b}care social\u{c}care social\r\ncare social\u{85}care social\u{2028}care",
             "e-health ehealth eHealth e health E-Health-led x X xyz ab Ab abc ABCD abcde ab_c",
         ]
@@ -1549,6 +1552,10 @@ mod tests {
                 "2gether",
                 "e-health",
                 "e-health*",
+                "interprofessional*",
+                "interprofessional",
+                "supercalifragilisticexpialidocious",
+                "xabcdefghijklmnopqrstuvwxyz*",
                 "x*",
                 "ab*",
                 "abc*",
