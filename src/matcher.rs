@@ -1060,18 +1060,20 @@ impl Packed {
 }
 
 /// The first words' spellings, looked up by the word run at a word start,
-/// under the same key as in the [`StartFilter`]: the run's first four bytes
-/// when it is four or longer, else the whole run (letters folded). A
-/// spelling that may run on into a longer word (`kpi*`, or `co` of a
-/// closed-up `co-locat*`) is filed under every such key it can begin, and
-/// one of a single byte by that byte. A lookup gives candidates; each is
-/// then compared with the text.
+/// under the key the [`StartFilter`] probes: the run's first four bytes (the
+/// whole run when shorter, letters folded) and its length (up to
+/// [`LONGEST`]). A spelling that must be followed by a non-word byte is
+/// filed under its own run; one of four bytes or more that may run on into
+/// a longer word (`integrat*`) under every length from its own up; and a
+/// shorter one that may run on (`kpi*`, or `co` of a closed-up `co-locat*`)
+/// by its first byte, looked at on every lookup (there are few). A lookup
+/// gives candidates; each is then compared with the text.
 #[derive(Debug, Default)]
 struct FirstWords {
     /// (folded bytes | key length << 32) -> range of `spellings`.
     by_run: FoldMap,
-    /// Per first byte: the range of `spellings` of one byte that may run
-    /// on (both cases of a letter).
+    /// Per first byte: the range of `spellings` of up to three bytes that
+    /// may run on (both cases of a letter).
     single: Vec<(u32, u32)>,
     /// The distinct spellings (lower-cased), each compared with the text
     /// once for all the patterns it begins.
@@ -1128,16 +1130,17 @@ impl std::hash::Hasher for FoldHasher {
     }
 }
 
-/// The key of a word run of `run` bytes at `i` (1 to 4: four or more), as
-/// [`StartFilter::slot`] hashes it.
+/// The key of a run of `run` word bytes at `i`: its first (up to) four
+/// bytes, letters folded, and its length up to [`LONGEST`] (as the
+/// [`StartFilter`] files it).
 #[inline]
 fn run_key(bytes: &[u8], i: usize, run: usize) -> u64 {
     let packed = match bytes.get(i..i + 4) {
         Some(four) => u64::from(u32::from_le_bytes(four.try_into().expect("4 bytes"))),
         None => StartFilter::pack(&bytes[i..]),
     };
-    let mask = (1u64 << (8 * run)) - 1;
-    (packed | 0x2020_2020) & mask | (run as u64) << 32
+    let mask = (1u64 << (8 * run.min(4))) - 1;
+    (packed | 0x2020_2020) & mask | (run.min(LONGEST) as u64) << 32
 }
 
 /// A distinct first-word spelling while [`FirstWords`] is built: its bytes
@@ -1166,7 +1169,6 @@ impl FirstWords {
             });
             distinct[k].2.push((entry, spelling));
         }
-        let word_bytes: Vec<u8> = (0..=255u8).filter(|&b| is_word_byte(b)).collect();
         // (key, or u64::MAX - byte for a one-byte spelling; spelling number)
         let mut filed: Vec<(u64, u32)> = Vec::new();
         for (k, (bytes, whole_run, owners)) in distinct.iter().enumerate() {
@@ -1189,20 +1191,17 @@ impl FirstWords {
             first.bytes.extend_from_slice(bytes);
             let k = k as u32;
             let run = bytes.iter().take_while(|&&b| is_word_byte(b)).count();
-            if *whole_run != 0 || run >= 4 {
-                filed.push((run_key(bytes, 0, run.min(4)), k));
-            } else if run == 1 {
-                for b in [bytes[0], bytes[0].to_ascii_uppercase()] {
-                    filed.push((u64::MAX - u64::from(b), k));
+            if *whole_run != 0 {
+                filed.push((run_key(bytes, 0, run), k));
+            } else if run >= 4 {
+                // Under every run length it can begin.
+                for len in run.min(LONGEST)..=LONGEST {
+                    filed.push((run_key(bytes, 0, len), k));
                 }
             } else {
-                // Itself, and itself followed by any word bytes up to four.
-                let mut runs = vec![bytes.clone()];
-                while let Some(r) = runs.pop() {
-                    filed.push((run_key(&r, 0, r.len()), k));
-                    if r.len() < 4 {
-                        runs.extend(word_bytes.iter().map(|&b| [&r[..], &[b]].concat()));
-                    }
+                // A short spelling that may run on: by its first byte.
+                for b in [bytes[0], bytes[0].to_ascii_uppercase()] {
+                    filed.push((u64::MAX - u64::from(b), k));
                 }
             }
         }
@@ -1254,7 +1253,7 @@ impl FirstWords {
                 }
             }
         };
-        if let Some(&range) = self.by_run.get(&run_key(bytes, i, run.min(4))) {
+        if let Some(&range) = self.by_run.get(&run_key(bytes, i, run)) {
             take(range);
         }
         let single = self.single[usize::from(bytes[i])];
