@@ -1169,7 +1169,7 @@ impl FirstWords {
             });
             distinct[k].2.push((entry, spelling));
         }
-        // (key, or u64::MAX - byte for a one-byte spelling; spelling number)
+        // (key, or u64::MAX - first byte for a short run-on; spelling number)
         let mut filed: Vec<(u64, u32)> = Vec::new();
         for (k, (bytes, whole_run, owners)) in distinct.iter().enumerate() {
             let from = first.owners.len() as u32;
