@@ -572,10 +572,6 @@ fn lines_of(text: &str) -> Vec<Line> {
 
 type FrontMatter = (BTreeMap<String, String>, usize);
 
-/// A header without `---` fences: two or more `key: value` lines with
-/// lower-case keys (`participant: P0001`, `level: strategic`) at the top of
-/// the file, ended by a blank line. Speaker labels are capitalised or short
-/// (`Interviewer:`, `I:`), so they are not mistaken for one.
 /// A line of an unfenced header: `^([a-z][a-z0-9_]{1,30}):[ \t]*(.*?)\s*$`,
 /// checked without a regex (this runs on the first lines of every file).
 fn header_line(line: &str) -> Option<(&str, &str)> {
@@ -589,6 +585,10 @@ fn header_line(line: &str) -> Option<(&str, &str)> {
     key_like.then(|| (key, value.trim_start_matches([' ', '\t']).trim_end()))
 }
 
+/// A header without `---` fences: two or more `key: value` lines with
+/// lower-case keys (`participant: P0001`, `level: strategic`) at the top of
+/// the file, ended by a blank line. Speaker labels are capitalised or short
+/// (`Interviewer:`, `I:`), so they are not mistaken for one.
 fn unfenced_header(lines: &[Line], text: &str) -> Option<FrontMatter> {
     let mut attrs = BTreeMap::new();
     for (i, line) in lines.iter().enumerate() {
