@@ -301,7 +301,7 @@ impl Matcher {
         } = &mut scratch;
         found.clear();
         state.ready(self.rules.len());
-        // Plain patterns: every match, grouped by entry in order of start.
+        // Plain patterns: every match, in order of start.
         self.plain.scan(text, found, heads);
         // An entry that counts only its first match gets it here, in order
         // of start, and no sort; the others keep all their matches.
@@ -357,12 +357,8 @@ impl Matcher {
         candidates.dedup();
         let mut sentences: Option<Vec<usize>> = None;
         for &i in candidates.iter() {
-            let simple = match self.kinds[i] {
-                Kind::Exclude { .. } => true,
-                Kind::Include { code, .. } => self.rules[code].is_simple(),
-            };
             ranges.clear();
-            if simple {
+            if self.first_only[i] {
                 ranges.extend(self.first_match(i, text, &mut sentences));
             } else {
                 ranges.extend(self.all_matches(i, text, &mut sentences));
