@@ -11,9 +11,10 @@
 //!   beginnings passes over most words at once, and at the others one hash
 //!   lookup of the word's first bytes gives the first-word spellings that
 //!   may start there, each compared with the text once for all the patterns
-//!   it begins. The rest of each such pattern is checked in place. This gives exactly what the patterns' regexes give (a test
-//!   compares the two on every default pattern), at a cost per word that
-//!   barely grows with the size of the codebook.
+//!   it begins. The rest of each such pattern is checked in place. This
+//!   gives exactly what the patterns' regexes give (a test compares the two
+//!   on every default pattern), at a cost per word that barely grows with
+//!   the size of the codebook.
 //! * **The others** (`re:`, `NEAR`, non-ASCII words) keep a literal anchor
 //!   when they have one: one Aho-Corasick pass finds which of them can occur,
 //!   and only their regexes run, each compiled the first time it is needed.
@@ -684,39 +685,14 @@ impl StartFilter {
     /// under `tag`: the run's length (up to [`LONGEST`]: that long or
     /// longer), or [`ANY_LENGTH`].
     fn insert(&mut self, run: &[u8], tag: usize) {
-        let i = Self::slot(Self::pack(run), run.len(), tag);
+        let i = Self::slot(fold_key(load8(run, 0), run.len(), tag));
         self.bits[i / 64] |= 1 << (i % 64);
     }
 
-    /// Up to eight bytes, little-endian (missing ones are 0).
-    fn pack_up_to_8(bytes: &[u8]) -> u64 {
-        bytes
-            .iter()
-            .take(8)
-            .enumerate()
-            .fold(0, |x, (k, &b)| x | u64::from(b) << (8 * k))
-    }
-
-    /// Up to four bytes, little-endian, in the low half of a `u64`.
+    /// Where a key ([`fold_key`]) goes in the table.
     #[inline]
-    fn pack(bytes: &[u8]) -> u64 {
-        match bytes.first_chunk::<4>() {
-            Some(four) => u64::from(u32::from_le_bytes(*four)),
-            None => bytes
-                .iter()
-                .enumerate()
-                .fold(0, |x, (k, &b)| x | u64::from(b) << (8 * k)),
-        }
-    }
-
-    /// Where the first `len` (1 to 4) of `packed` bytes, filed under `tag`,
-    /// go in the table.
-    #[inline]
-    fn slot(packed: u64, len: usize, tag: usize) -> usize {
-        let mask = (1u64 << (8 * len)) - 1;
-        // Bit 5 set in every byte: letters fold to lower case.
-        let x = (packed | 0x2020_2020) & mask | (tag as u64) << 32;
-        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
+    fn slot(key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
     }
 
     #[inline]
@@ -728,15 +704,13 @@ impl StartFilter {
     /// `run` word bytes begins.
     #[inline]
     fn may_start(&self, bytes: &[u8], i: usize, run: usize) -> bool {
-        let packed = match bytes.get(i..i + 4) {
-            Some(four) => u64::from(u32::from_le_bytes(four.try_into().expect("4 bytes"))),
-            None => Self::pack(&bytes[i..]),
-        };
+        let packed = load8(bytes, i);
         let first = packed as u8;
         // Each `&&` always goes the same way for a codebook; the `|`s do
         // not branch (see `scan`).
-        self.has(Self::slot(packed, run.min(4), run.min(LONGEST)))
-            | (self.any_length && (run >= 4) & self.has(Self::slot(packed, 4, ANY_LENGTH)))
+        self.has(Self::slot(run_key(packed, run)))
+            | (self.any_length
+                && (run >= 4) & self.has(Self::slot(fold_key(packed, 4, ANY_LENGTH))))
             | (self.any_single && (self.single[usize::from(first / 64)] >> (first % 64)) & 1 != 0)
     }
 }
@@ -779,22 +753,28 @@ fn spelled_at(bytes: &[u8], at: usize, spelling: &[u8], exact: bool) -> bool {
 impl PlainIndex {
     fn new(patterns: &[Pattern]) -> PlainIndex {
         let plain: Vec<Option<Plain>> = patterns.iter().map(|p| plain_of(p).cloned()).collect();
-        let first = FirstWords::new(plain.iter().enumerate().flat_map(|(entry, p)| {
-            p.iter().flat_map(move |p| {
-                let word = &p.words[0];
-                let runs_on = word.wildcard || p.words.get(1).is_some_and(|w| w.closed_up);
-                word.spellings.iter().enumerate().map(move |(s, spelling)| {
-                    (entry as u32, s as u32, spelling.as_slice(), runs_on)
+        // Every first-word spelling: (entry, its number, its bytes, whether
+        // it may run on into a longer word).
+        let firsts: Vec<(u32, u32, &[u8], bool)> = plain
+            .iter()
+            .enumerate()
+            .flat_map(|(entry, p)| {
+                p.iter().flat_map(move |p| {
+                    let word = &p.words[0];
+                    let runs_on = word.wildcard || p.words.get(1).is_some_and(|w| w.closed_up);
+                    word.spellings.iter().enumerate().map(move |(s, spelling)| {
+                        (entry as u32, s as u32, spelling.as_slice(), runs_on)
+                    })
                 })
             })
-        }));
+            .collect();
         let mut index = PlainIndex {
-            filter: StartFilter::new(plain.iter().flatten().flat_map(|p| {
-                let word = &p.words[0];
-                let runs_on = word.wildcard || p.words.get(1).is_some_and(|w| w.closed_up);
-                word.spellings.iter().map(move |s| (s.as_slice(), runs_on))
-            })),
-            first,
+            filter: StartFilter::new(
+                firsts
+                    .iter()
+                    .map(|&(_, _, bytes, runs_on)| (bytes, runs_on)),
+            ),
+            first: FirstWords::new(firsts.iter().copied()),
             tails: Vec::with_capacity(plain.len()),
             tail_words: Vec::new(),
             packed: Vec::new(),
@@ -832,31 +812,8 @@ impl PlainIndex {
     fn pack(&mut self, spellings: &[Vec<u8>], case_sensitive: bool) -> (u32, u32) {
         let from = self.packed.len() as u32;
         for spelling in spellings {
-            let head = &spelling[..spelling.len().min(8)];
-            let letters: Vec<u8> = head
-                .iter()
-                .map(|b| {
-                    if b.is_ascii_alphabetic() && !case_sensitive {
-                        0x20
-                    } else {
-                        0
-                    }
-                })
-                .collect();
-            let word = match case_sensitive {
-                true => head.to_vec(),
-                false => head.to_ascii_lowercase(),
-            };
-            self.packed.push(Packed {
-                word: StartFilter::pack_up_to_8(&word),
-                letters: StartFilter::pack_up_to_8(&letters),
-                len: spelling.len() as u32,
-                long_at: self.long_bytes.len() as u32,
-                case_sensitive,
-            });
-            if spelling.len() > 8 {
-                self.long_bytes.extend_from_slice(&spelling[8..]);
-            }
+            let packed = Packed::new(spelling, case_sensitive, &mut self.long_bytes);
+            self.packed.push(packed);
         }
         (from, self.packed.len() as u32)
     }
@@ -936,7 +893,11 @@ impl PlainIndex {
             let tail = &self.tails[entry as usize];
             // An acronym's case (its key was lower-cased).
             if tail.first_case_sensitive
-                && !self.packed[(tail.first_spellings.0 + spelling) as usize].at(self, bytes, i)
+                && !self.packed[(tail.first_spellings.0 + spelling) as usize].at(
+                    &self.long_bytes,
+                    bytes,
+                    i,
+                )
             {
                 continue;
             }
@@ -992,7 +953,7 @@ impl PlainIndex {
         let spellings = &self.packed[next.spellings.0 as usize..next.spellings.1 as usize];
         spellings.iter().find_map(|spelling| {
             spelling
-                .at(self, bytes, at)
+                .at(&self.long_bytes, bytes, at)
                 .then(|| self.rest(tail, text, w + 1, at + spelling.len as usize))
                 .flatten()
         })
@@ -1038,18 +999,43 @@ struct Packed {
 }
 
 impl Packed {
+    /// Packs `spelling`; its bytes after the eighth go to `long_bytes`.
+    fn new(spelling: &[u8], case_sensitive: bool, long_bytes: &mut Vec<u8>) -> Packed {
+        let head = &spelling[..spelling.len().min(8)];
+        let folds = |b: u8| b.is_ascii_alphabetic() && !case_sensitive;
+        let word: Vec<u8> = head
+            .iter()
+            .map(|&b| if folds(b) { b | 0x20 } else { b })
+            .collect();
+        let letters: Vec<u8> = head
+            .iter()
+            .map(|&b| if folds(b) { 0x20 } else { 0 })
+            .collect();
+        let long_at = long_bytes.len() as u32;
+        long_bytes.extend_from_slice(spelling.get(8..).unwrap_or_default());
+        Packed {
+            word: load8(&word, 0),
+            letters: load8(&letters, 0),
+            len: spelling.len() as u32,
+            long_at,
+            case_sensitive,
+        }
+    }
+
     /// Whether the spelling occurs at `at`.
     #[inline]
-    fn at(&self, index: &PlainIndex, bytes: &[u8], at: usize) -> bool {
-        let here = match bytes.get(at..at + 8) {
-            Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
-            None => StartFilter::pack_up_to_8(bytes.get(at..).unwrap_or_default()),
-        };
+    fn at(&self, long_bytes: &[u8], bytes: &[u8], at: usize) -> bool {
+        self.matches(load8(bytes, at), long_bytes, bytes, at)
+    }
+
+    /// Whether the spelling occurs at `at`, given `here`, [`load8`] of it.
+    #[inline]
+    fn matches(&self, here: u64, long_bytes: &[u8], bytes: &[u8], at: usize) -> bool {
         let len = self.len as usize;
         let mask = u64::MAX >> (64 - 8 * len.min(8));
         (here | self.letters) & mask == self.word
             && (len <= 8 || {
-                let long = &index.long_bytes[self.long_at as usize..][..len - 8];
+                let long = &long_bytes[self.long_at as usize..][..len - 8];
                 spelled_at(bytes, at + 8, long, self.case_sensitive)
             })
     }
@@ -1077,8 +1063,8 @@ struct FirstWords {
     /// Per spelling, a range of this: (entry, its spelling number). An
     /// acronym's case is checked later, against its own spelling.
     owners: Vec<(u32, u32)>,
-    /// The spellings' bytes, end to end.
-    bytes: Vec<u8>,
+    /// The spellings' bytes after the eighth, end to end.
+    long_bytes: Vec<u8>,
 }
 
 type FoldMap =
@@ -1087,19 +1073,13 @@ type FoldMap =
 /// One distinct spelling of first words.
 #[derive(Debug, Clone, Copy)]
 struct FirstSpelling {
-    /// Where its bytes are in [`FirstWords::bytes`].
-    at: u32,
-    len: u32,
+    /// Its bytes, packed (lower-cased, compared ASCII-case-insensitively).
+    packed: Packed,
     /// The length of its run of word bytes, when the text's run must be
     /// exactly as long (it may not run on), else 0.
     whole_run: u32,
     /// Its range of [`FirstWords::owners`].
     owners: (u32, u32),
-    /// Its first (up to) eight bytes, little-endian, and bit 5 of each of
-    /// them that is a letter: `text | letters == word` (over its length)
-    /// compares them with the text ASCII-case-insensitively.
-    word: u64,
-    letters: u64,
 }
 
 /// A fast hash for the `u64` keys of [`FirstWords`]: one multiply (as in
@@ -1126,17 +1106,35 @@ impl std::hash::Hasher for FoldHasher {
     }
 }
 
-/// The key of a run of `run` word bytes at `i`: its first (up to) four
-/// bytes, letters folded, and its length up to [`LONGEST`] (as the
-/// [`StartFilter`] files it).
+/// Up to eight bytes from `at`, little-endian (those past the end are 0).
 #[inline]
-fn run_key(bytes: &[u8], i: usize, run: usize) -> u64 {
-    let packed = match bytes.get(i..i + 4) {
-        Some(four) => u64::from(u32::from_le_bytes(four.try_into().expect("4 bytes"))),
-        None => StartFilter::pack(&bytes[i..]),
-    };
-    let mask = (1u64 << (8 * run.min(4))) - 1;
-    (packed | 0x2020_2020) & mask | (run.min(LONGEST) as u64) << 32
+fn load8(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
+        None => bytes
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .fold(0, |x, (k, &b)| x | u64::from(b) << (8 * k)),
+    }
+}
+
+/// The key of the first `len` (1 to 4) bytes of `packed` (the start of a
+/// run of word bytes), letters folded to lower case (bit 5 set in every
+/// byte), filed under `tag`.
+#[inline]
+fn fold_key(packed: u64, len: usize, tag: usize) -> u64 {
+    let mask = (1u64 << (8 * len)) - 1;
+    (packed | 0x2020_2020) & mask | (tag as u64) << 32
+}
+
+/// The key of a run of `run` word bytes starting `packed` ([`load8`]): its
+/// first (up to) four bytes and its length up to [`LONGEST`]. The
+/// [`StartFilter`] and [`FirstWords`] both file under it.
+#[inline]
+fn run_key(packed: u64, run: usize) -> u64 {
+    fold_key(packed, run.min(4), run.min(LONGEST))
 }
 
 /// A distinct first-word spelling while [`FirstWords`] is built: its bytes
@@ -1170,29 +1168,19 @@ impl FirstWords {
         for (k, (bytes, whole_run, owners)) in distinct.iter().enumerate() {
             let from = first.owners.len() as u32;
             first.owners.extend(owners);
-            let head = &bytes[..bytes.len().min(8)];
             first.spellings.push(FirstSpelling {
-                at: first.bytes.len() as u32,
-                len: bytes.len() as u32,
+                packed: Packed::new(bytes, false, &mut first.long_bytes),
                 whole_run: *whole_run,
                 owners: (from, first.owners.len() as u32),
-                word: StartFilter::pack_up_to_8(head),
-                letters: StartFilter::pack_up_to_8(
-                    &head
-                        .iter()
-                        .map(|b| if b.is_ascii_alphabetic() { 0x20 } else { 0 })
-                        .collect::<Vec<u8>>(),
-                ),
             });
-            first.bytes.extend_from_slice(bytes);
             let k = k as u32;
             let run = bytes.iter().take_while(|&&b| is_word_byte(b)).count();
             if *whole_run != 0 {
-                filed.push((run_key(bytes, 0, run), k));
+                filed.push((run_key(load8(bytes, 0), run), k));
             } else if run >= 4 {
                 // Under every run length it can begin.
                 for len in run.min(LONGEST)..=LONGEST {
-                    filed.push((run_key(bytes, 0, len), k));
+                    filed.push((run_key(load8(bytes, 0), len), k));
                 }
             } else {
                 // A short spelling that may run on: by its first byte.
@@ -1225,31 +1213,19 @@ impl FirstWords {
     /// occurs at word start `i`, where a run of `run` word bytes begins.
     #[inline]
     fn heads_at(&self, bytes: &[u8], i: usize, run: usize, heads: &mut Vec<(u32, u32, usize)>) {
-        let here = match bytes.get(i..i + 8) {
-            Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
-            None => StartFilter::pack_up_to_8(&bytes[i..]),
-        };
+        let here = load8(bytes, i);
         let mut take = |(from, to): (u32, u32)| {
             for s in &self.spellings[from as usize..to as usize] {
-                let len = s.len as usize;
-                let mask = u64::MAX >> (64 - 8 * len.min(8));
                 if (s.whole_run == 0 || s.whole_run as usize == run)
-                    && (here | s.letters) & mask == s.word
-                    && (len <= 8
-                        || spelled_at(
-                            bytes,
-                            i + 8,
-                            &self.bytes[s.at as usize + 8..s.at as usize + len],
-                            false,
-                        ))
+                    && s.packed.matches(here, &self.long_bytes, bytes, i)
                 {
-                    let end = i + len;
+                    let end = i + s.packed.len as usize;
                     let owners = &self.owners[s.owners.0 as usize..s.owners.1 as usize];
                     heads.extend(owners.iter().map(|&(entry, n)| (entry, n, end)));
                 }
             }
         };
-        if let Some(&range) = self.by_run.get(&run_key(bytes, i, run)) {
+        if let Some(&range) = self.by_run.get(&run_key(here, run)) {
             take(range);
         }
         let single = self.single[usize::from(bytes[i])];
