@@ -1,8 +1,9 @@
 //! The command line: global flags and the subcommand.
 
-use clap::{Args, Parser, ValueEnum};
+use clap::{Args, Parser};
 
 use crate::cmd::Command;
+use crate::render::ColorChoice;
 
 /// Code interview transcripts with a codebook and count themes by group.
 ///
@@ -50,29 +51,6 @@ pub struct GlobalArgs {
     /// Number of threads for reading and coding files (default: all cores).
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(usize))]
     pub threads: Option<usize>,
-}
-
-/// When to use colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour when stdout is a terminal and NO_COLOR is unset or empty.
-    Auto,
-    /// Always colour.
-    Always,
-    /// Never colour.
-    Never,
-}
-
-/// How data is written to stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum Format {
-    /// A table for people.
-    #[default]
-    Table,
-    /// CSV for pipes and spreadsheets.
-    Csv,
-    /// JSON with a top-level schema_version.
-    Json,
 }
 
 #[cfg(test)]

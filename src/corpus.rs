@@ -1,5 +1,6 @@
-//! Transcripts: discovery, decoding, front matter, speaker turns, coding
-//! segments, and applying a compiled [`Matcher`] to them.
+//! The transcript model: decoding, front matter, speaker turns and coding
+//! segments. Applying a codebook to them is [`crate::coding`]'s job; this
+//! module knows nothing of the matcher.
 //!
 //! A transcript may open with a front-matter block of participant attributes
 //! between `---` lines. The body is speaker turns: a line `Label: text` starts
@@ -13,9 +14,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use regex::Regex;
-use unicode_segmentation::UnicodeSegmentation;
 
-use crate::matcher::{Hit, Matcher};
+use crate::error::FormatError;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Interviewer labels recognised by default (compared case-insensitively).
 pub const DEFAULT_INTERVIEWER_LABELS: &[&str] =
@@ -160,81 +161,6 @@ pub enum Unit {
     Sentence,
 }
 
-/// One coded segment × code, with its evidence.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Coding {
-    /// Index into [`Transcript::turns`].
-    pub turn: usize,
-    /// Index of the turn's speaker in [`Transcript::participant_speakers`].
-    pub who: usize,
-    /// Byte span of the segment.
-    pub start: usize,
-    /// End of the segment, exclusive.
-    pub end: usize,
-    /// The code and the first pattern match that applied it.
-    pub hit: Hit,
-}
-
-/// Counts for one speaker of one transcript.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Counts {
-    /// Participant segments (coded or not).
-    pub segments: u64,
-    /// Participant segments with at least one code.
-    pub coded_segments: u64,
-    /// Segments coded with each code, by code index.
-    pub code_refs: Vec<u64>,
-    /// Segments coded with any code of each theme, by theme index.
-    pub theme_refs: Vec<u64>,
-    /// Segments in which each (code, pattern) matched, for codes that
-    /// applied; filled only when asked for (`--rules`).
-    #[serde(with = "pairs")]
-    pub pattern_refs: BTreeMap<(usize, usize), u64>,
-}
-
-/// The result of coding one transcript.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct Coded {
-    /// Codings in text order, then codebook order.
-    pub codings: Vec<Coding>,
-    /// Counts per participant speaker, in the order of
-    /// [`Transcript::participant_speakers`].
-    pub by_speaker: Vec<Counts>,
-}
-
-impl Coded {
-    /// All speakers' counts added up.
-    pub fn total(&self) -> Counts {
-        let mut total = Counts::default();
-        for counts in &self.by_speaker {
-            total.add(counts);
-        }
-        total
-    }
-}
-
-impl Counts {
-    /// Adds `other` into `self`.
-    pub fn add(&mut self, other: &Counts) {
-        self.segments += other.segments;
-        self.coded_segments += other.coded_segments;
-        add_into(&mut self.code_refs, &other.code_refs);
-        add_into(&mut self.theme_refs, &other.theme_refs);
-        for (key, n) in &other.pattern_refs {
-            *self.pattern_refs.entry(*key).or_default() += n;
-        }
-    }
-}
-
-fn add_into(total: &mut Vec<u64>, part: &[u64]) {
-    if total.len() < part.len() {
-        total.resize(part.len(), 0);
-    }
-    for (t, p) in total.iter_mut().zip(part) {
-        *t += p;
-    }
-}
-
 /// A speaker label at the start of a line, in the forms transcribers use:
 /// `Name:`, `**Name:**`, `**Name**:`, `[Name]`, `Name (00:01:23):`, and
 /// `Name 00:01:23` alone on its line before the text.
@@ -342,7 +268,7 @@ impl Transcript {
         path: &str,
         text: String,
         options: &ParseOptions,
-    ) -> Result<Transcript, (usize, String)> {
+    ) -> Result<Transcript, FormatError> {
         let mut warnings = Vec::new();
         let lines = lines_of(&text);
         let (front_matter, body_from) = front_matter(&lines, &text, &mut warnings)?;
@@ -418,84 +344,6 @@ impl Transcript {
         out
     }
 
-    /// Codes every participant segment.
-    pub fn code(&self, matcher: &Matcher, unit: Unit) -> Coded {
-        self.code_with(matcher, unit, false, true)
-    }
-
-    /// Codes every participant segment; with `rules`, also counts the
-    /// segments each pattern matched in ([`Counts::pattern_refs`]). Without
-    /// `codings`, [`Coded::codings`] is left empty (only the counts are
-    /// wanted).
-    pub fn code_with(&self, matcher: &Matcher, unit: Unit, rules: bool, codings: bool) -> Coded {
-        let speakers = self.participant_speakers();
-        let empty = Counts {
-            code_refs: vec![0; matcher.code_count()],
-            theme_refs: vec![0; matcher.theme_count()],
-            ..Counts::default()
-        };
-        let mut coded = Coded {
-            codings: Vec::new(),
-            by_speaker: vec![empty; speakers.len()],
-        };
-        let mut hits = Vec::new();
-        // The last segment (number) in which each code and theme counted.
-        let mut code_counted = vec![usize::MAX; matcher.code_count()];
-        let mut theme_counted = vec![usize::MAX; matcher.theme_count()];
-        let mut patterns = Vec::new();
-        for (segment, (turn, start, end)) in self.segments(unit).into_iter().enumerate() {
-            let speaker = &self.turns[turn].speaker;
-            let who = speakers
-                .iter()
-                .position(|s| s == speaker)
-                .expect("a participant turn");
-            let counts = &mut coded.by_speaker[who];
-            counts.segments += 1;
-            hits.clear();
-            if rules {
-                patterns.clear();
-                matcher.find_with_patterns(&self.text[start..end], &mut hits, &mut patterns);
-                for key in &patterns {
-                    *counts.pattern_refs.entry(*key).or_default() += 1;
-                }
-            } else {
-                matcher.find(&self.text[start..end], &mut hits);
-            }
-            counts.coded_segments += u64::from(!hits.is_empty());
-            // A sub-code counts for its parents too, once per segment.
-            for hit in &hits {
-                for &code in std::iter::once(&hit.code).chain(matcher.ancestors_of(hit.code)) {
-                    if code_counted[code] != segment {
-                        code_counted[code] = segment;
-                        counts.code_refs[code] += 1;
-                    }
-                }
-            }
-            for hit in &hits {
-                let theme = matcher.theme_of(hit.code);
-                if theme_counted[theme] != segment {
-                    theme_counted[theme] = segment;
-                    counts.theme_refs[theme] += 1;
-                }
-                if !codings {
-                    continue;
-                }
-                coded.codings.push(Coding {
-                    turn,
-                    who,
-                    start,
-                    end,
-                    hit: Hit {
-                        start: start + hit.start,
-                        end: start + hit.end,
-                        ..*hit
-                    },
-                });
-            }
-        }
-        coded
-    }
-
     /// The labels of the participants' (non-interviewer) turns, in order of
     /// first appearance.
     pub fn participant_speakers(&self) -> Vec<&str> {
@@ -506,28 +354,6 @@ impl Transcript {
             }
         }
         out
-    }
-}
-
-/// A map with tuple keys as a list of pairs (JSON keys must be strings).
-mod pairs {
-    use std::collections::BTreeMap;
-
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(
-        map: &BTreeMap<(usize, usize), u64>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        map.iter().collect::<Vec<_>>().serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<BTreeMap<(usize, usize), u64>, D::Error> {
-        Ok(Vec::<((usize, usize), u64)>::deserialize(d)?
-            .into_iter()
-            .collect())
     }
 }
 
@@ -612,7 +438,7 @@ fn front_matter(
     lines: &[Line],
     text: &str,
     warnings: &mut Vec<Warning>,
-) -> Result<FrontMatter, (usize, String)> {
+) -> Result<FrontMatter, FormatError> {
     let mut attrs = BTreeMap::new();
     let Some(first) = lines.first() else {
         return Ok((attrs, 0));
@@ -645,10 +471,10 @@ fn front_matter(
             }),
         }
     }
-    Err((
-        1,
-        "front matter opened with `---` is never closed".to_string(),
-    ))
+    Err(FormatError {
+        line: 1,
+        message: "front matter opened with `---` is never closed".to_string(),
+    })
 }
 
 fn turns(
@@ -944,7 +770,7 @@ mod tests {
             &ParseOptions::default(),
         )
         .unwrap_err();
-        assert_eq!(err.0, 1);
+        assert_eq!(err.line, 1);
     }
 
     #[test]

@@ -148,16 +148,6 @@ pub enum CorpusError {
         #[source]
         source: std::io::Error,
     },
-    /// A transcript could not be parsed.
-    #[error("{path}:{line}: {message}")]
-    Parse {
-        /// The path as given.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// What is wrong.
-        message: String,
-    },
     /// The attributes sheet could not be read.
     #[error("{path}: {message}")]
     Attributes {
@@ -166,4 +156,29 @@ pub enum CorpusError {
         /// What is wrong, with the line where known.
         message: String,
     },
+    /// Every input failed: there is nothing to count.
+    #[error("no transcript could be read")]
+    NothingRead,
+    /// The inputs hold no transcript file.
+    #[error("no transcripts (.txt, .md) found in {}", display_paths(inputs))]
+    NoTranscripts {
+        /// The paths as given.
+        inputs: Vec<PathBuf>,
+    },
+}
+
+fn display_paths(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    shown.join(", ")
+}
+
+/// Why a transcript could not be read: a file in a format mint reads (or a
+/// plain-text transcript's front matter) is malformed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct FormatError {
+    /// 1-based line in the original file, or 0 for the file as a whole.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
 }

@@ -29,7 +29,7 @@
 //! let matcher = Matcher::new(&codebook).unwrap();
 //! let text = "Interviewer: And IT?\nParticipant: it is fine, but the IT is not.\n";
 //! let transcript = Transcript::parse("p1.txt", text.to_string(), &ParseOptions::default()).unwrap();
-//! let coded = transcript.code(&matcher, Unit::Turn);
+//! let coded = mint::coding::code(&transcript, &matcher, Unit::Turn);
 //! assert_eq!(coded.codings.len(), 1);
 //! let hit = coded.codings[0].hit;
 //! assert_eq!(&transcript.text[hit.start..hit.end], "IT");
@@ -39,14 +39,17 @@
 pub mod attributes;
 pub mod cache;
 pub mod codebook;
+pub mod coding;
 pub mod corpus;
 pub mod discover;
 pub mod emergence;
 pub mod error;
 pub mod exchange;
 pub mod formats;
+pub mod groups;
 pub mod matcher;
 pub mod pattern;
+pub mod pipeline;
 pub mod quotes;
 pub mod stats;
 pub mod tally;

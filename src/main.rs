@@ -1,17 +1,18 @@
 //! The `mint` binary: parse the command line, dispatch to a subcommand, map
-//! the outcome to an exit status. Everything else lives in `cmd/`, `output`
-//! and the `mint` library.
+//! the outcome to an exit status. Everything else lives in `cmd/`, `args`,
+//! `render/` and the `mint` library.
 
+mod args;
 mod cli;
 mod cmd;
-mod output;
+mod render;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::cli::Cli;
-use crate::output::{Output, Status};
+use crate::render::{Output, Status, output};
 
 /// mimalloc: every file is read, parsed and coded into short-lived buffers
 /// on several threads at once, where glibc's allocator spent about a tenth
@@ -21,7 +22,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut out = Output::new(&cli.global);
+    let mut out = Output::new(cli.global.color, cli.global.quiet);
     if let Some(threads) = cli.global.threads {
         // Only fails if a pool exists already, which cannot happen here.
         let _ = rayon::ThreadPoolBuilder::new()

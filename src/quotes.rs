@@ -1,13 +1,19 @@
 //! Quotes for the write-up: attributions from a template over participant
 //! attributes, trimming a quote to the sentences around its evidence, and a
 //! ranking that puts the strongest evidence first while spreading the
-//! quotes across participants.
+//! quotes across participants; and collecting the quotes for some codes
+//! from a coded corpus.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
 
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::attributes::{Attributes, PARTICIPANT};
+use crate::codebook::Codebook;
+use crate::coding::{Coded, Coding};
+use crate::pipeline::{Corpus, LoadedFile};
 
 /// The default attribution, in the form evaluation reports use:
 /// `Operational social care, area 2, interviewee c`.
@@ -160,6 +166,182 @@ pub fn rank(candidates: &[Candidate]) -> Vec<usize> {
         round += 1;
     }
     out
+}
+
+/// One quote, as written to CSV and JSON.
+#[derive(Debug, Serialize)]
+pub struct Quote {
+    /// 1-based rank.
+    pub rank: usize,
+    /// The quote text.
+    pub quote: String,
+    /// Who said it, from the template.
+    pub attribution: String,
+    /// The participant id.
+    pub participant: String,
+    /// The transcript, relative to the input folder.
+    pub file: String,
+    /// The 1-based turn.
+    pub turn: usize,
+    /// Code-point span of the segment in the file's (extracted) text.
+    pub start: usize,
+    /// End of the span, exclusive.
+    pub end: usize,
+    /// The target codes that coded the segment, `;`-separated.
+    pub codes: String,
+}
+
+/// A `--theme` or `--code` that the codebook does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SelectError {
+    /// No theme with this id.
+    #[error("no theme {theme:?} in the codebook (themes: {known})")]
+    NoTheme {
+        /// The id asked for.
+        theme: String,
+        /// The codebook's theme ids, comma-separated.
+        known: String,
+    },
+    /// No code with this id.
+    #[error("no code {0:?} in the codebook (see `mint codebook show`)")]
+    NoCode(String),
+}
+
+/// The codes a theme or code selects (a code with its sub-codes).
+pub fn target_codes(
+    codebook: &Codebook,
+    theme: Option<&str>,
+    code: Option<&str>,
+) -> Result<BTreeSet<usize>, SelectError> {
+    if let Some(theme) = theme {
+        if codebook.theme_index(theme).is_none() {
+            let known: Vec<&str> = codebook.themes.iter().map(|t| t.id.as_str()).collect();
+            return Err(SelectError::NoTheme {
+                theme: theme.to_string(),
+                known: known.join(", "),
+            });
+        }
+        return Ok(codebook
+            .codes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.theme == theme)
+            .map(|(i, _)| i)
+            .collect());
+    }
+    let code = code.unwrap_or_default();
+    if !codebook.codes.iter().any(|c| c.id == code) {
+        return Err(SelectError::NoCode(code.to_string()));
+    }
+    Ok(codebook
+        .codes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.id == code || codebook.ancestors(&c.id).is_some_and(|a| a.contains(&code))
+        })
+        .map(|(i, _)| i)
+        .collect())
+}
+
+/// The quotes for the `targets` codes, among participants whose attributes
+/// match every `filters` pair: each coded segment once, ranked by
+/// [`rank`], at most `limit` (0: all), trimmed to `context` sentences
+/// around the evidence and attributed with `template`.
+pub fn collect(
+    corpus: &Corpus<Coded>,
+    codebook: &Codebook,
+    targets: &BTreeSet<usize>,
+    filters: &[(String, String)],
+    context: Option<usize>,
+    template: &str,
+    limit: usize,
+) -> Vec<Quote> {
+    struct Found<'a> {
+        file: &'a LoadedFile<Coded>,
+        turn: usize,
+        start: usize,
+        end: usize,
+        evidence: (usize, usize),
+        codes: BTreeSet<usize>,
+        participant: &'a str,
+    }
+    let mut found: Vec<Found> = Vec::new();
+    for file in &corpus.files {
+        let mut by_segment: BTreeMap<(usize, usize, usize), Vec<&Coding>> = BTreeMap::new();
+        for coding in &file.result.codings {
+            if targets.contains(&coding.hit.code) {
+                by_segment
+                    .entry((coding.start, coding.end, coding.turn))
+                    .or_default()
+                    .push(coding);
+            }
+        }
+        for ((start, end, turn), codings) in by_segment {
+            let participant = file.participants[codings[0].who].as_str();
+            let attrs = &corpus.info.participants[participant];
+            if !filters
+                .iter()
+                .all(|(k, v)| attrs.get(k).is_some_and(|a| a == v))
+            {
+                continue;
+            }
+            let first = codings
+                .iter()
+                .min_by_key(|c| c.hit.start)
+                .expect("non-empty");
+            found.push(Found {
+                file,
+                turn,
+                start,
+                end,
+                evidence: (first.hit.start - start, first.hit.end - start),
+                codes: codings.iter().map(|c| c.hit.code).collect(),
+                participant,
+            });
+        }
+    }
+    let candidates: Vec<Candidate> = found
+        .iter()
+        .enumerate()
+        .map(|(order, f)| Candidate {
+            participant: f.participant.to_string(),
+            codes: f.codes.len(),
+            words: f.file.transcript.text[f.start..f.end]
+                .split_whitespace()
+                .count(),
+            order,
+        })
+        .collect();
+    let mut ranked = rank(&candidates);
+    if limit > 0 {
+        ranked.truncate(limit);
+    }
+    ranked
+        .into_iter()
+        .enumerate()
+        .map(|(rank, i)| {
+            let f = &found[i];
+            let text = &f.file.transcript.text;
+            let index = crate::textpos::CharIndex::new(text);
+            Quote {
+                rank: rank + 1,
+                quote: quote_text(&text[f.start..f.end], f.evidence, context),
+                attribution: attribution(template, &corpus.info.participants[f.participant]),
+                participant: f.participant.to_string(),
+                file: f.file.source.name.clone(),
+                turn: f.file.transcript.turns[f.turn].index,
+                start: index.char_offset(f.start),
+                end: index.char_offset(f.end),
+                codes: f
+                    .codes
+                    .iter()
+                    .map(|&c| codebook.codes[c].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::attributes::Attributes;
 use crate::codebook::{Codebook, Origin};
-use crate::corpus::Counts;
+use crate::coding::Counts;
 
 /// The label of a group whose attribute value is missing.
 pub const MISSING: &str = "(missing)";

@@ -6,23 +6,19 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use comfy_table::{Attribute, Cell as TableCell, CellAlignment};
-use serde::Serialize;
 
 use mint::attributes::{Attributes, PARTICIPANT};
 use mint::cache::Cache;
-use mint::codebook::{Codebook, Origin};
-use mint::corpus::Coded;
+use mint::codebook::Codebook;
+use mint::coding::Coded;
 use mint::matcher::Matcher;
-use mint::tally::{self, Cell, Matrix, Tally};
+use mint::pipeline::LoadedFile;
+use mint::tally::{self, Tally};
 use mint::textpos::CharIndex;
 
-use super::{CorpusArgs, LoadedFile, UnitArg, check_output_path, load_codebooks, stream_corpus};
-use crate::cli::Format;
-use crate::output::{Output, Status, new_table};
-
-/// The version of the JSON written by `mint code --format json`.
-pub const SCHEMA_VERSION: u32 = 1;
+use crate::args::{ByArgs, CodebookArgs, CorpusArgs, FormatArgs, UnitArgs, check_output_path};
+use crate::render::matrix::{Summary, Suppress, ThemeMatrix, write_matrix_csv};
+use crate::render::{self, Output, Status};
 
 /// Code transcripts and print theme frequencies by participant group.
 ///
@@ -44,26 +40,17 @@ pub struct Args {
     #[command(flatten)]
     corpus: CorpusArgs,
 
-    /// Codebook file (TOML, or JSON by extension). Repeat it to extend a
-    /// codebook with another: `--codebook default --codebook extra.toml`
-    /// adds extra.toml's codes (and themes) to the embedded default.
-    /// Default: the embedded default codebook (see `mint codebook show`).
-    #[arg(long, value_name = "FILE")]
-    codebook: Vec<PathBuf>,
+    #[command(flatten)]
+    codebook: CodebookArgs,
 
-    /// The coding unit: the span of text a code is applied to.
-    #[arg(long, value_enum, default_value_t = UnitArg::Turn)]
-    unit: UnitArg,
+    #[command(flatten)]
+    unit: UnitArgs,
 
-    /// Break frequencies down by these attributes (comma-separated; '' for
-    /// none). Default: level and sector, those of them that any participant
-    /// has.
-    #[arg(long, value_name = "ATTR[,ATTR]", value_delimiter = ',')]
-    by: Vec<String>,
+    #[command(flatten)]
+    by: ByArgs,
 
-    /// How to print the table on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArgs,
 
     /// Write the matrix to this CSV file (wide: one row per theme and code;
     /// `-` for stdout).
@@ -120,9 +107,9 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     {
         check_output_path(path, &args.corpus.paths, args.write_into_input)?;
     }
-    let codebook = load_codebooks(&args.codebook)?;
+    let codebook = args.codebook.load()?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
-    let unit = args.unit.unit();
+    let unit = args.unit.unit.unit();
     let with_rules = args.rules.is_some();
     // Codings are only kept when something shows them.
     let with_codings = args.codings.is_some() || args.explain;
@@ -147,8 +134,10 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         }
         None => None,
     };
-    let work = |t: &mint::corpus::Transcript| t.code_with(&matcher, unit, with_rules, with_codings);
-    let info = stream_corpus(&args.corpus, out, cache.as_ref(), work, |out, file| {
+    let work = |t: &mint::corpus::Transcript| {
+        mint::coding::code_with(t, &matcher, unit, with_rules, with_codings)
+    };
+    let info = args.corpus.stream(out, cache.as_ref(), work, |out, file| {
         for (id, counts) in file.participants.iter().zip(&file.result.by_speaker) {
             tally.add(id, counts);
         }
@@ -166,11 +155,11 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     })?;
     summary.participants = info.participants.len();
 
-    let by = breakdown(&args.by, &info.participants, out);
+    let by = args.by.breakdown(&info.participants, out);
     let matrix = tally::matrix(&tally, &info.participants, &by, &codebook);
     let stats = args
         .stats
-        .then(|| compare_groups(&tally, &info.participants, &by, &codebook));
+        .then(|| mint::groups::compare_groups(&tally, &info.participants, &by, &codebook));
     let suppress = Suppress(args.min_cell.unwrap_or(0));
 
     if let Some(path) = &args.matrix {
@@ -185,26 +174,17 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         })?;
     }
     if !args.explain {
-        match (args.format, &stats) {
-            (Format::Table, _) => {
-                write_table(out, &matrix, suppress)?;
-                if let Some(stats) = &stats {
-                    write_stats_table(out, stats)?;
-                }
-            }
-            (Format::Csv, Some(stats)) => write_stats_csv(out.stdout(), stats)?,
-            (Format::Csv, None) => write_matrix_csv(out.stdout(), &matrix, args.long, suppress)?,
-            (Format::Json, _) => write_json(
-                out.stdout(),
-                &matrix,
-                &codebook,
-                args.unit.name(),
-                &summary,
-                stats.as_deref(),
-                suppress,
-                (&tally, &info.participants),
-            )?,
-        }
+        let report = ThemeMatrix {
+            matrix: &matrix,
+            codebook: &codebook,
+            unit: args.unit.unit.name(),
+            summary: &summary,
+            stats: stats.as_deref(),
+            suppress,
+            tallies: (&tally, &info.participants),
+            long: args.long,
+        };
+        render::emit(out, args.format.format, &report)?;
     }
     out.flush()?;
     out.note(&format!(
@@ -213,219 +193,9 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         summary.participants,
         summary.coded_segments,
         summary.segments,
-        args.unit.name()
+        args.unit.unit.name()
     ));
-    Ok(info.status(&args.corpus, out))
-}
-
-/// The breakdown attributes, and a warning naming participants without them.
-pub fn breakdown(
-    raw: &[String],
-    participants: &BTreeMap<String, Attributes>,
-    out: &Output,
-) -> Vec<String> {
-    let requested: Vec<String> = raw
-        .iter()
-        .map(|a| a.trim().to_lowercase())
-        .filter(|a| !a.is_empty())
-        .collect();
-    // `--by ''` asks for no breakdown at all.
-    let by = if !raw.is_empty() && requested.is_empty() {
-        Vec::new()
-    } else if requested.is_empty() {
-        ["level", "sector"]
-            .into_iter()
-            .filter(|a| participants.values().any(|attrs| attrs.contains_key(*a)))
-            .map(String::from)
-            .collect()
-    } else {
-        requested
-    };
-    for attr in &by {
-        let missing: Vec<&str> = participants
-            .iter()
-            .filter(|(_, attrs)| !attrs.contains_key(attr))
-            .map(|(id, _)| id.as_str())
-            .collect();
-        if !missing.is_empty() {
-            out.warn(&format!(
-                "{} participant{} without {attr:?}, shown as {}: {}",
-                missing.len(),
-                if missing.len() == 1 { "" } else { "s" },
-                tally::MISSING,
-                missing.join(", ")
-            ));
-        }
-    }
-    by
-}
-
-/// Totals for the stderr note and the JSON: files, participants,
-/// participant segments, and coded segments.
-#[derive(Debug, Default, Serialize)]
-pub struct Summary {
-    pub files: usize,
-    pub participants: usize,
-    pub segments: u64,
-    pub coded_segments: u64,
-}
-
-/// A percentage with one decimal, as written in CSV and JSON.
-fn percent(cell: &Cell) -> f64 {
-    (cell.percent * 10.0).round() / 10.0
-}
-
-fn row_name(row: &tally::Row) -> String {
-    match &row.code {
-        Some(code) if row.origin == Some(Origin::Emergent) => {
-            format!("{}{code} (emergent)", "  ".repeat(row.depth))
-        }
-        Some(code) => format!("{}{code}", "  ".repeat(row.depth)),
-        None => row.theme.clone(),
-    }
-}
-
-pub fn write_table(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> anyhow::Result<()> {
-    let mut table = new_table(out);
-    let mut header = vec![TableCell::new("theme / code")];
-    for group in &matrix.groups {
-        header.push(TableCell::new(format!(
-            "{}\nN={}",
-            group.label(),
-            group.size
-        )));
-    }
-    let total_n = matrix.rows.first().map_or(0, |r| r.total.group_size);
-    header.push(TableCell::new(format!("total\nN={total_n}")));
-    table.set_header(header);
-    for row in &matrix.rows {
-        let is_theme = row.code.is_none();
-        let mut cells = vec![TableCell::new(row_name(row))];
-        cells.extend(
-            row.cells.iter().chain([&row.total]).map(|c| {
-                TableCell::new(format_cell(c, suppress)).set_alignment(CellAlignment::Right)
-            }),
-        );
-        if is_theme && out.color {
-            cells = cells
-                .into_iter()
-                .map(|c| c.add_attribute(Attribute::Bold))
-                .collect();
-        }
-        table.add_row(cells);
-    }
-    writeln!(out.stdout(), "{table}")?;
-    Ok(())
-}
-
-/// Small-cell suppression: counts from 1 to K-1 are shown as `<K`.
-#[derive(Debug, Clone, Copy)]
-pub struct Suppress(pub u64);
-
-impl Suppress {
-    fn hides(self, n: u64) -> bool {
-        n > 0 && n < self.0
-    }
-
-    fn count(self, n: u64) -> String {
-        if self.hides(n) {
-            format!("<{}", self.0)
-        } else {
-            n.to_string()
-        }
-    }
-
-    /// A percentage, hidden when its participant count is.
-    fn percent(self, cell: &Cell, decimals: usize) -> String {
-        if self.hides(cell.participants) {
-            "–".to_string()
-        } else {
-            format!("{:.*}", decimals, percent(cell))
-        }
-    }
-}
-
-/// `refs / n of N (pct%)`.
-fn format_cell(cell: &Cell, suppress: Suppress) -> String {
-    let pct = if suppress.hides(cell.participants) {
-        "–".to_string()
-    } else {
-        format!("{:.0}%", cell.percent)
-    };
-    format!(
-        "{} / {} of {} ({pct})",
-        suppress.count(cell.references),
-        suppress.count(cell.participants),
-        cell.group_size
-    )
-}
-
-pub fn write_matrix_csv(
-    w: &mut dyn Write,
-    matrix: &Matrix,
-    long: bool,
-    suppress: Suppress,
-) -> anyhow::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
-    if long {
-        let mut header = vec!["theme".to_string(), "code".to_string()];
-        header.extend(matrix.breakdown.iter().cloned());
-        header.extend(["references", "participants", "group_size", "percent"].map(String::from));
-        csv.write_record(&header)?;
-        let all = vec!["(all)".to_string(); matrix.breakdown.len()];
-        for row in &matrix.rows {
-            let groups = matrix.groups.iter().map(|g| &g.values).chain([&all]);
-            for (values, cell) in groups.zip(row.cells.iter().chain([&row.total])) {
-                let mut record = vec![row.theme.clone(), row.code.clone().unwrap_or_default()];
-                record.extend(values.iter().cloned());
-                record.extend(cell_fields(cell, suppress));
-                csv.write_record(&record)?;
-            }
-        }
-    } else {
-        let mut header = vec![
-            "theme".to_string(),
-            "code".to_string(),
-            "label".to_string(),
-            "origin".to_string(),
-        ];
-        let labels = matrix
-            .groups
-            .iter()
-            .map(|g| g.label())
-            .chain(["total".to_string()]);
-        for label in labels {
-            for field in ["references", "participants", "N", "percent"] {
-                header.push(format!("{label}: {field}"));
-            }
-        }
-        csv.write_record(&header)?;
-        for row in &matrix.rows {
-            let mut record = vec![
-                row.theme.clone(),
-                row.code.clone().unwrap_or_default(),
-                row.label.clone(),
-                row.origin
-                    .map(|o| o.as_str().to_string())
-                    .unwrap_or_default(),
-            ];
-            for cell in row.cells.iter().chain([&row.total]) {
-                record.extend(cell_fields(cell, suppress));
-            }
-            csv.write_record(&record)?;
-        }
-    }
-    csv.flush()?;
-    Ok(())
-}
-
-fn cell_fields(cell: &Cell, suppress: Suppress) -> [String; 4] {
-    [
-        suppress.count(cell.references),
-        suppress.count(cell.participants),
-        cell.group_size.to_string(),
-        suppress.percent(cell, 1),
-    ]
+    Ok(args.corpus.status(&info, out))
 }
 
 /// The codings, spooled to a temporary CSV file as files stream through
@@ -644,173 +414,6 @@ fn write_explanation(
     Ok(())
 }
 
-/// Said wherever the statistics are shown.
-const STATS_NOTE: &str = "With samples this small the numbers describe the participants interviewed; \
-     they do not generalise. Read p-values as a guide to where the groups differ, not as proof.";
-
-/// What to count for a participant: a theme's or a code's references.
-type CountFn = Box<dyn Fn(&tally::ParticipantTally) -> u64>;
-
-/// One theme compared across the groups of one attribute.
-#[derive(Debug, Serialize)]
-pub struct GroupTest {
-    theme: String,
-    code: Option<String>,
-    attribute: String,
-    groups: Vec<GroupCount>,
-    test: &'static str,
-    statistic: Option<f64>,
-    df: Option<u64>,
-    p: Option<f64>,
-}
-
-#[derive(Debug, Serialize)]
-struct GroupCount {
-    value: String,
-    mentioning: u64,
-    size: u64,
-}
-
-/// For each breakdown attribute, theme and code: participants mentioning it
-/// or not, in each of the attribute's groups, and the test
-/// `mint::stats::compare` picks for that table.
-fn compare_groups(
-    tally: &Tally,
-    participants: &BTreeMap<String, Attributes>,
-    by: &[String],
-    codebook: &Codebook,
-) -> Vec<GroupTest> {
-    let mut out = Vec::new();
-    for attribute in by {
-        let (members, _) = tally::membership(tally, participants, std::slice::from_ref(attribute));
-        let mut rows: Vec<(String, Option<String>, CountFn)> = Vec::new();
-        for (ti, theme) in codebook.themes.iter().enumerate() {
-            rows.push((
-                theme.id.clone(),
-                None,
-                Box::new(move |p| p.theme_refs.get(ti).copied().unwrap_or(0)),
-            ));
-            for (ci, _) in tally::code_order(codebook, &theme.id) {
-                let code = Some(codebook.codes[ci].id.clone());
-                rows.push((
-                    theme.id.clone(),
-                    code,
-                    Box::new(move |p| p.code_refs.get(ci).copied().unwrap_or(0)),
-                ));
-            }
-        }
-        let resolved: Vec<_> = members
-            .values()
-            .map(|ids| tally::resolve(tally, ids))
-            .collect();
-        for (theme, code, refs) in rows {
-            let groups: Vec<GroupCount> = members
-                .keys()
-                .zip(&resolved)
-                .map(|(values, tallies)| {
-                    let cell = tally::cell_of(tallies, &*refs);
-                    GroupCount {
-                        value: values.join(" / "),
-                        mentioning: cell.participants,
-                        size: cell.group_size,
-                    }
-                })
-                .collect();
-            let table: Vec<Vec<u64>> = groups
-                .iter()
-                .map(|g| vec![g.mentioning, g.size - g.mentioning])
-                .collect();
-            let result = mint::stats::compare(&table);
-            let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
-            out.push(GroupTest {
-                theme,
-                code,
-                attribute: attribute.clone(),
-                groups,
-                test: result.test.name(),
-                statistic: result.statistic.map(|x| round(x, 3)),
-                df: result.df,
-                p: result.p.map(|x| round(x, 4)),
-            });
-        }
-    }
-    out
-}
-
-fn groups_text(t: &GroupTest) -> String {
-    t.groups
-        .iter()
-        .map(|g| format!("{} {}/{}", g.value, g.mentioning, g.size))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn write_stats_table(out: &mut Output, stats: &[GroupTest]) -> anyhow::Result<()> {
-    let mut table = new_table(out);
-    table.set_header([
-        "theme / code",
-        "by",
-        "participants mentioning / N",
-        "test",
-        "statistic",
-        "p",
-    ]);
-    for t in stats {
-        let name = t
-            .code
-            .as_ref()
-            .map_or(t.theme.clone(), |c| format!("  {c}"));
-        table.add_row(vec![
-            TableCell::new(name),
-            TableCell::new(&t.attribute),
-            TableCell::new(groups_text(t)),
-            TableCell::new(t.test),
-            TableCell::new(t.statistic.map_or("–".into(), |x| format!("{x:.3}")))
-                .set_alignment(CellAlignment::Right),
-            TableCell::new(t.p.map_or("–".into(), |p| format!("{p:.4}")))
-                .set_alignment(CellAlignment::Right),
-        ]);
-    }
-    writeln!(out.stdout(), "\nGroup comparison\n{table}\n{STATS_NOTE}")?;
-    Ok(())
-}
-
-fn write_stats_csv(w: &mut dyn Write, stats: &[GroupTest]) -> anyhow::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
-    csv.write_record([
-        "theme",
-        "code",
-        "attribute",
-        "value",
-        "mentioning",
-        "size",
-        "test",
-        "statistic",
-        "df",
-        "p",
-    ])?;
-    for t in stats {
-        for g in &t.groups {
-            let opt = |x: Option<String>| x.unwrap_or_default();
-            csv.write_record([
-                t.theme.clone(),
-                t.code.clone().unwrap_or_default(),
-                t.attribute.clone(),
-                g.value.clone(),
-                g.mentioning.to_string(),
-                g.size.to_string(),
-                t.test.to_string(),
-                opt(t.statistic.map(|x| format!("{x:.3}"))),
-                opt(t.df.map(|d| d.to_string())),
-                opt(t.p.map(|p| format!("{p:.4}"))),
-            ])?;
-        }
-    }
-    csv.flush()?;
-    Ok(())
-}
-
-/// Milliseconds as `HH:MM:SS.mmm`, the WebVTT clock.
 fn clock(ms: u64) -> String {
     let (h, rest) = (ms / 3_600_000, ms % 3_600_000);
     format!(
@@ -819,209 +422,4 @@ fn clock(ms: u64) -> String {
         rest % 60_000 / 1000,
         rest % 1000
     )
-}
-
-/// The JSON document of `mint code --format json` (`schema_version` 1).
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    schema_version: u32,
-    codebook: JsonCodebook<'a>,
-    unit: &'a str,
-    breakdown: &'a [String],
-    groups: Vec<JsonGroup<'a>>,
-    rows: Vec<JsonRow<'a>>,
-    summary: &'a Summary,
-    /// Counts from 1 to this minus 1 are null (`--min-cell`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    suppressed_below: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stats: Option<&'a [GroupTest]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stats_note: Option<&'a str>,
-    /// The codebook's structure, so `mint merge` can rebuild the table.
-    themes: Vec<JsonTheme<'a>>,
-    codes: Vec<JsonCode<'a>>,
-    /// Per-participant tallies, so shards merge exactly (left out with
-    /// `--min-cell`, as they would show the small cells).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    participants: Option<Vec<JsonParticipant<'a>>>,
-}
-
-#[derive(Serialize)]
-struct JsonCodebook<'a> {
-    name: &'a str,
-    version: &'a str,
-    source: &'a str,
-}
-
-/// A theme, as `mint merge` needs it.
-#[derive(Serialize)]
-pub struct JsonTheme<'a> {
-    id: &'a str,
-    label: &'a str,
-}
-
-/// A code, as `mint merge` needs it.
-#[derive(Serialize)]
-pub struct JsonCode<'a> {
-    id: &'a str,
-    theme: &'a str,
-    label: &'a str,
-    origin: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    parent: Option<&'a str>,
-}
-
-/// One participant's tallies: segments, and references per theme and code
-/// (ids with no references are left out).
-#[derive(Serialize)]
-pub struct JsonParticipant<'a> {
-    id: &'a str,
-    attributes: &'a Attributes,
-    segments: u64,
-    coded_segments: u64,
-    themes: BTreeMap<&'a str, u64>,
-    codes: BTreeMap<&'a str, u64>,
-}
-
-#[derive(Serialize)]
-struct JsonGroup<'a> {
-    label: String,
-    values: std::collections::BTreeMap<&'a str, &'a str>,
-    size: u64,
-}
-
-#[derive(Serialize)]
-struct JsonRow<'a> {
-    theme: &'a str,
-    code: Option<&'a str>,
-    label: &'a str,
-    origin: Option<&'a str>,
-    cells: Vec<JsonCell>,
-    total: JsonCell,
-}
-
-#[derive(Serialize)]
-struct JsonCell {
-    references: Option<u64>,
-    participants: Option<u64>,
-    group_size: u64,
-    percent: Option<f64>,
-}
-
-impl JsonCell {
-    fn new(cell: &Cell, suppress: Suppress) -> JsonCell {
-        let shown = |n: u64| (!suppress.hides(n)).then_some(n);
-        JsonCell {
-            references: shown(cell.references),
-            participants: shown(cell.participants),
-            group_size: cell.group_size,
-            percent: (!suppress.hides(cell.participants)).then(|| percent(cell)),
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-pub fn write_json(
-    w: &mut dyn Write,
-    matrix: &Matrix,
-    codebook: &Codebook,
-    unit: &str,
-    summary: &Summary,
-    stats: Option<&[GroupTest]>,
-    suppress: Suppress,
-    tallies: (&Tally, &BTreeMap<String, Attributes>),
-) -> anyhow::Result<()> {
-    let (tally, attributes) = tallies;
-    let participants = (suppress.0 <= 1).then(|| {
-        attributes
-            .iter()
-            .map(|(id, attrs)| {
-                let counts = tally.participants.get(id).cloned().unwrap_or_default();
-                JsonParticipant {
-                    id,
-                    attributes: attrs,
-                    segments: counts.segments,
-                    coded_segments: counts.coded_segments,
-                    themes: codebook
-                        .themes
-                        .iter()
-                        .zip(&counts.theme_refs)
-                        .filter(|(_, n)| **n > 0)
-                        .map(|(t, n)| (t.id.as_str(), *n))
-                        .collect(),
-                    codes: codebook
-                        .codes
-                        .iter()
-                        .zip(&counts.code_refs)
-                        .filter(|(_, n)| **n > 0)
-                        .map(|(c, n)| (c.id.as_str(), *n))
-                        .collect(),
-                }
-            })
-            .collect()
-    });
-    let report = JsonReport {
-        schema_version: SCHEMA_VERSION,
-        codebook: JsonCodebook {
-            name: &codebook.codebook.name,
-            version: &codebook.codebook.version,
-            source: &codebook.source,
-        },
-        unit,
-        breakdown: &matrix.breakdown,
-        groups: matrix
-            .groups
-            .iter()
-            .map(|g| JsonGroup {
-                label: g.label(),
-                values: matrix
-                    .breakdown
-                    .iter()
-                    .map(String::as_str)
-                    .zip(g.values.iter().map(String::as_str))
-                    .collect(),
-                size: g.size,
-            })
-            .collect(),
-        rows: matrix
-            .rows
-            .iter()
-            .map(|r| JsonRow {
-                theme: &r.theme,
-                code: r.code.as_deref(),
-                label: &r.label,
-                origin: r.origin.map(|o| o.as_str()),
-                cells: r.cells.iter().map(|c| JsonCell::new(c, suppress)).collect(),
-                total: JsonCell::new(&r.total, suppress),
-            })
-            .collect(),
-        summary,
-        suppressed_below: (suppress.0 > 1).then_some(suppress.0),
-        stats,
-        stats_note: stats.map(|_| STATS_NOTE),
-        themes: codebook
-            .themes
-            .iter()
-            .map(|t| JsonTheme {
-                id: &t.id,
-                label: &t.label,
-            })
-            .collect(),
-        codes: codebook
-            .codes
-            .iter()
-            .map(|c| JsonCode {
-                id: &c.id,
-                theme: &c.theme,
-                label: &c.label,
-                origin: c.origin.as_str(),
-                parent: c.parent.as_deref(),
-            })
-            .collect(),
-        participants,
-    };
-    serde_json::to_writer_pretty(&mut *w, &report)?;
-    writeln!(w)?;
-    Ok(())
 }

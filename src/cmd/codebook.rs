@@ -9,9 +9,9 @@ use anyhow::Context;
 use mint::codebook::{Codebook, DEFAULT_TOML};
 use mint::error::{Diagnostic, Severity};
 
-use super::{load_codebook, load_codebooks};
-use crate::cli::Format;
-use crate::output::{Output, Status, new_table, write_atomic};
+use crate::args::{load_codebook, load_codebooks};
+use crate::render::Format;
+use crate::render::{Output, Status, table::new_table, write_atomic};
 use mint::matcher::Matcher;
 
 /// Show the codebook, or write the default codebook out for editing.

@@ -3,25 +3,24 @@
 //! ATLAS.ti.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::io::Write;
 
 use anyhow::Context;
-use comfy_table::{Cell, CellAlignment};
+use comfy_table::Cell;
 use serde::Serialize;
 
 use mint::matcher::Matcher;
 use mint::tally::Cooccurrence;
 
-use super::{CorpusArgs, UnitArg, load_codebooks, read_corpus};
-use crate::cli::Format;
-use crate::output::{Output, Status, new_table};
+use crate::args::{CodebookArgs, CorpusArgs, FormatArgs, UnitArgs};
+use crate::render::{self, Output, Report, Status, table};
 
 /// Count segments coded with two themes (or codes) at once.
 ///
 /// For each pair, n12 is the number of segments coded with both, and the
 /// coefficient c = n12 / (n1 + n2 - n12) runs from 0 (never together) to 1
 /// (always together). The table shows `n12 (c)`; the diagonal is each
-/// theme's own segment count.
+/// theme's own segment count. CSV and JSON are long: one row per pair.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Examples:
@@ -31,21 +30,18 @@ pub struct Args {
     #[command(flatten)]
     corpus: CorpusArgs,
 
-    /// Codebook file(s), as for `mint code`.
-    #[arg(long, value_name = "FILE")]
-    codebook: Vec<PathBuf>,
+    #[command(flatten)]
+    codebook: CodebookArgs,
 
     /// Codes x codes instead of themes x themes.
     #[arg(long)]
     codes: bool,
 
-    /// The coding unit.
-    #[arg(long, value_enum, default_value_t = UnitArg::Turn)]
-    unit: UnitArg,
+    #[command(flatten)]
+    unit: UnitArgs,
 
-    /// How to print it (CSV and JSON are long: one row per pair).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 #[derive(Debug, Serialize)]
@@ -60,10 +56,12 @@ struct Pair<'a> {
 
 /// Runs `mint cooccur`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
-    let codebook = load_codebooks(&args.codebook)?;
+    let codebook = args.codebook.load()?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
-    let unit = args.unit.unit();
-    let corpus = read_corpus(&args.corpus, out, |t| t.code(&matcher, unit))?;
+    let unit = args.unit.unit.unit();
+    let corpus = args
+        .corpus
+        .read(out, |t| mint::coding::code(t, &matcher, unit))?;
     let labels: Vec<&str> = if args.codes {
         codebook.codes.iter().map(|c| c.id.as_str()).collect()
     } else {
@@ -95,51 +93,61 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             c: (co.coefficient(a, b) * 1000.0).round() / 1000.0,
         })
         .collect();
-    match args.format {
-        Format::Table => {
-            let mut table = new_table(out);
-            let mut header = vec![Cell::new("")];
-            header.extend(labels.iter().map(Cell::new));
-            table.set_header(header);
-            for (a, label) in labels.iter().enumerate() {
-                let mut row = vec![Cell::new(label)];
-                row.extend((0..labels.len()).map(|b| {
-                    let text = if a == b {
-                        co.totals[a].to_string()
-                    } else {
-                        format!("{} ({:.2})", co.both[a][b], co.coefficient(a, b))
-                    };
-                    Cell::new(text).set_alignment(CellAlignment::Right)
-                }));
-                table.add_row(row);
-            }
-            writeln!(out.stdout(), "{table}")?;
+    let report = Cooccur {
+        labels,
+        co,
+        pairs,
+        level: if args.codes { "code" } else { "theme" },
+    };
+    render::emit(out, args.format.format, &report)?;
+    Ok(args.corpus.status(&corpus.info, out))
+}
+
+/// The co-occurrence of every pair of themes or codes.
+struct Cooccur<'a> {
+    labels: Vec<&'a str>,
+    co: Cooccurrence,
+    pairs: Vec<Pair<'a>>,
+    level: &'static str,
+}
+
+/// The JSON body of `mint cooccur --format json`: the `level` (`theme` or
+/// `code`) and the `pairs`, with the CSV's columns.
+#[derive(Serialize)]
+struct CooccurJson<'a> {
+    level: &'a str,
+    pairs: &'a [Pair<'a>],
+}
+
+impl Report for Cooccur<'_> {
+    fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
+        let (labels, co) = (&self.labels, &self.co);
+        let mut t = table::new_table(out);
+        let mut header = vec![Cell::new("")];
+        header.extend(labels.iter().map(Cell::new));
+        t.set_header(header);
+        for (a, label) in labels.iter().enumerate() {
+            let mut row = vec![Cell::new(label)];
+            row.extend((0..labels.len()).map(|b| {
+                table::number(if a == b {
+                    co.totals[a].to_string()
+                } else {
+                    format!("{} ({:.2})", co.both[a][b], co.coefficient(a, b))
+                })
+            }));
+            t.add_row(row);
         }
-        Format::Csv => {
-            let mut csv = csv::Writer::from_writer(out.stdout());
-            for p in &pairs {
-                csv.serialize(p)?;
-            }
-            csv.flush()?;
-        }
-        Format::Json => {
-            #[derive(Serialize)]
-            struct Doc<'a> {
-                schema_version: u32,
-                level: &'a str,
-                pairs: &'a [Pair<'a>],
-            }
-            let level = if args.codes { "code" } else { "theme" };
-            serde_json::to_writer_pretty(
-                out.stdout(),
-                &Doc {
-                    schema_version: 1,
-                    level,
-                    pairs: &pairs,
-                },
-            )?;
-            writeln!(out.stdout())?;
+        table::write(out, &t)
+    }
+
+    fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
+        render::csv::write_rows(w, &self.pairs)
+    }
+
+    fn json(&self) -> impl Serialize + '_ {
+        CooccurJson {
+            level: self.level,
+            pairs: &self.pairs,
         }
     }
-    Ok(corpus.status(&args.corpus, out))
 }

@@ -19,12 +19,9 @@ use mint::matcher::Matcher;
 use mint::pattern;
 use mint::tally::MISSING;
 
-use super::{Corpus, CorpusArgs, UnitArg, load_codebooks, read_corpus};
-use crate::cli::Format;
-use crate::output::{Output, Status, new_table, write_atomic};
-
-/// The version of the JSON written by `mint emerge --format json`.
-pub const SCHEMA_VERSION: u32 = 1;
+use crate::args::{ByArgs, CodebookArgs, CorpusArgs, FormatArgs, UnitArg};
+use crate::render::{self, Output, Status, table::new_table, write_atomic};
+use mint::pipeline::Corpus;
 
 /// The theme that candidates nearest to no existing theme go under.
 const NEW_THEME: &str = "emergent";
@@ -55,11 +52,8 @@ pub struct Args {
     #[command(flatten)]
     corpus: CorpusArgs,
 
-    /// Codebook file (TOML, or JSON by extension); repeat it to extend one
-    /// with another (`default` is the embedded codebook). Default: the
-    /// embedded default codebook.
-    #[arg(long, value_name = "FILE")]
-    codebook: Vec<PathBuf>,
+    #[command(flatten)]
+    codebook: CodebookArgs,
 
     /// The segment to look at: a sentence (the default, so that a topic
     /// raised inside a coded turn can still stand out), a paragraph or a
@@ -67,11 +61,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = UnitArg::Sentence)]
     unit: UnitArg,
 
-    /// Break support down by these attributes (comma-separated; '' for
-    /// none). Default: level and sector, those of them that any participant
-    /// has.
-    #[arg(long, value_name = "ATTR[,ATTR]", value_delimiter = ',')]
-    by: Vec<String>,
+    #[command(flatten)]
+    by: ByArgs,
 
     /// Propose at most this many candidates.
     #[arg(long, value_name = "N", default_value_t = 10)]
@@ -83,9 +74,8 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(1..))]
     min_participants: u32,
 
-    /// How to print the candidates on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArgs,
 
     /// Append the candidates to this TOML codebook as emergent codes with
     /// status = "candidate", under their suggested theme (new-theme ones
@@ -98,14 +88,14 @@ pub struct Args {
 
 /// Runs `mint emerge`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
-    let codebook = load_codebooks(&args.codebook)?;
+    let codebook = args.codebook.load()?;
     let existing = match &args.write {
         Some(path) => Some(Existing::read(path)?),
         None => None,
     };
     if let Some(path) = &args.write
         && path.exists()
-        && !args.codebook.iter().any(|c| same_file(c, path))
+        && !args.codebook.codebook.iter().any(|c| same_file(c, path))
     {
         out.warn(&format!(
             "{} is not among the --codebook files: candidates were looked for without its codes",
@@ -114,9 +104,9 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     }
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
     let unit = args.unit.unit();
-    let corpus = read_corpus(&args.corpus, out, |t| {
-        emergence::coded_segments(t, &matcher, unit)
-    })?;
+    let corpus = args
+        .corpus
+        .read(out, |t| emergence::coded_segments(t, &matcher, unit))?;
 
     let study = Study::of(&corpus);
     let options = Options {
@@ -125,7 +115,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     };
     let candidates = emergence::propose(&study.input, &codebook, &options)
         .context("failed to compile the candidates' patterns")?;
-    let by = super::code::breakdown(&args.by, &corpus.participants, out);
+    let by = args.by.breakdown(&corpus.info.participants, out);
     let report = Report::new(
         &study,
         &corpus,
@@ -135,11 +125,12 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         args.min_participants,
     );
 
-    match args.format {
-        Format::Table => write_table(out, &report)?,
-        Format::Csv => write_csv(out.stdout(), &report)?,
-        Format::Json => write_json(out.stdout(), &report, &codebook, args.unit.name())?,
-    }
+    let view = View {
+        report: &report,
+        codebook: &codebook,
+        unit: args.unit.name(),
+    };
+    render::emit(out, args.format.format, &view)?;
     out.flush()?;
     if let (Some(path), Some(existing)) = (&args.write, existing) {
         let (text, written) = existing.append(&report, &codebook, &args)?;
@@ -159,14 +150,14 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     out.note(&format!(
         "{} files, {} participants, {} of {} participant {}s uncoded; {} candidate{}",
         corpus.files.len(),
-        corpus.participants.len(),
+        corpus.info.participants.len(),
         study.uncoded,
         study.input.segments.len(),
         args.unit.name(),
         candidates.len(),
         if candidates.len() == 1 { "" } else { "s" }
     ));
-    Ok(corpus.status(&args.corpus, out))
+    Ok(args.corpus.status(&corpus.info, out))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -183,8 +174,9 @@ struct Study<'c> {
 
 impl<'c> Study<'c> {
     fn of(corpus: &'c Corpus<Vec<CodedSegment>>) -> Study<'c> {
-        let ids: Vec<String> = corpus.participants.keys().cloned().collect();
+        let ids: Vec<String> = corpus.info.participants.keys().cloned().collect();
         let index: BTreeMap<&str, u32> = corpus
+            .info
             .participants
             .keys()
             .enumerate()
@@ -289,7 +281,7 @@ impl<'a> Report<'a> {
         };
         let mut sizes: BTreeMap<Vec<String>, usize> = BTreeMap::new();
         if !by.is_empty() {
-            for attrs in corpus.participants.values() {
+            for attrs in corpus.info.participants.values() {
                 *sizes.entry(group_of(attrs)).or_default() += 1;
             }
         }
@@ -300,7 +292,7 @@ impl<'a> Report<'a> {
             .map(|(i, c)| {
                 let mut counts: BTreeMap<Vec<String>, usize> = BTreeMap::new();
                 for &p in &c.participants {
-                    if let Some(attrs) = corpus.participants.get(&ids[p as usize]) {
+                    if let Some(attrs) = corpus.info.participants.get(&ids[p as usize]) {
                         *counts.entry(group_of(attrs)).or_default() += 1;
                     }
                 }
@@ -331,7 +323,7 @@ impl<'a> Report<'a> {
         Report {
             breakdown: by.to_vec(),
             groups: sizes.into_iter().collect(),
-            total: corpus.participants.len(),
+            total: corpus.info.participants.len(),
             rows,
             files: corpus.files.len(),
             segments: study.input.segments.len(),
@@ -375,7 +367,7 @@ fn exemplars(study: &Study, corpus: &Corpus<Vec<CodedSegment>>, c: &Candidate) -
                 .min()
                 .unwrap_or(0);
             let id = &file.participants[seg.who];
-            let attrs = corpus.participants.get(id);
+            let attrs = corpus.info.participants.get(id);
             Exemplar {
                 quote: quote(text, at),
                 attribution: attribution(id, attrs),
@@ -619,7 +611,6 @@ fn write_csv(w: &mut dyn Write, report: &Report) -> anyhow::Result<()> {
 /// and line) and `summary`.
 #[derive(Serialize)]
 struct JsonReport<'a> {
-    schema_version: u32,
     codebook: JsonCodebook<'a>,
     unit: &'a str,
     breakdown: &'a [String],
@@ -686,14 +677,9 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn write_json(
-    w: &mut dyn Write,
-    report: &Report,
-    codebook: &Codebook,
-    unit: &str,
-) -> anyhow::Result<()> {
-    let doc = JsonReport {
-        schema_version: SCHEMA_VERSION,
+/// The JSON body of `mint emerge --format json`.
+fn json_report<'a>(report: &'a Report, codebook: &'a Codebook, unit: &'a str) -> JsonReport<'a> {
+    JsonReport {
         codebook: JsonCodebook {
             name: &codebook.codebook.name,
             source: &codebook.source,
@@ -756,10 +742,28 @@ fn write_json(
             segments: report.segments,
             uncoded_segments: report.uncoded,
         },
-    };
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
-    writeln!(w)?;
-    Ok(())
+    }
+}
+
+/// The candidates as `mint emerge` prints them.
+struct View<'a> {
+    report: &'a Report<'a>,
+    codebook: &'a Codebook,
+    unit: &'a str,
+}
+
+impl render::Report for View<'_> {
+    fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
+        write_table(out, self.report)
+    }
+
+    fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
+        write_csv(w, self.report)
+    }
+
+    fn json(&self) -> impl Serialize + '_ {
+        json_report(self.report, self.codebook, self.unit)
+    }
 }
 
 /// The codebook file `--write` appends to, as it was before.
@@ -925,10 +929,11 @@ impl Existing {
 
 /// The top of a codebook file `--write` creates.
 fn new_file_header(args: &Args) -> String {
-    let extends: Vec<String> = if args.codebook.is_empty() {
+    let extends: Vec<String> = if args.codebook.codebook.is_empty() {
         vec!["default".to_string()]
     } else {
         args.codebook
+            .codebook
             .iter()
             .map(|p| p.display().to_string())
             .collect()

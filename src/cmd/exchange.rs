@@ -10,8 +10,8 @@ use anyhow::Context;
 
 use mint::exchange::{self, Imported, Report};
 
-use super::load_codebook;
-use crate::output::{Output, Status};
+use crate::args::load_codebook;
+use crate::render::{Output, Status};
 
 /// Write a codebook for other tools: REFI-QDA .qdc, CSV, Markdown or JSON
 ///

@@ -2,7 +2,7 @@
 //! each cell the count and the top quote (NVivo's framework matrix).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::io::Write;
 
 use anyhow::Context;
 use serde::Serialize;
@@ -11,8 +11,8 @@ use mint::attributes::{Attributes, PARTICIPANT};
 use mint::matcher::Matcher;
 use mint::quotes::{self, Candidate};
 
-use super::{CorpusArgs, UnitArg, load_codebooks, read_corpus};
-use crate::output::{Output, Status};
+use crate::args::{CodebookArgs, ContextArgs, CorpusArgs, UnitArgs};
+use crate::render::{self, Format, Output, Report, Status};
 
 /// Print the framework matrix: participants (rows) by themes (columns).
 ///
@@ -30,22 +30,18 @@ pub struct Args {
     #[command(flatten)]
     corpus: CorpusArgs,
 
-    /// Codebook file(s), as for `mint code`.
-    #[arg(long, value_name = "FILE")]
-    codebook: Vec<PathBuf>,
+    #[command(flatten)]
+    codebook: CodebookArgs,
 
     /// The framework matrix (participants x themes), the one kind so far.
     #[arg(long, required = true)]
     framework: bool,
 
-    /// Trim each quote to the sentences around the evidence
-    /// (`sentences:N`).
-    #[arg(long, value_name = "sentences:N")]
-    context: Option<String>,
+    #[command(flatten)]
+    context: ContextArgs,
 
-    /// The coding unit.
-    #[arg(long, value_enum, default_value_t = UnitArg::Turn)]
-    unit: UnitArg,
+    #[command(flatten)]
+    unit: UnitArgs,
 
     /// How to print it.
     #[arg(long, value_enum, default_value_t = MatrixFormat::Md)]
@@ -88,23 +84,18 @@ struct Seg {
 
 /// Runs `mint matrix`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
-    let codebook = load_codebooks(&args.codebook)?;
-    let context = match args.context.as_deref() {
-        Some(raw) => Some(
-            raw.strip_prefix("sentences:")
-                .and_then(|n| n.parse::<usize>().ok())
-                .with_context(|| format!("--context wants sentences:N, got {raw:?}"))?,
-        ),
-        None => None,
-    };
+    let codebook = args.codebook.load()?;
+    let context = args.context.sentences()?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
-    let unit = args.unit.unit();
-    let corpus = read_corpus(&args.corpus, out, |t| t.code(&matcher, unit))?;
+    let unit = args.unit.unit.unit();
+    let corpus = args
+        .corpus
+        .read(out, |t| mint::coding::code(t, &matcher, unit))?;
 
     // (participant, theme) -> segments, in file and text order.
     let mut cells: BTreeMap<(&str, usize), Vec<Seg>> = BTreeMap::new();
     for (fi, file) in corpus.files.iter().enumerate() {
-        let mut by_segment: BTreeMap<(usize, usize, usize), Vec<&mint::corpus::Coding>> =
+        let mut by_segment: BTreeMap<(usize, usize, usize), Vec<&mint::coding::Coding>> =
             BTreeMap::new();
         for coding in &file.result.codings {
             by_segment
@@ -127,6 +118,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         }
     }
     let rows: Vec<Row> = corpus
+        .info
         .participants
         .iter()
         .map(|(id, attrs)| Row {
@@ -179,71 +171,98 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let w = out.stdout();
-    match args.format {
-        MatrixFormat::Md => {
-            let escape = |s: &str| s.replace('|', "\\|");
-            let mut header = vec!["participant".to_string()];
-            header.extend(attribute_names.iter().cloned());
-            header.extend(codebook.themes.iter().map(|t| t.id.clone()));
-            writeln!(w, "| {} |", header.join(" | "))?;
-            writeln!(w, "|{}", "---|".repeat(header.len()))?;
-            for r in &rows {
-                let mut cols = vec![escape(&r.participant)];
-                cols.extend(
-                    attribute_names
-                        .iter()
-                        .map(|a| escape(r.attributes.get(a).map_or("", String::as_str))),
-                );
-                cols.extend(r.cells.iter().map(|c| match &c.quote {
-                    Some(q) => format!("{} — “{}”", c.references, escape(q)),
-                    None => "0".to_string(),
-                }));
-                writeln!(w, "| {} |", cols.join(" | "))?;
-            }
-        }
-        MatrixFormat::Csv => {
-            let mut csv = csv::Writer::from_writer(w);
-            let mut header = vec!["participant".to_string()];
-            header.extend(attribute_names.iter().cloned());
-            for t in &codebook.themes {
-                header.push(format!("{}: references", t.id));
-                header.push(format!("{}: quote", t.id));
-            }
-            csv.write_record(&header)?;
-            for r in &rows {
-                let mut record = vec![r.participant.clone()];
-                record.extend(
-                    attribute_names
-                        .iter()
-                        .map(|a| r.attributes.get(a).cloned().unwrap_or_default()),
-                );
-                for c in &r.cells {
-                    record.push(c.references.to_string());
-                    record.push(c.quote.clone().unwrap_or_default());
-                }
-                csv.write_record(&record)?;
-            }
-            csv.flush()?;
-        }
-        MatrixFormat::Json => {
-            #[derive(Serialize)]
-            struct Doc<'a> {
-                schema_version: u32,
-                themes: Vec<&'a str>,
-                participants: &'a [Row],
-            }
-            let themes = codebook.themes.iter().map(|t| t.id.as_str()).collect();
-            serde_json::to_writer_pretty(
-                &mut *w,
-                &Doc {
-                    schema_version: 1,
-                    themes,
-                    participants: &rows,
-                },
-            )?;
-            writeln!(w)?;
+    let report = Framework {
+        themes: codebook.themes.iter().map(|t| t.id.as_str()).collect(),
+        attribute_names,
+        rows,
+    };
+    render::emit(out, args.format.into(), &report)?;
+    Ok(args.corpus.status(&corpus.info, out))
+}
+
+impl From<MatrixFormat> for Format {
+    /// Markdown is this command's view for people, where others print a
+    /// table.
+    fn from(format: MatrixFormat) -> Format {
+        match format {
+            MatrixFormat::Md => Format::Table,
+            MatrixFormat::Csv => Format::Csv,
+            MatrixFormat::Json => Format::Json,
         }
     }
-    Ok(corpus.status(&args.corpus, out))
+}
+
+/// The framework matrix, as printed.
+struct Framework<'a> {
+    themes: Vec<&'a str>,
+    attribute_names: Vec<String>,
+    rows: Vec<Row>,
+}
+
+/// The JSON body of `mint matrix --format json`: the theme ids, and each
+/// participant with their attributes and one cell per theme.
+#[derive(Serialize)]
+struct FrameworkJson<'a> {
+    themes: &'a [&'a str],
+    participants: &'a [Row],
+}
+
+impl Report for Framework<'_> {
+    /// A Markdown table.
+    fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
+        let w = out.stdout();
+        let escape = |s: &str| s.replace('|', "\\|");
+        let mut header = vec!["participant".to_string()];
+        header.extend(self.attribute_names.iter().cloned());
+        header.extend(self.themes.iter().map(|t| t.to_string()));
+        writeln!(w, "| {} |", header.join(" | "))?;
+        writeln!(w, "|{}", "---|".repeat(header.len()))?;
+        for r in &self.rows {
+            let mut cols = vec![escape(&r.participant)];
+            cols.extend(
+                self.attribute_names
+                    .iter()
+                    .map(|a| escape(r.attributes.get(a).map_or("", String::as_str))),
+            );
+            cols.extend(r.cells.iter().map(|c| match &c.quote {
+                Some(q) => format!("{} — “{}”", c.references, escape(q)),
+                None => "0".to_string(),
+            }));
+            writeln!(w, "| {} |", cols.join(" | "))?;
+        }
+        Ok(())
+    }
+
+    fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
+        let mut csv = csv::Writer::from_writer(w);
+        let mut header = vec!["participant".to_string()];
+        header.extend(self.attribute_names.iter().cloned());
+        for t in &self.themes {
+            header.push(format!("{t}: references"));
+            header.push(format!("{t}: quote"));
+        }
+        csv.write_record(&header)?;
+        for r in &self.rows {
+            let mut record = vec![r.participant.clone()];
+            record.extend(
+                self.attribute_names
+                    .iter()
+                    .map(|a| r.attributes.get(a).cloned().unwrap_or_default()),
+            );
+            for c in &r.cells {
+                record.push(c.references.to_string());
+                record.push(c.quote.clone().unwrap_or_default());
+            }
+            csv.write_record(&record)?;
+        }
+        csv.flush()?;
+        Ok(())
+    }
+
+    fn json(&self) -> impl Serialize + '_ {
+        FrameworkJson {
+            themes: &self.themes,
+            participants: &self.rows,
+        }
+    }
 }

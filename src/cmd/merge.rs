@@ -11,12 +11,12 @@ use serde::Deserialize;
 
 use mint::attributes::Attributes;
 use mint::codebook::{Code, Codebook, Meta, Origin, Theme};
-use mint::corpus::Counts;
+use mint::coding::Counts;
 use mint::tally::{self, Tally};
 
-use super::code::{self, Summary, Suppress};
-use crate::cli::Format;
-use crate::output::{Output, Status};
+use crate::args::FormatArgs;
+use crate::render::matrix::{SCHEMA_VERSION, Summary, Suppress, ThemeMatrix};
+use crate::render::{self, Output, Status};
 
 /// Merge `mint code --format json` outputs of shards into one table.
 ///
@@ -40,9 +40,8 @@ pub struct Args {
     #[arg(long, value_name = "ATTR[,ATTR]", value_delimiter = ',')]
     by: Option<Vec<String>>,
 
-    /// How to print the merged table.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArgs,
 
     /// Make CSV matrices long (tidy).
     #[arg(long)]
@@ -112,12 +111,12 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
                 path.display()
             )
         })?;
-        if shard.schema_version != code::SCHEMA_VERSION {
+        if shard.schema_version != SCHEMA_VERSION {
             bail!(
                 "{}: schema_version {} (this mint reads {})",
                 path.display(),
                 shard.schema_version,
-                code::SCHEMA_VERSION
+                SCHEMA_VERSION
             );
         }
         if shard.participants.is_none() {
@@ -234,20 +233,16 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         .filter(|a| !a.is_empty())
         .collect();
     let matrix = tally::matrix(&tally, &attributes, &by, &codebook);
-    let none = Suppress(0);
-    match args.format {
-        Format::Table => code::write_table(out, &matrix, none)?,
-        Format::Csv => code::write_matrix_csv(out.stdout(), &matrix, args.long, none)?,
-        Format::Json => code::write_json(
-            out.stdout(),
-            &matrix,
-            &codebook,
-            &first.unit,
-            &summary,
-            None,
-            none,
-            (&tally, &attributes),
-        )?,
-    }
+    let report = ThemeMatrix {
+        matrix: &matrix,
+        codebook: &codebook,
+        unit: &first.unit,
+        summary: &summary,
+        stats: None,
+        suppress: Suppress(0),
+        tallies: (&tally, &attributes),
+        long: args.long,
+    };
+    render::emit(out, args.format.format, &report)?;
     Ok(Status::Ok)
 }

@@ -1,18 +1,16 @@
 //! `mint quotes`: coded segments as quotes with attributions, ranked for the
 //! write-up.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::io::Write;
 
 use anyhow::Context;
 use serde::Serialize;
 
-use mint::codebook::Codebook;
 use mint::matcher::Matcher;
-use mint::quotes::{self, Candidate, DEFAULT_ATTRIBUTION};
+use mint::quotes::{self, DEFAULT_ATTRIBUTION, Quote};
 
-use super::{CorpusArgs, UnitArg, load_codebooks, read_corpus};
-use crate::output::{Output, Status};
+use crate::args::{CodebookArgs, ContextArgs, CorpusArgs, UnitArgs};
+use crate::render::{self, Format, Output, Report, Status};
 
 /// Pull quotes for a theme or code, with attributions, ready to paste.
 ///
@@ -38,9 +36,8 @@ pub struct Args {
     #[command(flatten)]
     corpus: CorpusArgs,
 
-    /// Codebook file(s), as for `mint code`.
-    #[arg(long, value_name = "FILE")]
-    codebook: Vec<PathBuf>,
+    #[command(flatten)]
+    codebook: CodebookArgs,
 
     /// Quotes coded with any code of this theme.
     #[arg(
@@ -63,19 +60,16 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 10)]
     limit: usize,
 
-    /// Trim each quote to the sentences around the evidence:
-    /// `sentences:N` keeps N sentences either side; cuts show as `…`.
-    #[arg(long, value_name = "sentences:N")]
-    context: Option<String>,
+    #[command(flatten)]
+    context: ContextArgs,
 
     /// The attribution template (default: the codebook's, else
     /// "{Level} {sector}, area {area}, interviewee {id}").
     #[arg(long, value_name = "TEMPLATE")]
     attribution: Option<String>,
 
-    /// The coding unit a quote is taken from.
-    #[arg(long, value_enum, default_value_t = UnitArg::Turn)]
-    unit: UnitArg,
+    #[command(flatten)]
+    unit: UnitArgs,
 
     /// How to print the quotes.
     #[arg(long, value_enum, default_value_t = QuoteFormat::Md)]
@@ -93,88 +87,30 @@ pub enum QuoteFormat {
     Json,
 }
 
-/// One quote, as written to CSV and JSON.
-#[derive(Debug, Serialize)]
-pub struct Quote {
-    /// 1-based rank.
-    pub rank: usize,
-    /// The quote text.
-    pub quote: String,
-    /// Who said it, from the template.
-    pub attribution: String,
-    /// The participant id.
-    pub participant: String,
-    /// The transcript, relative to the input folder.
-    pub file: String,
-    /// The 1-based turn.
-    pub turn: usize,
-    /// Code-point span of the segment in the file's (extracted) text.
-    pub start: usize,
-    /// End of the span, exclusive.
-    pub end: usize,
-    /// The target codes that coded the segment, `;`-separated.
-    pub codes: String,
-}
-
 /// Runs `mint quotes`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
-    let codebook = load_codebooks(&args.codebook)?;
-    let targets = target_codes(&codebook, args.theme.as_deref(), args.code.as_deref())?;
+    let codebook = args.codebook.load()?;
+    let targets = quotes::target_codes(&codebook, args.theme.as_deref(), args.code.as_deref())?;
     let filters = parse_filters(&args.filters)?;
-    let context = parse_context(args.context.as_deref())?;
+    let context = args.context.sentences()?;
     let template = args
         .attribution
         .clone()
         .or_else(|| codebook.report.attribution.clone())
         .unwrap_or_else(|| DEFAULT_ATTRIBUTION.to_string());
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
-    let unit = args.unit.unit();
-    let corpus = read_corpus(&args.corpus, out, |t| t.code(&matcher, unit))?;
-    let quotes = collect(
+    let unit = args.unit.unit.unit();
+    let corpus = args
+        .corpus
+        .read(out, |t| mint::coding::code(t, &matcher, unit))?;
+    let quotes = quotes::collect(
         &corpus, &codebook, &targets, &filters, context, &template, args.limit,
     );
     if quotes.is_empty() {
         out.warn("no quotes: nothing coded with that theme or code for those participants");
     }
-    write(out, &quotes, args.format)?;
-    Ok(corpus.status(&args.corpus, out))
-}
-
-/// The codes a theme or code selects (a code with its sub-codes).
-pub fn target_codes(
-    codebook: &Codebook,
-    theme: Option<&str>,
-    code: Option<&str>,
-) -> anyhow::Result<BTreeSet<usize>> {
-    if let Some(theme) = theme {
-        if codebook.theme_index(theme).is_none() {
-            let known: Vec<&str> = codebook.themes.iter().map(|t| t.id.as_str()).collect();
-            anyhow::bail!(
-                "no theme {theme:?} in the codebook (themes: {})",
-                known.join(", ")
-            );
-        }
-        return Ok(codebook
-            .codes
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.theme == theme)
-            .map(|(i, _)| i)
-            .collect());
-    }
-    let code = code.unwrap_or_default();
-    if !codebook.codes.iter().any(|c| c.id == code) {
-        anyhow::bail!("no code {code:?} in the codebook (see `mint codebook show`)");
-    }
-    Ok(codebook
-        .codes
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| {
-            c.id == code || codebook.ancestors(&c.id).is_some_and(|a| a.contains(&code))
-        })
-        .map(|(i, _)| i)
-        .collect())
+    render::emit(out, args.format.into(), &QuoteList(quotes))?;
+    Ok(args.corpus.status(&corpus.info, out))
 }
 
 /// `attr=value` filters, attribute names in lower case.
@@ -190,144 +126,46 @@ pub fn parse_filters(raw: &[String]) -> anyhow::Result<Vec<(String, String)>> {
         .collect()
 }
 
-fn parse_context(raw: Option<&str>) -> anyhow::Result<Option<usize>> {
-    let Some(raw) = raw else { return Ok(None) };
-    raw.strip_prefix("sentences:")
-        .and_then(|n| n.parse().ok())
-        .map(Some)
-        .with_context(|| format!("--context wants sentences:N, got {raw:?}"))
+impl From<QuoteFormat> for Format {
+    /// Markdown is this command's view for people, where others print a
+    /// table.
+    fn from(format: QuoteFormat) -> Format {
+        match format {
+            QuoteFormat::Md => Format::Table,
+            QuoteFormat::Csv => Format::Csv,
+            QuoteFormat::Json => Format::Json,
+        }
+    }
 }
 
-pub fn collect(
-    corpus: &super::Corpus<mint::corpus::Coded>,
-    codebook: &Codebook,
-    targets: &BTreeSet<usize>,
-    filters: &[(String, String)],
-    context: Option<usize>,
-    template: &str,
-    limit: usize,
-) -> Vec<Quote> {
-    struct Found<'a> {
-        file: &'a super::LoadedFile<mint::corpus::Coded>,
-        turn: usize,
-        start: usize,
-        end: usize,
-        evidence: (usize, usize),
-        codes: BTreeSet<usize>,
-        participant: &'a str,
-    }
-    let mut found: Vec<Found> = Vec::new();
-    for file in &corpus.files {
-        let mut by_segment: BTreeMap<(usize, usize, usize), Vec<&mint::corpus::Coding>> =
-            BTreeMap::new();
-        for coding in &file.result.codings {
-            if targets.contains(&coding.hit.code) {
-                by_segment
-                    .entry((coding.start, coding.end, coding.turn))
-                    .or_default()
-                    .push(coding);
-            }
-        }
-        for ((start, end, turn), codings) in by_segment {
-            let participant = file.participants[codings[0].who].as_str();
-            let attrs = &corpus.participants[participant];
-            if !filters
-                .iter()
-                .all(|(k, v)| attrs.get(k).is_some_and(|a| a == v))
-            {
-                continue;
-            }
-            let first = codings
-                .iter()
-                .min_by_key(|c| c.hit.start)
-                .expect("non-empty");
-            found.push(Found {
-                file,
-                turn,
-                start,
-                end,
-                evidence: (first.hit.start - start, first.hit.end - start),
-                codes: codings.iter().map(|c| c.hit.code).collect(),
-                participant,
-            });
-        }
-    }
-    let candidates: Vec<Candidate> = found
-        .iter()
-        .enumerate()
-        .map(|(order, f)| Candidate {
-            participant: f.participant.to_string(),
-            codes: f.codes.len(),
-            words: f.file.transcript.text[f.start..f.end]
-                .split_whitespace()
-                .count(),
-            order,
-        })
-        .collect();
-    let mut ranked = quotes::rank(&candidates);
-    if limit > 0 {
-        ranked.truncate(limit);
-    }
-    ranked
-        .into_iter()
-        .enumerate()
-        .map(|(rank, i)| {
-            let f = &found[i];
-            let text = &f.file.transcript.text;
-            let index = mint::textpos::CharIndex::new(text);
-            Quote {
-                rank: rank + 1,
-                quote: quotes::quote_text(&text[f.start..f.end], f.evidence, context),
-                attribution: quotes::attribution(template, &corpus.participants[f.participant]),
-                participant: f.participant.to_string(),
-                file: f.file.source.name.clone(),
-                turn: f.file.transcript.turns[f.turn].index,
-                start: index.char_offset(f.start),
-                end: index.char_offset(f.end),
-                codes: f
-                    .codes
-                    .iter()
-                    .map(|&c| codebook.codes[c].id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-            }
-        })
-        .collect()
+/// The quotes, as printed.
+struct QuoteList(Vec<Quote>);
+
+/// The JSON body of `mint quotes --format json`: `quotes`, with the CSV's
+/// columns.
+#[derive(Serialize)]
+struct QuotesJson<'a> {
+    quotes: &'a [Quote],
 }
 
-fn write(out: &mut Output, quotes: &[Quote], format: QuoteFormat) -> anyhow::Result<()> {
-    let w = out.stdout();
-    match format {
-        QuoteFormat::Md => {
-            for (i, q) in quotes.iter().enumerate() {
-                if i > 0 {
-                    writeln!(w)?;
-                }
-                writeln!(w, "> {}\n>\n> — {}", q.quote, q.attribution)?;
+impl Report for QuoteList {
+    /// Markdown block quotes with attribution lines.
+    fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
+        let w = out.stdout();
+        for (i, q) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(w)?;
             }
+            writeln!(w, "> {}\n>\n> — {}", q.quote, q.attribution)?;
         }
-        QuoteFormat::Csv => {
-            let mut csv = csv::Writer::from_writer(w);
-            for q in quotes {
-                csv.serialize(q)?;
-            }
-            csv.flush()?;
-        }
-        QuoteFormat::Json => {
-            #[derive(Serialize)]
-            struct Doc<'a> {
-                schema_version: u32,
-                quotes: &'a [Quote],
-            }
-            serde_json::to_writer_pretty(
-                &mut *w,
-                &Doc {
-                    schema_version: 1,
-                    quotes,
-                },
-            )?;
-            writeln!(w)?;
-        }
+        Ok(())
     }
-    Ok(())
+
+    fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
+        render::csv::write_rows(w, &self.0)
+    }
+
+    fn json(&self) -> impl Serialize + '_ {
+        QuotesJson { quotes: &self.0 }
+    }
 }

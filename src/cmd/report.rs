@@ -11,12 +11,13 @@ use anyhow::Context;
 use htmlize::{escape_attribute, escape_text};
 
 use mint::codebook::Codebook;
+use mint::groups::Sample;
 use mint::matcher::Matcher;
-use mint::quotes::DEFAULT_ATTRIBUTION;
+use mint::quotes::{self, DEFAULT_ATTRIBUTION};
 use mint::tally::{self, Cell, Matrix, Tally};
 
-use super::{CorpusArgs, UnitArg, check_output_path, load_codebooks, read_corpus, sample};
-use crate::output::{Output, Status};
+use crate::args::{ByArgs, CodebookArgs, CorpusArgs, UnitArgs, check_output_path};
+use crate::render::{Output, Status};
 
 /// Write a self-contained HTML report: sample, heatmap, quotes, codebook.
 ///
@@ -38,14 +39,11 @@ pub struct Args {
     #[arg(short, long, value_name = "FILE.html")]
     output: PathBuf,
 
-    /// Codebook file(s), as for `mint code`.
-    #[arg(long, value_name = "FILE")]
-    codebook: Vec<PathBuf>,
+    #[command(flatten)]
+    codebook: CodebookArgs,
 
-    /// Groups for the heatmap (comma-separated attributes). Default: level
-    /// and sector, those of them that any participant has.
-    #[arg(long, value_name = "ATTR[,ATTR]", value_delimiter = ',')]
-    by: Vec<String>,
+    #[command(flatten)]
+    by: ByArgs,
 
     /// Quotes per theme.
     #[arg(long, value_name = "N", default_value_t = 3)]
@@ -63,9 +61,8 @@ pub struct Args {
     #[arg(long, default_value = "Theme report")]
     title: String,
 
-    /// The coding unit.
-    #[arg(long, value_enum, default_value_t = UnitArg::Turn)]
-    unit: UnitArg,
+    #[command(flatten)]
+    unit: UnitArgs,
 
     /// Allow -o to write inside an input folder.
     #[arg(long)]
@@ -75,18 +72,20 @@ pub struct Args {
 /// Runs `mint report`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     check_output_path(&args.output, &args.corpus.paths, args.write_into_input)?;
-    let codebook = load_codebooks(&args.codebook)?;
+    let codebook = args.codebook.load()?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
-    let unit = args.unit.unit();
-    let corpus = read_corpus(&args.corpus, out, |t| t.code(&matcher, unit))?;
+    let unit = args.unit.unit.unit();
+    let corpus = args
+        .corpus
+        .read(out, |t| mint::coding::code(t, &matcher, unit))?;
     let mut tally = Tally::default();
     for file in &corpus.files {
         for (id, counts) in file.participants.iter().zip(&file.result.by_speaker) {
             tally.add(id, counts);
         }
     }
-    let by = super::code::breakdown(&args.by, &corpus.participants, out);
-    let matrix = tally::matrix(&tally, &corpus.participants, &by, &codebook);
+    let by = args.by.breakdown(&corpus.info.participants, out);
+    let matrix = tally::matrix(&tally, &corpus.info.participants, &by, &codebook);
     let template = args
         .attribution
         .clone()
@@ -94,8 +93,8 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         .unwrap_or_else(|| DEFAULT_ATTRIBUTION.to_string());
     let mut quotes = Vec::new();
     for theme in &codebook.themes {
-        let targets = super::quotes::target_codes(&codebook, Some(&theme.id), None)?;
-        quotes.push(super::quotes::collect(
+        let targets = quotes::target_codes(&codebook, Some(&theme.id), None)?;
+        quotes.push(quotes::collect(
             &corpus,
             &codebook,
             &targets,
@@ -105,8 +104,8 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             args.quotes,
         ));
     }
-    let sample = sample::build(
-        &corpus.participants,
+    let sample = mint::groups::sample(
+        &corpus.info.participants,
         &["level".into(), "area".into()],
         "sector",
     );
@@ -117,7 +116,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         sample: &sample,
         quotes: &quotes,
         files: corpus.files.len(),
-        unit: args.unit.name(),
+        unit: args.unit.unit.name(),
         min_cell: args.min_cell.unwrap_or(0),
     };
     let html = page.render();
@@ -127,15 +126,15 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     if args.output.as_os_str() != "-" {
         out.note(&format!("wrote {}", args.output.display()));
     }
-    Ok(corpus.status(&args.corpus, out))
+    Ok(args.corpus.status(&corpus.info, out))
 }
 
 struct Page<'a> {
     title: &'a str,
     codebook: &'a Codebook,
     matrix: &'a Matrix,
-    sample: &'a sample::Sample,
-    quotes: &'a [Vec<super::quotes::Quote>],
+    sample: &'a Sample,
+    quotes: &'a [Vec<quotes::Quote>],
     files: usize,
     unit: &'a str,
     min_cell: u64,

@@ -1,14 +1,15 @@
 //! `mint speakers`: the speaker labels found in each file, with their turn
 //! counts, to build the attributes sheet and the interviewer list.
 
-use comfy_table::CellAlignment;
+use std::io::Write;
+
+use comfy_table::Cell;
 use serde::Serialize;
 
 use mint::corpus::Role;
 
-use super::{CorpusArgs, read_corpus};
-use crate::cli::Format;
-use crate::output::{Output, Status, new_table};
+use crate::args::{CorpusArgs, FormatArgs};
+use crate::render::{self, Output, Report, Status, table};
 
 /// List the speaker labels in each transcript, with turn counts.
 ///
@@ -26,9 +27,8 @@ pub struct Args {
     #[command(flatten)]
     corpus: CorpusArgs,
 
-    /// How to print the list.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 #[derive(Debug, Serialize)]
@@ -42,7 +42,7 @@ struct SpeakerRow {
 
 /// Runs `mint speakers`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
-    let corpus = read_corpus(&args.corpus, out, |_| ())?;
+    let corpus = args.corpus.read(out, |_| ())?;
     let mut rows = Vec::new();
     for file in &corpus.files {
         let t = &file.transcript;
@@ -73,43 +73,41 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             });
         }
     }
-    match args.format {
-        Format::Table => {
-            let mut table = new_table(out);
-            table.set_header(["file", "speaker", "role", "participant", "turns"]);
-            for r in &rows {
-                table.add_row(vec![
-                    comfy_table::Cell::new(&r.file),
-                    comfy_table::Cell::new(&r.speaker),
-                    comfy_table::Cell::new(r.role),
-                    comfy_table::Cell::new(&r.participant),
-                    comfy_table::Cell::new(r.turns).set_alignment(CellAlignment::Right),
-                ]);
-            }
-            writeln!(out.stdout(), "{table}")?;
+    render::emit(out, args.format.format, &Speakers(rows))?;
+    Ok(args.corpus.status(&corpus.info, out))
+}
+
+/// Every speaker label of every file.
+struct Speakers(Vec<SpeakerRow>);
+
+/// The JSON body of `mint speakers --format json`: `speakers`, one object
+/// per label and file, with the CSV's columns.
+#[derive(Serialize)]
+struct SpeakersJson<'a> {
+    speakers: &'a [SpeakerRow],
+}
+
+impl Report for Speakers {
+    fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
+        let mut t = table::new_table(out);
+        t.set_header(["file", "speaker", "role", "participant", "turns"]);
+        for r in &self.0 {
+            t.add_row(vec![
+                Cell::new(&r.file),
+                Cell::new(&r.speaker),
+                Cell::new(r.role),
+                Cell::new(&r.participant),
+                table::number(r.turns),
+            ]);
         }
-        Format::Csv => {
-            let mut csv = csv::Writer::from_writer(out.stdout());
-            for r in &rows {
-                csv.serialize(r)?;
-            }
-            csv.flush()?;
-        }
-        Format::Json => {
-            #[derive(Serialize)]
-            struct Doc<'a> {
-                schema_version: u32,
-                speakers: &'a [SpeakerRow],
-            }
-            serde_json::to_writer_pretty(
-                out.stdout(),
-                &Doc {
-                    schema_version: 1,
-                    speakers: &rows,
-                },
-            )?;
-            writeln!(out.stdout())?;
-        }
+        table::write(out, &t)
     }
-    Ok(corpus.status(&args.corpus, out))
+
+    fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
+        render::csv::write_rows(w, &self.0)
+    }
+
+    fn json(&self) -> impl Serialize + '_ {
+        SpeakersJson { speakers: &self.0 }
+    }
 }

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use mint::discover::Source;
 use mint::formats::{Format, Outcome};
+use mint::pipeline::read_source;
 
-use super::{ReadArgs, read_source};
-use crate::output::{Output, Status};
+use crate::args::ReadArgs;
+use crate::render::{Output, Status};
 
 /// Print the text mint extracts from a transcript (Word, VTT, ...).
 ///
@@ -47,7 +48,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             Ok(Status::Ok)
         }
         Outcome::Skip(reason) => anyhow::bail!("{}: {reason}", source.name),
-        Outcome::Fail(0, message) => anyhow::bail!("{}: {message}", source.name),
-        Outcome::Fail(line, message) => anyhow::bail!("{}:{line}: {message}", source.name),
+        Outcome::Fail(err) if err.line == 0 => anyhow::bail!("{}: {err}", source.name),
+        Outcome::Fail(err) => anyhow::bail!("{}:{}: {err}", source.name, err.line),
     }
 }

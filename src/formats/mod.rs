@@ -51,15 +51,7 @@ impl Format {
     }
 }
 
-/// Why a file in one of these formats could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct FormatError {
-    /// 1-based line in the original file, or 0 for the file as a whole.
-    pub line: usize,
-    /// What is wrong.
-    pub message: String,
-}
+pub use crate::error::FormatError;
 
 /// A timed transcript: the extracted text and its turns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +80,7 @@ pub enum Outcome {
     /// Passed over on purpose, and why.
     Skip(String),
     /// Could not be read: the line (0 for the whole file) and why.
-    Fail(usize, String),
+    Fail(FormatError),
 }
 
 /// Reads one transcript from its bytes. `name` is what outputs call it.
@@ -114,10 +106,7 @@ pub fn read(name: &str, format: Format, bytes: Vec<u8>, options: &ReadOptions) -
             } else {
                 odt::extract(&bytes)
             };
-            let parsed = text.and_then(|text| {
-                Transcript::parse(name, text, &options.parse)
-                    .map_err(|(line, message)| FormatError { line, message })
-            });
+            let parsed = text.and_then(|text| Transcript::parse(name, text, &options.parse));
             (parsed, None)
         }
         Format::Plain | Format::Vtt | Format::Srt | Format::Survey => {
@@ -126,8 +115,7 @@ pub fn read(name: &str, format: Format, bytes: Vec<u8>, options: &ReadOptions) -
                 Decoded::Skip(reason) => return Outcome::Skip(reason),
             };
             let result = match format {
-                Format::Plain => Transcript::parse(name, text, &options.parse)
-                    .map_err(|(line, message)| FormatError { line, message }),
+                Format::Plain => Transcript::parse(name, text, &options.parse),
                 Format::Vtt => from_extracted(vtt::parse(&text)),
                 Format::Srt => from_extracted(srt::parse(&text)),
                 _ => match &options.survey {
@@ -153,6 +141,6 @@ pub fn read(name: &str, format: Format, bytes: Vec<u8>, options: &ReadOptions) -
     };
     match result {
         Ok(transcript) => Outcome::Read(Box::new(transcript), note),
-        Err(err) => Outcome::Fail(err.line, err.message),
+        Err(err) => Outcome::Fail(err),
     }
 }

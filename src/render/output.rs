@@ -1,13 +1,22 @@
 //! Where output goes: one buffered stdout per process, notes on stderr, and
 //! atomic output files. Subcommands get `&mut Output`; the library only ever
-//! sees `impl Write`.
+//! sees `impl Write`. How rows look on the way is the rest of [`crate::render`].
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::Context;
 
-use crate::cli::{ColorChoice, GlobalArgs};
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset or empty.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
 
 /// The exit status, documented in `mint --help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +42,10 @@ pub struct Output {
 
 impl Output {
     /// Builds the process's one output from the global flags.
-    pub fn new(global: &GlobalArgs) -> Output {
+    pub fn new(color: ColorChoice, quiet: bool) -> Output {
         let is_terminal = io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match global.color {
+        let color = match color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => is_terminal && !no_color,
@@ -50,7 +59,7 @@ impl Output {
             stdout,
             color,
             is_terminal,
-            quiet: global.quiet,
+            quiet,
             warnings: std::cell::Cell::new(0),
         }
     }
@@ -187,20 +196,4 @@ fn fix_permissions(file: &std::fs::File, existing: Option<&std::fs::Metadata>) -
 #[cfg(not(unix))]
 fn fix_permissions(_: &std::fs::File, _: Option<&std::fs::Metadata>) -> io::Result<()> {
     Ok(())
-}
-
-/// A table in the house style. Its width follows the terminal only when
-/// stdout is one; colour only when enabled. Content never changes.
-pub fn new_table(out: &Output) -> comfy_table::Table {
-    let mut table = comfy_table::Table::new();
-    table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
-    if out.is_terminal {
-        table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
-    } else {
-        table.force_no_tty();
-    }
-    if out.color {
-        table.enforce_styling();
-    }
-    table
 }

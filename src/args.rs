@@ -1,0 +1,316 @@
+//! The flags several commands share, declared once and flattened into each
+//! command's `Args` (ripgrep's one definition per flag), and their lowering
+//! into what the library takes: reading options, a [`Pipeline`], a codebook,
+//! a coding unit, a breakdown.
+//!
+//! Running the pipeline from here renders its events on the [`Output`]; the
+//! commands only say what to do with each file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use mint::attributes::Sheet;
+use mint::cache::Cache;
+use mint::codebook::Codebook;
+use mint::corpus::{ParseOptions, Transcript, Unit};
+use mint::discover::Filter;
+use mint::formats::ReadOptions;
+use mint::formats::survey::SurveyColumns;
+use mint::pipeline::{Corpus, CorpusInfo, LoadedFile, Pipeline};
+
+use crate::render::events::Reporter;
+use crate::render::{Format, Output, Status};
+
+/// Flags that say how to read transcripts, whichever ones.
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// Another speaker label whose turns are the interviewer's (repeatable).
+    /// Interviewer, I, Int, Q, Moderator and Facilitator always are.
+    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
+    pub interviewer: Vec<String>,
+
+    /// Only these exact labels (case-sensitive, at the start of a line,
+    /// followed by a colon) start speaker turns; every other line continues
+    /// the turn. For batches with a fixed labelling scheme.
+    #[arg(long, value_name = "LABEL[,LABEL]", value_delimiter = ',')]
+    pub speakers: Vec<String>,
+
+    /// Read .csv files as survey exports, one response per row, with the
+    /// response in this column; the other columns become attributes.
+    #[arg(long, value_name = "COLUMN")]
+    pub text_column: Option<String>,
+
+    /// With --text-column: the column with the respondent id (default: the
+    /// row number).
+    #[arg(long, value_name = "COLUMN", requires = "text_column")]
+    pub id_column: Option<String>,
+}
+
+impl ReadArgs {
+    /// The reading options these flags give.
+    pub fn options(&self) -> ReadOptions {
+        ReadOptions {
+            parse: ParseOptions {
+                speakers: (!self.speakers.is_empty()).then(|| self.speakers.clone()),
+                ..ParseOptions::with_interviewers(&self.interviewer)
+            },
+            survey: self.text_column.as_ref().map(|text| SurveyColumns {
+                text: text.clone(),
+                id: self.id_column.clone(),
+            }),
+        }
+    }
+}
+
+/// Flags that say which transcripts to read and how.
+#[derive(Debug, clap::Args)]
+pub struct CorpusArgs {
+    /// Transcript files or folders, or - for stdin. Folders are searched
+    /// recursively, in sorted order, for .txt, .md, .docx, .odt, .vtt and
+    /// .srt files (and .csv with --text-column).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// CSV of participant attributes: first column a participant id, file
+    /// name or speaker label; other columns attributes. Fills or overrides
+    /// front matter.
+    #[arg(long, value_name = "FILE.csv")]
+    pub attributes: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Only read files whose path (relative to the folder) or name matches
+    /// this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Vec<String>,
+
+    /// Skip files whose path or name matches this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Exit with status 2 if there was any warning (a skipped file,
+    /// unlabelled text, missing attributes): for CI.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// The coding unit, as typed.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum UnitArg {
+    /// A whole speaker turn.
+    Turn,
+    /// A run of non-blank lines within a turn.
+    Paragraph,
+    /// A sentence within a turn.
+    Sentence,
+}
+
+impl UnitArg {
+    /// The unit in the library's terms.
+    pub fn unit(self) -> Unit {
+        match self {
+            UnitArg::Turn => Unit::Turn,
+            UnitArg::Paragraph => Unit::Paragraph,
+            UnitArg::Sentence => Unit::Sentence,
+        }
+    }
+
+    /// The unit as typed.
+    pub fn name(self) -> &'static str {
+        match self {
+            UnitArg::Turn => "turn",
+            UnitArg::Paragraph => "paragraph",
+            UnitArg::Sentence => "sentence",
+        }
+    }
+}
+
+impl CorpusArgs {
+    /// Reads every transcript, runs `work` on each, and keeps them all (for
+    /// commands that need the texts at the end: quotes, reports).
+    pub fn read<T: Send + Serialize + DeserializeOwned>(
+        &self,
+        out: &mut Output,
+        work: impl Fn(&Transcript) -> T + Sync,
+    ) -> anyhow::Result<Corpus<T>> {
+        let mut files = Vec::new();
+        let info = self.stream(out, None, work, |_, file| {
+            files.push(file);
+            Ok(())
+        })?;
+        Ok(Corpus { files, info })
+    }
+
+    /// Reads every transcript, runs `work` on each, and hands each file to
+    /// `sink` in path order, keeping none: for `mint code` over any size of
+    /// corpus. Problems go to stderr as they come, in path order.
+    pub fn stream<T: Send + Serialize + DeserializeOwned>(
+        &self,
+        out: &mut Output,
+        cache: Option<&Cache>,
+        work: impl Fn(&Transcript) -> T + Sync,
+        sink: impl FnMut(&mut Output, LoadedFile<T>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<CorpusInfo> {
+        let sheet = self
+            .attributes
+            .as_deref()
+            .map(|p| Sheet::load(p).context("cannot read the attributes sheet"))
+            .transpose()?;
+        let filter = Filter::new(&self.glob, &self.exclude, self.read.text_column.is_some())
+            .context("invalid --glob or --exclude")?;
+        let options = self.read.options();
+        let pipeline = Pipeline {
+            paths: &self.paths,
+            filter: &filter,
+            options: &options,
+            sheet: sheet.as_ref(),
+            cache,
+        };
+        let mut reporter = Reporter::new(out, sink);
+        pipeline.run(work, &mut reporter)
+    }
+
+    /// The exit status: 2 after an error, or after a warning with --strict.
+    pub fn status(&self, info: &CorpusInfo, out: &Output) -> Status {
+        if info.failed || (self.strict && out.warnings() > 0) {
+            Status::Error
+        } else {
+            Status::Ok
+        }
+    }
+}
+
+/// The codebook flag: which codebooks to code with.
+#[derive(Debug, clap::Args)]
+pub struct CodebookArgs {
+    /// Codebook file (TOML, or JSON by extension). Repeat it to extend a
+    /// codebook with another: `--codebook default --codebook extra.toml`
+    /// adds extra.toml's codes (and themes) to the embedded default.
+    /// Default: the embedded default codebook (see `mint codebook show`).
+    #[arg(long, value_name = "FILE")]
+    pub codebook: Vec<PathBuf>,
+}
+
+impl CodebookArgs {
+    /// The codebook these flags name.
+    pub fn load(&self) -> anyhow::Result<Codebook> {
+        load_codebooks(&self.codebook)
+    }
+}
+
+/// The coding unit flag, for commands that code whole turns by default.
+#[derive(Debug, clap::Args)]
+pub struct UnitArgs {
+    /// The coding unit: the span of text a code is applied to.
+    #[arg(long, value_enum, default_value_t = UnitArg::Turn)]
+    pub unit: UnitArg,
+}
+
+/// The breakdown flag: which attributes make the groups.
+#[derive(Debug, clap::Args)]
+pub struct ByArgs {
+    /// Break frequencies down by these attributes (comma-separated; '' for
+    /// none). Default: level and sector, those of them that any participant
+    /// has.
+    #[arg(long, value_name = "ATTR[,ATTR]", value_delimiter = ',')]
+    pub by: Vec<String>,
+}
+
+impl ByArgs {
+    /// The breakdown attributes for these participants; a warning names
+    /// participants without one of them.
+    pub fn breakdown(
+        &self,
+        participants: &std::collections::BTreeMap<String, mint::attributes::Attributes>,
+        out: &Output,
+    ) -> Vec<String> {
+        let breakdown = mint::groups::breakdown(&self.by, participants);
+        for missing in &breakdown.missing {
+            out.warn(&missing.to_string());
+        }
+        breakdown.by
+    }
+}
+
+/// The quote-trimming flag.
+#[derive(Debug, clap::Args)]
+pub struct ContextArgs {
+    /// Trim each quote to the sentences around the evidence:
+    /// `sentences:N` keeps N sentences either side; cuts show as `…`.
+    #[arg(long, value_name = "sentences:N")]
+    pub context: Option<String>,
+}
+
+impl ContextArgs {
+    /// How many sentences either side to keep, if trimming was asked for.
+    pub fn sentences(&self) -> anyhow::Result<Option<usize>> {
+        let Some(raw) = &self.context else {
+            return Ok(None);
+        };
+        raw.strip_prefix("sentences:")
+            .and_then(|n| n.parse().ok())
+            .map(Some)
+            .with_context(|| format!("--context wants sentences:N, got {raw:?}"))
+    }
+}
+
+/// The output format flag, for commands that print one report.
+#[derive(Debug, clap::Args)]
+pub struct FormatArgs {
+    /// How to print the table on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// The codebook from `--codebook`, or the embedded default.
+pub fn load_codebook(path: Option<&Path>) -> anyhow::Result<Codebook> {
+    match path {
+        Some(path) => Codebook::load(path)
+            .with_context(|| format!("failed to load codebook {}", path.display())),
+        None => Ok(Codebook::default_codebook()),
+    }
+}
+
+/// The codebooks from repeated `--codebook` flags (each extending the ones
+/// before; `default` names the embedded one), or the embedded default.
+pub fn load_codebooks(paths: &[PathBuf]) -> anyhow::Result<Codebook> {
+    match paths {
+        [] => Ok(Codebook::default_codebook()),
+        [one] if one.as_os_str() != "default" => load_codebook(Some(one)),
+        _ => {
+            let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+            Codebook::load_all(&refs).context("failed to load the codebooks")
+        }
+    }
+}
+
+/// Refuses an output path inside one of the input folders, unless allowed.
+pub fn check_output_path(path: &Path, inputs: &[PathBuf], allowed: bool) -> anyhow::Result<()> {
+    if allowed || path == Path::new("-") {
+        return Ok(());
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(parent) = parent.canonicalize() else {
+        anyhow::bail!("cannot write {}: its folder does not exist", path.display());
+    };
+    for input in inputs.iter().filter(|p| p.is_dir()) {
+        if let Ok(input_dir) = input.canonicalize()
+            && parent.starts_with(&input_dir)
+        {
+            anyhow::bail!(
+                "refusing to write {} inside the input folder {} (mint never writes into its input; \
+                 pass --write-into-input if you really want this)",
+                path.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,235 @@
+//! Coding: a compiled [`Matcher`] applied to a transcript's participant
+//! segments. This is the one coding loop in mint: `mint code` and the
+//! commands that read codings use [`code_with`], and emergence uses
+//! [`each_segment`], which both rest on.
+//!
+//! It owns the per-transcript results ([`Coded`], [`Coding`], [`Counts`]).
+//! It does not read files (that is [`crate::pipeline`]), parse transcripts
+//! ([`crate::corpus`]) or add counts across participants ([`crate::tally`]).
+
+use std::collections::BTreeMap;
+
+use crate::corpus::{Transcript, Unit};
+use crate::matcher::{Hit, Matcher};
+
+/// One participant segment: a coding unit inside a participant's turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// Index into [`Transcript::turns`].
+    pub turn: usize,
+    /// Index of the turn's speaker in [`Transcript::participant_speakers`].
+    pub who: usize,
+    /// Byte span of the segment.
+    pub start: usize,
+    /// End of the segment, exclusive.
+    pub end: usize,
+}
+
+/// Runs the matcher over every participant segment for `unit`, in text
+/// order, and hands each to `visit` with its number, its hits (offsets
+/// relative to the segment) and, when `patterns` is set, the (code,
+/// pattern) pairs that matched in it.
+pub fn each_segment(
+    transcript: &Transcript,
+    matcher: &Matcher,
+    unit: Unit,
+    patterns: bool,
+    mut visit: impl FnMut(usize, Segment, &[Hit], &[(usize, usize)]),
+) {
+    let speakers = transcript.participant_speakers();
+    let mut hits = Vec::new();
+    let mut matched = Vec::new();
+    for (number, (turn, start, end)) in transcript.segments(unit).into_iter().enumerate() {
+        let speaker = &transcript.turns[turn].speaker;
+        let who = speakers
+            .iter()
+            .position(|s| s == speaker)
+            .expect("a participant turn");
+        hits.clear();
+        let text = &transcript.text[start..end];
+        if patterns {
+            matched.clear();
+            matcher.find_with_patterns(text, &mut hits, &mut matched);
+        } else {
+            matcher.find(text, &mut hits);
+        }
+        let segment = Segment {
+            turn,
+            who,
+            start,
+            end,
+        };
+        visit(number, segment, &hits, &matched);
+    }
+}
+
+/// Codes every participant segment.
+pub fn code(transcript: &Transcript, matcher: &Matcher, unit: Unit) -> Coded {
+    code_with(transcript, matcher, unit, false, true)
+}
+
+/// Codes every participant segment; with `rules`, also counts the segments
+/// each pattern matched in ([`Counts::pattern_refs`]). Without `codings`,
+/// [`Coded::codings`] is left empty (only the counts are wanted).
+pub fn code_with(
+    transcript: &Transcript,
+    matcher: &Matcher,
+    unit: Unit,
+    rules: bool,
+    codings: bool,
+) -> Coded {
+    let empty = Counts {
+        code_refs: vec![0; matcher.code_count()],
+        theme_refs: vec![0; matcher.theme_count()],
+        ..Counts::default()
+    };
+    let mut coded = Coded {
+        codings: Vec::new(),
+        by_speaker: vec![empty; transcript.participant_speakers().len()],
+    };
+    // The last segment (number) in which each code and theme counted.
+    let mut code_counted = vec![usize::MAX; matcher.code_count()];
+    let mut theme_counted = vec![usize::MAX; matcher.theme_count()];
+    each_segment(
+        transcript,
+        matcher,
+        unit,
+        rules,
+        |number, seg, hits, matched| {
+            let counts = &mut coded.by_speaker[seg.who];
+            counts.segments += 1;
+            for key in matched {
+                *counts.pattern_refs.entry(*key).or_default() += 1;
+            }
+            counts.coded_segments += u64::from(!hits.is_empty());
+            // A sub-code counts for its parents too, once per segment.
+            for hit in hits {
+                for &code in std::iter::once(&hit.code).chain(matcher.ancestors_of(hit.code)) {
+                    if code_counted[code] != number {
+                        code_counted[code] = number;
+                        counts.code_refs[code] += 1;
+                    }
+                }
+            }
+            for hit in hits {
+                let theme = matcher.theme_of(hit.code);
+                if theme_counted[theme] != number {
+                    theme_counted[theme] = number;
+                    counts.theme_refs[theme] += 1;
+                }
+                if !codings {
+                    continue;
+                }
+                coded.codings.push(Coding {
+                    turn: seg.turn,
+                    who: seg.who,
+                    start: seg.start,
+                    end: seg.end,
+                    hit: Hit {
+                        start: seg.start + hit.start,
+                        end: seg.start + hit.end,
+                        ..*hit
+                    },
+                });
+            }
+        },
+    );
+    coded
+}
+
+/// One coded segment × code, with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Coding {
+    /// Index into [`Transcript::turns`].
+    pub turn: usize,
+    /// Index of the turn's speaker in [`Transcript::participant_speakers`].
+    pub who: usize,
+    /// Byte span of the segment.
+    pub start: usize,
+    /// End of the segment, exclusive.
+    pub end: usize,
+    /// The code and the first pattern match that applied it.
+    pub hit: Hit,
+}
+
+/// Counts for one speaker of one transcript.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Counts {
+    /// Participant segments (coded or not).
+    pub segments: u64,
+    /// Participant segments with at least one code.
+    pub coded_segments: u64,
+    /// Segments coded with each code, by code index.
+    pub code_refs: Vec<u64>,
+    /// Segments coded with any code of each theme, by theme index.
+    pub theme_refs: Vec<u64>,
+    /// Segments in which each (code, pattern) matched, for codes that
+    /// applied; filled only when asked for (`--rules`).
+    #[serde(with = "pairs")]
+    pub pattern_refs: BTreeMap<(usize, usize), u64>,
+}
+
+/// The result of coding one transcript.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Coded {
+    /// Codings in text order, then codebook order.
+    pub codings: Vec<Coding>,
+    /// Counts per participant speaker, in the order of
+    /// [`Transcript::participant_speakers`].
+    pub by_speaker: Vec<Counts>,
+}
+
+impl Coded {
+    /// All speakers' counts added up.
+    pub fn total(&self) -> Counts {
+        let mut total = Counts::default();
+        for counts in &self.by_speaker {
+            total.add(counts);
+        }
+        total
+    }
+}
+
+impl Counts {
+    /// Adds `other` into `self`.
+    pub fn add(&mut self, other: &Counts) {
+        self.segments += other.segments;
+        self.coded_segments += other.coded_segments;
+        add_into(&mut self.code_refs, &other.code_refs);
+        add_into(&mut self.theme_refs, &other.theme_refs);
+        for (key, n) in &other.pattern_refs {
+            *self.pattern_refs.entry(*key).or_default() += n;
+        }
+    }
+}
+
+fn add_into(total: &mut Vec<u64>, part: &[u64]) {
+    if total.len() < part.len() {
+        total.resize(part.len(), 0);
+    }
+    for (t, p) in total.iter_mut().zip(part) {
+        *t += p;
+    }
+}
+
+/// A map with tuple keys as a list of pairs (JSON keys must be strings).
+mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        map: &BTreeMap<(usize, usize), u64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        map.iter().collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<(usize, usize), u64>, D::Error> {
+        Ok(Vec::<((usize, usize), u64)>::deserialize(d)?
+            .into_iter()
+            .collect())
+    }
+}
