@@ -6,11 +6,11 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::description::{Human, read_description};
-use super::import::{Ids, fill_patterns, sample_names, sorted};
+use super::import::{Ids, patterns_from_names, sample_names};
 use super::qdc::XCode;
 use super::refi::{code_guid, normalise_guid, theme_guid};
 use super::{Imported, UNCATEGORISED, plural};
-use crate::codebook::{Code, Codebook, Origin, Theme};
+use crate::codebook::{Code, CodeField, Codebook, Origin, THEME_KEYS, Theme};
 
 /// A theme or code on its way into the codebook.
 pub(super) struct Entry {
@@ -137,18 +137,11 @@ pub(super) fn build(tops: Vec<XCode>, mut warnings: Vec<String>) -> Imported {
         })
         .collect();
     warnings.extend(field_warnings);
-    let mut used_patterns: HashSet<Vec<String>> = book_codes
-        .iter()
-        .filter(|c| !c.patterns.is_empty())
-        .map(|c| sorted(&c.patterns))
-        .collect();
-    let patterns_from_names = fill_patterns(&mut book_codes, &mut used_patterns);
-    if patterns_from_names > 0 {
-        warnings.push(format!(
-            "{patterns_from_names} code{} had no patterns (only mint's own files carry them); each got its name as its one pattern: write real patterns before coding",
-            plural(patterns_from_names)
-        ));
-    }
+    let patterns_from_names = patterns_from_names(
+        &mut book_codes,
+        " (only mint's own files carry them)",
+        &mut warnings,
+    );
     warn_foreign_guids(&themes, &theme_ids, &codes, &code_ids, &mut warnings);
     Imported {
         codebook: Codebook {
@@ -209,7 +202,13 @@ pub(super) fn theme_from(t: &Entry, id: &str, warnings: &mut BTreeSet<String>) -
             t.name
         ));
     }
-    f.check_unknown(&["id", "label", "description", "patterns"]);
+    // A theme's [mint] block may still have the patterns of a code.
+    let known: Vec<&str> = THEME_KEYS
+        .iter()
+        .copied()
+        .chain([CodeField::Patterns.name()])
+        .collect();
+    f.check_unknown(&known);
     Theme {
         id: id.to_string(),
         label,
@@ -275,22 +274,14 @@ pub(super) fn code_from(
         not_after_words: f.integer("not_after_words"),
         ..Default::default()
     };
-    f.check_unknown(&[
-        "id",
-        "label",
-        "origin",
-        "short_definition",
-        "definition",
-        "when_to_use",
-        "when_not_to_use",
-        "examples",
-        "counterexamples",
-        "patterns",
-        "exclude",
-        "min_hits",
-        "not_after",
-        "not_after_words",
-    ]);
+    // The theme and the parent are where the <Code> sits; a status is not
+    // carried.
+    let known: Vec<&str> = CodeField::ALL
+        .into_iter()
+        .filter(|f| !matches!(f, CodeField::Theme | CodeField::Parent | CodeField::Status))
+        .map(CodeField::name)
+        .collect();
+    f.check_unknown(&known);
     code
 }
 

@@ -5,33 +5,108 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
-use super::import::{Ids, decode_text, fill_patterns, sample_names, sorted};
+use super::import::{Ids, decode_text, patterns_from_names, sample_names};
 use super::tree::{flatten, tree};
 use super::{Imported, Report, UNCATEGORISED, plural};
-use crate::codebook::{Code, Codebook, Origin, Theme, slug};
+use crate::codebook::{Code, CodeField, Codebook, Origin, Theme, slug};
 use crate::error::ExchangeError;
 
-/// The columns [`write_csv`] writes, in order.
-pub const CSV_COLUMNS: [&str; 18] = [
-    "theme",
-    "theme_label",
-    "code",
-    "label",
-    "parent",
-    "origin",
-    "definition",
-    "when_to_use",
-    "when_not_to_use",
-    "examples",
-    "patterns",
-    "exclude",
-    "theme_description",
-    "short_definition",
-    "counterexamples",
-    "min_hits",
-    "not_after",
-    "not_after_words",
+/// A column of the CSV: a field of the code, or of its theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Column {
+    /// A field of the code, named as in codebook files (the `theme` column
+    /// is the theme's id), but for its id, which is the column `code`.
+    Field(CodeField),
+    /// The theme's label.
+    ThemeLabel,
+    /// The theme's description.
+    ThemeDescription,
+}
+
+impl Column {
+    /// The column's header in [`write_csv`].
+    const fn header(self) -> &'static str {
+        match self {
+            Column::Field(CodeField::Id) => "code",
+            Column::Field(field) => field.name(),
+            Column::ThemeLabel => "theme_label",
+            Column::ThemeDescription => "theme_description",
+        }
+    }
+
+    /// Whether `mint codebook show --format csv` has the column.
+    const fn in_summary(self) -> bool {
+        matches!(
+            self,
+            Column::Field(
+                CodeField::Theme
+                    | CodeField::Id
+                    | CodeField::Label
+                    | CodeField::Origin
+                    | CodeField::Definition
+                    | CodeField::WhenToUse
+                    | CodeField::WhenNotToUse
+                    | CodeField::Patterns
+                    | CodeField::Exclude
+            )
+        )
+    }
+}
+
+/// The columns [`write_csv`] writes, in order: the code's fields with its
+/// theme's, in the order they were added to the format (so older sheets
+/// keep their columns). The headers are [`CSV_COLUMNS`].
+const LAYOUT: [Column; 18] = [
+    Column::Field(CodeField::Theme),
+    Column::ThemeLabel,
+    Column::Field(CodeField::Id),
+    Column::Field(CodeField::Label),
+    Column::Field(CodeField::Parent),
+    Column::Field(CodeField::Origin),
+    Column::Field(CodeField::Definition),
+    Column::Field(CodeField::WhenToUse),
+    Column::Field(CodeField::WhenNotToUse),
+    Column::Field(CodeField::Examples),
+    Column::Field(CodeField::Patterns),
+    Column::Field(CodeField::Exclude),
+    Column::ThemeDescription,
+    Column::Field(CodeField::ShortDefinition),
+    Column::Field(CodeField::Counterexamples),
+    Column::Field(CodeField::MinHits),
+    Column::Field(CodeField::NotAfter),
+    Column::Field(CodeField::NotAfterWords),
 ];
+
+/// The columns [`write_csv`] writes, in order.
+pub const CSV_COLUMNS: [&str; 18] = {
+    let mut headers = [""; LAYOUT.len()];
+    let mut i = 0;
+    while i < LAYOUT.len() {
+        headers[i] = LAYOUT[i].header();
+        i += 1;
+    }
+    headers
+};
+
+/// The columns of `mint codebook show --format csv`: those of
+/// [`CSV_COLUMNS`] that sum a code up (theme, code, label, origin, the
+/// definitions and the patterns), in the same order.
+pub const SUMMARY_COLUMNS: [&str; 9] = {
+    let mut headers = [""; 9];
+    let (mut i, mut n) = (0, 0);
+    while i < LAYOUT.len() {
+        if LAYOUT[i].in_summary() {
+            headers[n] = LAYOUT[i].header();
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(
+        n == headers.len(),
+        "SUMMARY_COLUMNS has one header a column"
+    );
+    headers
+};
 
 /// Writes one CSV row per code (see [`CSV_COLUMNS`]), theme by theme, each
 /// code followed by its sub-codes.
@@ -57,39 +132,53 @@ pub fn write_csv(book: &Codebook, w: impl Write) -> Result<Report, ExchangeError
         let mut codes = Vec::new();
         flatten(&t.codes, 0, &mut codes);
         if codes.is_empty() {
-            let mut row = vec![""; CSV_COLUMNS.len()];
-            row[0] = &theme.id;
-            row[1] = &theme.label;
-            row[12] = &theme.description;
-            csv.write_record(&row).map_err(ExchangeError::Csv)?;
+            csv.write_record(row(theme, None))
+                .map_err(ExchangeError::Csv)?;
         }
         for (_, code) in codes {
-            let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
-            let row: [String; 18] = [
-                theme.id.clone(),
-                theme.label.clone(),
-                code.id.clone(),
-                code.label.clone(),
-                code.parent.clone().unwrap_or_default(),
-                code.origin.as_str().to_string(),
-                code.definition.clone(),
-                code.when_to_use.clone(),
-                code.when_not_to_use.clone(),
-                join_list(&code.examples),
-                join_list(&code.patterns),
-                join_list(&code.exclude),
-                theme.description.clone(),
-                code.short_definition.clone(),
-                join_list(&code.counterexamples),
-                number(code.min_hits),
-                join_list(&code.not_after),
-                number(code.not_after_words),
-            ];
-            csv.write_record(&row).map_err(ExchangeError::Csv)?;
+            csv.write_record(row(theme, Some(code)))
+                .map_err(ExchangeError::Csv)?;
         }
     }
     csv.flush()?;
     Ok(report)
+}
+
+/// The cells of a row in the order of [`LAYOUT`]: a code's, or (with no
+/// code) a theme's own row, which has only the theme's columns.
+fn row(theme: &Theme, code: Option<&Code>) -> [String; LAYOUT.len()] {
+    LAYOUT.map(|column| match (column, code) {
+        (Column::Field(CodeField::Theme), _) => theme.id.clone(),
+        (Column::ThemeLabel, _) => theme.label.clone(),
+        (Column::ThemeDescription, _) => theme.description.clone(),
+        (Column::Field(_), None) => String::new(),
+        (Column::Field(field), Some(code)) => code_cell(code, field),
+    })
+}
+
+/// A field of a code as a CSV cell: lists joined by [`join_list`], numbers
+/// and options empty when not set.
+fn code_cell(code: &Code, field: CodeField) -> String {
+    let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    match field {
+        CodeField::Id => code.id.clone(),
+        CodeField::Theme => code.theme.clone(),
+        CodeField::Parent => code.parent.clone().unwrap_or_default(),
+        CodeField::Label => code.label.clone(),
+        CodeField::Origin => code.origin.as_str().to_string(),
+        CodeField::Status => code.status.clone().unwrap_or_default(),
+        CodeField::ShortDefinition => code.short_definition.clone(),
+        CodeField::Definition => code.definition.clone(),
+        CodeField::WhenToUse => code.when_to_use.clone(),
+        CodeField::WhenNotToUse => code.when_not_to_use.clone(),
+        CodeField::Examples => join_list(&code.examples),
+        CodeField::Counterexamples => join_list(&code.counterexamples),
+        CodeField::Patterns => join_list(&code.patterns),
+        CodeField::Exclude => join_list(&code.exclude),
+        CodeField::MinHits => number(code.min_hits),
+        CodeField::NotAfter => join_list(&code.not_after),
+        CodeField::NotAfterWords => number(code.not_after_words),
+    }
 }
 
 /// Joins list items with `; `, doubling any `;` inside an item.
@@ -125,30 +214,9 @@ pub(super) fn split_list(cell: &str) -> Vec<String> {
         .collect()
 }
 
-/// The fields a CSV column can fill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(super) enum Column {
-    Theme,
-    ThemeLabel,
-    ThemeDescription,
-    Code,
-    Label,
-    Parent,
-    Origin,
-    ShortDefinition,
-    Definition,
-    WhenToUse,
-    WhenNotToUse,
-    Examples,
-    Counterexamples,
-    Patterns,
-    Exclude,
-    MinHits,
-    NotAfter,
-    NotAfterWords,
-}
-
-pub(super) fn column(header: &str) -> Option<Column> {
+/// The column a header names: a field of [`CodeField`] by its name, or
+/// one of the usual other names for it.
+fn column(header: &str) -> Option<Column> {
     let key: String = header
         .trim()
         .to_lowercase()
@@ -156,25 +224,17 @@ pub(super) fn column(header: &str) -> Option<Column> {
         .map(|c| if c == ' ' || c == '-' { '_' } else { c })
         .collect();
     Some(match key.as_str() {
-        "theme" | "theme_id" => Column::Theme,
+        "theme_id" => Column::Field(CodeField::Theme),
         "theme_label" | "theme_name" => Column::ThemeLabel,
         "theme_description" => Column::ThemeDescription,
-        "code" | "code_id" | "id" => Column::Code,
-        "label" | "name" | "code_label" | "code_name" => Column::Label,
-        "parent" | "parent_code" => Column::Parent,
-        "origin" => Column::Origin,
-        "short_definition" => Column::ShortDefinition,
-        "definition" => Column::Definition,
-        "when_to_use" => Column::WhenToUse,
-        "when_not_to_use" => Column::WhenNotToUse,
-        "examples" | "example" => Column::Examples,
-        "counterexamples" => Column::Counterexamples,
-        "patterns" | "pattern" => Column::Patterns,
-        "exclude" => Column::Exclude,
-        "min_hits" => Column::MinHits,
-        "not_after" => Column::NotAfter,
-        "not_after_words" => Column::NotAfterWords,
-        _ => return None,
+        "code" | "code_id" => Column::Field(CodeField::Id),
+        "name" | "code_label" | "code_name" => Column::Field(CodeField::Label),
+        "parent_code" => Column::Field(CodeField::Parent),
+        "example" => Column::Field(CodeField::Examples),
+        "pattern" => Column::Field(CodeField::Patterns),
+        // A status is for review in mint, not read from a sheet.
+        "status" => return None,
+        key => Column::Field(CodeField::from_name(key)?),
     })
 }
 
@@ -211,13 +271,15 @@ pub fn read_csv(bytes: &[u8]) -> Result<Imported, ExchangeError> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if !columns.contains_key(&Column::Theme) {
+    if !columns.contains_key(&Column::Field(CodeField::Theme)) {
         return Err(ExchangeError::MissingColumn {
             wanted: "\"theme\"".into(),
             found: found(),
         });
     }
-    if !columns.contains_key(&Column::Code) && !columns.contains_key(&Column::Label) {
+    if !columns.contains_key(&Column::Field(CodeField::Id))
+        && !columns.contains_key(&Column::Field(CodeField::Label))
+    {
         return Err(ExchangeError::MissingColumn {
             wanted: "\"code\" (or \"label\" or \"name\")".into(),
             found: found(),
@@ -227,7 +289,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Imported, ExchangeError> {
         warnings.push(format!("columns ignored: {}", unknown.join(", ")));
     }
     let has_theme_label = columns.contains_key(&Column::ThemeLabel);
-    let has_label = columns.contains_key(&Column::Label);
+    let has_label = columns.contains_key(&Column::Field(CodeField::Label));
 
     let mut themes: Vec<Theme> = Vec::new();
     let mut codes: Vec<Code> = Vec::new();
@@ -253,7 +315,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Imported, ExchangeError> {
         }
         // The theme: an id as written when there is a theme_label column or
         // the value looks like one; otherwise a label to make an id from.
-        let raw_theme = cell(Column::Theme);
+        let raw_theme = cell(Column::Field(CodeField::Theme));
         let (theme_id, theme_label) = if raw_theme.is_empty() {
             no_theme.push(line.to_string());
             (UNCATEGORISED.to_string(), "Uncategorised".to_string())
@@ -280,8 +342,8 @@ pub fn read_csv(bytes: &[u8]) -> Result<Imported, ExchangeError> {
         if theme.description.is_empty() {
             theme.description = cell(Column::ThemeDescription).to_string();
         }
-        let raw_code = cell(Column::Code);
-        let mut label = cell(Column::Label).to_string();
+        let raw_code = cell(Column::Field(CodeField::Id));
+        let mut label = cell(Column::Field(CodeField::Label)).to_string();
         if raw_code.is_empty() && label.is_empty() {
             continue; // a row that only describes its theme
         }
@@ -295,20 +357,26 @@ pub fn read_csv(bytes: &[u8]) -> Result<Imported, ExchangeError> {
             }
             ids.claim(None, raw_code, "code")
         };
-        let mut number = |c: Column, what: &str| {
-            let v = cell(c);
+        let mut number = |field: CodeField| {
+            let v = cell(Column::Field(field));
             if v.is_empty() {
                 return None;
             }
             let n = v.parse::<u32>().ok();
             if n.is_none() {
-                bad_values.push(format!("line {line}: {what} {v:?} is not a whole number"));
+                bad_values.push(format!(
+                    "line {line}: {} {v:?} is not a whole number",
+                    field.name()
+                ));
             }
             n
         };
-        let min_hits = number(Column::MinHits, "min_hits");
-        let not_after_words = number(Column::NotAfterWords, "not_after_words");
-        let origin = match cell(Column::Origin).to_lowercase().as_str() {
+        let min_hits = number(CodeField::MinHits);
+        let not_after_words = number(CodeField::NotAfterWords);
+        let origin = match cell(Column::Field(CodeField::Origin))
+            .to_lowercase()
+            .as_str()
+        {
             "" | "predefined" => Origin::Predefined,
             "emergent" => Origin::Emergent,
             other => {
@@ -318,7 +386,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Imported, ExchangeError> {
                 Origin::Predefined
             }
         };
-        let parent = Some(cell(Column::Parent))
+        let parent = Some(cell(Column::Field(CodeField::Parent)))
             .filter(|p| !p.is_empty())
             .map(str::to_string);
         codes.push(Code {
@@ -327,16 +395,16 @@ pub fn read_csv(bytes: &[u8]) -> Result<Imported, ExchangeError> {
             parent,
             label,
             origin,
-            short_definition: cell(Column::ShortDefinition).to_string(),
-            definition: cell(Column::Definition).to_string(),
-            when_to_use: cell(Column::WhenToUse).to_string(),
-            when_not_to_use: cell(Column::WhenNotToUse).to_string(),
-            examples: split_list(cell(Column::Examples)),
-            counterexamples: split_list(cell(Column::Counterexamples)),
-            patterns: split_list(cell(Column::Patterns)),
-            exclude: split_list(cell(Column::Exclude)),
+            short_definition: cell(Column::Field(CodeField::ShortDefinition)).to_string(),
+            definition: cell(Column::Field(CodeField::Definition)).to_string(),
+            when_to_use: cell(Column::Field(CodeField::WhenToUse)).to_string(),
+            when_not_to_use: cell(Column::Field(CodeField::WhenNotToUse)).to_string(),
+            examples: split_list(cell(Column::Field(CodeField::Examples))),
+            counterexamples: split_list(cell(Column::Field(CodeField::Counterexamples))),
+            patterns: split_list(cell(Column::Field(CodeField::Patterns))),
+            exclude: split_list(cell(Column::Field(CodeField::Exclude))),
             min_hits,
-            not_after: split_list(cell(Column::NotAfter)),
+            not_after: split_list(cell(Column::Field(CodeField::NotAfter))),
             not_after_words,
             ..Default::default()
         });
@@ -361,18 +429,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Imported, ExchangeError> {
     }
     warnings.extend(bad_values);
     resolve_parents(&mut codes, &mut warnings);
-    let mut used: HashSet<Vec<String>> = codes
-        .iter()
-        .filter(|c| !c.patterns.is_empty())
-        .map(|c| sorted(&c.patterns))
-        .collect();
-    let patterns_from_names = fill_patterns(&mut codes, &mut used);
-    if patterns_from_names > 0 {
-        warnings.push(format!(
-            "{patterns_from_names} code{} had no patterns; each got its name as its one pattern: write real patterns before coding",
-            plural(patterns_from_names)
-        ));
-    }
+    let patterns_from_names = patterns_from_names(&mut codes, "", &mut warnings);
     Ok(Imported {
         codebook: Codebook {
             themes,
@@ -462,5 +519,22 @@ mod tests {
         assert_eq!(sniff_delimiter("a;b;\"c,d,e\""), b';');
         assert_eq!(sniff_delimiter("a\tb"), b'\t');
         assert_eq!(sniff_delimiter("a"), b',');
+    }
+
+    #[test]
+    fn headers_are_the_ones_sheets_were_written_with() {
+        assert_eq!(
+            CSV_COLUMNS.join(","),
+            "theme,theme_label,code,label,parent,origin,definition,when_to_use,when_not_to_use,\
+             examples,patterns,exclude,theme_description,short_definition,counterexamples,\
+             min_hits,not_after,not_after_words"
+        );
+        assert_eq!(
+            SUMMARY_COLUMNS.join(","),
+            "theme,code,label,origin,definition,when_to_use,when_not_to_use,patterns,exclude"
+        );
+        for header in CSV_COLUMNS {
+            assert!(column(header).is_some(), "{header} is read back");
+        }
     }
 }

@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use super::plural;
 use crate::codebook::{Code, slug};
 use crate::pattern;
 
@@ -31,9 +32,32 @@ pub(super) fn decode_text<'a>(bytes: &'a [u8], warnings: &mut Vec<String>) -> Co
     }
 }
 
+/// Gives every code without patterns one made from its name
+/// ([`fill_patterns`]) and says how many in a warning; `why` follows "had
+/// no patterns" in it. Returns how many.
+pub(super) fn patterns_from_names(
+    codes: &mut [Code],
+    why: &str,
+    warnings: &mut Vec<String>,
+) -> usize {
+    let mut used: HashSet<Vec<String>> = codes
+        .iter()
+        .filter(|c| !c.patterns.is_empty())
+        .map(|c| sorted(&c.patterns))
+        .collect();
+    let filled = fill_patterns(codes, &mut used);
+    if filled > 0 {
+        warnings.push(format!(
+            "{filled} code{} had no patterns{why}; each got its name as its one pattern: write real patterns before coding",
+            plural(filled)
+        ));
+    }
+    filled
+}
+
 /// Gives every code without patterns one pattern made from its name (else
 /// its id), unique so that no two codes end up with identical patterns.
-pub(super) fn fill_patterns(codes: &mut [Code], used: &mut HashSet<Vec<String>>) -> usize {
+fn fill_patterns(codes: &mut [Code], used: &mut HashSet<Vec<String>>) -> usize {
     let mut filled = 0;
     for code in codes.iter_mut().filter(|c| c.patterns.is_empty()) {
         let from_id = code.id.replace('_', " ");
@@ -73,7 +97,7 @@ pub(super) fn pattern_from_name(name: &str) -> Option<String> {
     (!words.is_empty() && pattern::check(&words) == Ok(true)).then_some(words)
 }
 
-pub(super) fn sorted(items: &[String]) -> Vec<String> {
+fn sorted(items: &[String]) -> Vec<String> {
     let mut v = items.to_vec();
     v.sort();
     v

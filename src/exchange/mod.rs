@@ -68,7 +68,7 @@ mod tree;
 #[cfg(test)]
 mod tests;
 
-pub use self::csv::{CSV_COLUMNS, read_csv, write_csv};
+pub use self::csv::{CSV_COLUMNS, SUMMARY_COLUMNS, read_csv, write_csv};
 pub use self::description::toml_basic_string;
 pub use self::json::write_json;
 pub use self::markdown::write_markdown;
