@@ -182,3 +182,64 @@ pub struct FormatError {
     /// What is wrong.
     pub message: String,
 }
+
+/// A problem that stops an export or an import.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    /// A `.qdc` needs at least one code.
+    #[error(
+        "the codebook has no codes, and a .qdc must hold at least one <Code>: add a code first"
+    )]
+    NoCodes,
+    /// A code is not reachable from its theme (a broken parent chain).
+    #[error("code {0:?} cannot be placed under its theme (check its theme and parent)")]
+    Unplaced(String),
+    /// The XML is not well-formed.
+    #[error("line {line}: {message}")]
+    Xml {
+        /// 1-based line of the problem.
+        line: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// No `<CodeBook>` element in the file.
+    #[error("no <CodeBook> element found")]
+    NoCodebook,
+    /// The codebook in the file has no codes.
+    #[error("the codebook in the file has no codes")]
+    Empty,
+    /// The `.qdpx` is not a zip archive that can be read.
+    #[error("not a readable .qdpx (zip) archive")]
+    Zip(#[source] zip::result::ZipError),
+    /// The `.qdpx` has no `.qde` at its root.
+    #[error("the .qdpx has no project.qde (or other .qde file) at its root")]
+    NoQde,
+    /// The CSV cannot be parsed.
+    #[error("line {line}: {message}")]
+    CsvSyntax {
+        /// 1-based line of the problem.
+        line: u64,
+        /// The parser's message.
+        message: String,
+    },
+    /// A column the CSV needs is missing.
+    #[error("the CSV has no {wanted} column (it has: {found})")]
+    MissingColumn {
+        /// What is missing.
+        wanted: String,
+        /// The columns it has.
+        found: String,
+    },
+    /// Writing CSV failed.
+    #[error("cannot write CSV")]
+    Csv(#[source] csv::Error),
+    /// Writing JSON failed.
+    #[error("cannot write JSON")]
+    Json(#[from] serde_json::Error),
+    /// Serialising TOML failed.
+    #[error("cannot write TOML")]
+    Toml(#[from] toml::ser::Error),
+    /// Reading or writing failed.
+    #[error("input/output failed")]
+    Io(#[from] std::io::Error),
+}

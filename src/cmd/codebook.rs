@@ -300,17 +300,7 @@ fn show(args: ShowArgs, out: &mut Output) -> anyhow::Result<Status> {
 
 fn write_csv(w: &mut dyn Write, codebook: &Codebook) -> anyhow::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
-    csv.write_record([
-        "theme",
-        "code",
-        "label",
-        "origin",
-        "definition",
-        "when_to_use",
-        "when_not_to_use",
-        "patterns",
-        "exclude",
-    ])?;
+    csv.write_record(mint::exchange::SUMMARY_COLUMNS)?;
     for code in &codebook.codes {
         csv.write_record([
             &code.theme,
