@@ -233,3 +233,127 @@ mod pairs {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codebook::Codebook;
+    use crate::corpus::ParseOptions;
+
+    fn codebook() -> Codebook {
+        Codebook::from_toml_str(
+            r#"
+[codebook]
+name = "t"
+[[themes]]
+id = "hr_it"
+label = "HR and IT"
+[[themes]]
+id = "vision"
+label = "Vision"
+[[codes]]
+id = "systems"
+theme = "hr_it"
+label = "Systems"
+patterns = ["system*"]
+[[codes]]
+id = "records"
+theme = "hr_it"
+label = "Records"
+patterns = ["shared record*"]
+[[codes]]
+id = "seamless"
+theme = "vision"
+label = "Seamless"
+patterns = ["seamless"]
+"#,
+            "t.toml",
+        )
+        .unwrap()
+    }
+
+    fn transcript(text: &str) -> Transcript {
+        Transcript::parse("t.txt", text.to_string(), &ParseOptions::default()).unwrap()
+    }
+
+    const TEXT: &str = "Interviewer: Do the systems work? Is care seamless?\n\
+P1: The systems don't talk. We want shared records.\n\
+P2: It should feel seamless. The systems are slow.\n\
+P1: Nothing to add.\n";
+
+    #[test]
+    fn the_interviewer_is_never_coded_and_a_theme_counts_once_per_segment() {
+        let cb = codebook();
+        let m = Matcher::new(&cb).unwrap();
+        let t = transcript(TEXT);
+        let coded = code(&t, &m, Unit::Turn);
+        // P1 then P2, in order of first appearance.
+        assert_eq!(coded.by_speaker.len(), 2);
+        let p1 = &coded.by_speaker[0];
+        assert_eq!((p1.segments, p1.coded_segments), (2, 1));
+        // systems and records both hit P1's first turn: two code refs, one
+        // hr_it theme ref.
+        assert_eq!(p1.code_refs, vec![1, 1, 0]);
+        assert_eq!(p1.theme_refs, vec![1, 0]);
+        let p2 = &coded.by_speaker[1];
+        assert_eq!(p2.code_refs, vec![1, 0, 1]);
+        assert_eq!(p2.theme_refs, vec![1, 1]);
+        // Every coding points at participant text, never the question.
+        let question_end = TEXT.find('\n').unwrap();
+        assert!(coded.codings.iter().all(|c| c.start > question_end));
+        let evidence: Vec<&str> = coded
+            .codings
+            .iter()
+            .map(|c| &t.text[c.hit.start..c.hit.end])
+            .collect();
+        // Segments in text order; within one, codes in codebook order.
+        assert_eq!(
+            evidence,
+            ["systems", "shared records", "systems", "seamless"]
+        );
+    }
+
+    #[test]
+    fn counts_do_not_depend_on_keeping_codings_and_rules_count_patterns() {
+        let cb = codebook();
+        let m = Matcher::new(&cb).unwrap();
+        let t = transcript(TEXT);
+        let full = code(&t, &m, Unit::Turn);
+        let counts_only = code_with(&t, &m, Unit::Turn, true, false);
+        assert!(counts_only.codings.is_empty());
+        for (a, b) in full.by_speaker.iter().zip(&counts_only.by_speaker) {
+            assert_eq!(a.code_refs, b.code_refs);
+            assert_eq!(a.theme_refs, b.theme_refs);
+            assert!(a.pattern_refs.is_empty());
+        }
+        let p1 = &counts_only.by_speaker[0];
+        assert_eq!(p1.pattern_refs.get(&(0, 0)), Some(&1));
+        assert_eq!(p1.pattern_refs.get(&(1, 0)), Some(&1));
+    }
+
+    #[test]
+    fn each_segment_walks_sentences_in_text_order_with_their_speaker() {
+        let cb = codebook();
+        let m = Matcher::new(&cb).unwrap();
+        let t = transcript(TEXT);
+        let mut seen = Vec::new();
+        each_segment(&t, &m, Unit::Sentence, false, |n, seg, hits, _| {
+            seen.push((
+                n,
+                seg.who,
+                t.text[seg.start..seg.end].to_string(),
+                hits.len(),
+            ));
+        });
+        assert_eq!(
+            seen,
+            [
+                (0, 0, "The systems don't talk.".to_string(), 1),
+                (1, 0, "We want shared records.".to_string(), 1),
+                (2, 1, "It should feel seamless.".to_string(), 1),
+                (3, 1, "The systems are slow.".to_string(), 1),
+                (4, 0, "Nothing to add.".to_string(), 0),
+            ]
+        );
+    }
+}

@@ -520,3 +520,108 @@ fn read_and_work<T: Serialize + DeserializeOwned>(
         other => (other, None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder with, in path order: a good transcript, an empty file, a
+    /// transcript whose front matter never closes, a second good one, and
+    /// a file that is not a transcript.
+    fn folder() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &[u8]| std::fs::write(dir.path().join(name), text).unwrap();
+        write(
+            "a.txt",
+            b"---\nlevel: strategic\n---\nI: Why?\nP: Because.\n",
+        );
+        write("b.txt", b"");
+        write("c.txt", b"---\nlevel: x\nI: never closed\n");
+        write("d.txt", b"I: And?\nQ7: More words.\n");
+        write("e.pdf", b"%PDF");
+        dir
+    }
+
+    fn run(dir: &tempfile::TempDir, threads: usize) -> (Vec<String>, Vec<Event>, CorpusInfo) {
+        let paths = [dir.path().to_path_buf()];
+        let pipeline = Pipeline {
+            paths: &paths,
+            filter: &Filter::default(),
+            options: &ReadOptions::default(),
+            sheet: None,
+            cache: None,
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut events = Vec::new();
+        let corpus = pool
+            .install(|| pipeline.collect(|t| t.turns.len(), |e| events.push(e)))
+            .unwrap();
+        let files = corpus
+            .files
+            .iter()
+            .map(|f| format!("{} {} {:?}", f.source.name, f.result, f.participants))
+            .collect();
+        (files, events, corpus.info)
+    }
+
+    #[test]
+    fn files_and_events_come_in_path_order_and_a_failure_is_kept() {
+        let dir = folder();
+        let (files, events, info) = run(&dir, 2);
+        assert_eq!(files, ["a.txt 2 [\"a\"]", "d.txt 2 [\"d\"]"]);
+        let shown: Vec<(Level, String)> = events
+            .iter()
+            .map(|e| {
+                let text = e.to_string();
+                let rel = text.replace(&format!("{}/", dir.path().display()), "");
+                (e.level(), rel)
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (Level::Warning, "b.txt: skipped: empty file".to_string()),
+                (
+                    Level::Error,
+                    "c.txt:1: front matter opened with `---` is never closed".to_string()
+                ),
+            ]
+        );
+        assert!(info.failed);
+        assert_eq!(info.participants["a"]["level"], "strategic");
+    }
+
+    #[test]
+    fn the_thread_count_changes_nothing() {
+        let dir = folder();
+        let (files1, events1, _) = run(&dir, 1);
+        let (files2, events2, _) = run(&dir, 2);
+        assert_eq!(files1, files2);
+        assert_eq!(events1, events2);
+    }
+
+    #[test]
+    fn a_folder_without_transcripts_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.pdf"), b"%PDF").unwrap();
+        let paths = [dir.path().to_path_buf()];
+        let pipeline = Pipeline {
+            paths: &paths,
+            filter: &Filter::default(),
+            options: &ReadOptions::default(),
+            sheet: None,
+            cache: None,
+        };
+        let err = pipeline.collect(|_| (), |_| {}).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "no transcripts (.txt, .md) found in {}",
+                dir.path().display()
+            )
+        );
+    }
+}

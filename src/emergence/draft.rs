@@ -168,18 +168,10 @@ fn prune_patterns(patterns: Vec<String>) -> Vec<String> {
     keep
 }
 
-/// A code id from a label: lower-case words joined by `_`.
+/// A code id from a label: its first phrase (phrases are joined by `, `)
+/// as lower-case words joined by `_`.
 fn slug(label: &str) -> String {
-    let first = label.split(',').next().unwrap_or("");
-    let mut out = String::new();
-    for c in first.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_end_matches('_').to_string()
+    crate::codebook::slug(label.split(',').next().unwrap_or(""))
 }
 
 /// Gives each candidate an id unique among the codebook's ids and theirs.

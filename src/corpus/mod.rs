@@ -1,0 +1,264 @@
+//! The transcript model: decoding, front matter, speaker turns and coding
+//! segments. Applying a codebook to them is [`crate::coding`]'s job; this
+//! module knows nothing of the matcher.
+//!
+//! A transcript may open with a front-matter block of participant attributes
+//! between `---` lines. The body is speaker turns: a line `Label: text` starts
+//! a turn, and following lines without a label continue it. Interviewer turns
+//! are kept (they count in turn numbers) but never coded.
+//!
+//! Offsets here are byte offsets into [`Transcript::text`]; the codings CSV
+//! converts them to code points with [`crate::textpos::CharIndex`].
+
+use std::collections::BTreeMap;
+
+use crate::error::FormatError;
+
+mod decode;
+mod parse;
+#[cfg(test)]
+mod tests;
+
+pub use decode::{Decoded, decode, decode_owned};
+use parse::{front_matter, lines_of, paragraphs, sentences, turns};
+
+/// Interviewer labels recognised by default (compared case-insensitively).
+pub const DEFAULT_INTERVIEWER_LABELS: &[&str] =
+    &["interviewer", "i", "int", "q", "moderator", "facilitator"];
+
+/// How to read speaker turns.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// Labels whose turns are the interviewer's, lower case.
+    pub interviewer_labels: Vec<String>,
+    /// When set, only these exact labels (case-sensitive, at the start of a
+    /// line, `Label:`) start turns; any other line continues the turn.
+    pub speakers: Option<Vec<String>>,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            interviewer_labels: DEFAULT_INTERVIEWER_LABELS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            speakers: None,
+        }
+    }
+}
+
+impl ParseOptions {
+    /// Adds interviewer labels to the defaults.
+    pub fn with_interviewers<S: AsRef<str>>(extra: &[S]) -> ParseOptions {
+        let mut options = ParseOptions::default();
+        for label in extra {
+            let label = label.as_ref().trim().to_lowercase();
+            if !options.interviewer_labels.contains(&label) {
+                options.interviewer_labels.push(label);
+            }
+        }
+        options
+    }
+
+    fn is_interviewer(&self, label: &str) -> bool {
+        let label = label.trim();
+        // Most labels are ASCII: compare without building a lower-case copy.
+        if label.is_ascii() {
+            return self
+                .interviewer_labels
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(label));
+        }
+        self.interviewer_labels.contains(&label.to_lowercase())
+    }
+}
+
+/// Who is speaking in a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Role {
+    /// Context only, never coded.
+    Interviewer,
+    /// Participant speech, the only speech that is coded.
+    Participant,
+}
+
+/// One speaker turn.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Turn {
+    /// 1-based index among all the file's turns, the interviewer's included.
+    pub index: usize,
+    /// The speaker label as written (empty for an unlabelled file).
+    pub speaker: String,
+    /// Interviewer or participant.
+    pub role: Role,
+    /// Byte span of the turn's text (label excluded, whitespace trimmed).
+    pub start: usize,
+    /// End of the span, exclusive.
+    pub end: usize,
+    /// 1-based line where the turn starts.
+    pub line: usize,
+    /// When the turn was spoken, for timed formats (VTT, SRT).
+    pub time: Option<TimeSpan>,
+}
+
+/// A turn as a format reader finds it, before roles and indexes are given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawTurn {
+    /// The speaker label as written (empty when there is none).
+    pub speaker: String,
+    /// Byte span of the turn's text in the extracted text.
+    pub start: usize,
+    /// End of the span, exclusive.
+    pub end: usize,
+    /// 1-based line of the turn in the original file (a cue's line for VTT).
+    pub line: usize,
+    /// When the turn was spoken, if the format says.
+    pub time: Option<TimeSpan>,
+}
+
+/// Start and end of a timed turn, in milliseconds from the recording's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TimeSpan {
+    /// Start, in milliseconds.
+    pub start_ms: u64,
+    /// End, in milliseconds.
+    pub end_ms: u64,
+}
+
+/// A note about one file that does not stop it being coded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Warning {
+    /// 1-based line, or 0 for the file as a whole.
+    pub line: usize,
+    /// What was noticed.
+    pub message: String,
+}
+
+/// A parsed transcript.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Transcript {
+    /// The path reported in outputs (relative to the input folder).
+    pub path: String,
+    /// The decoded text, BOM removed. All offsets point into it.
+    pub text: String,
+    /// Attributes from the front-matter block, keys in lower case.
+    pub front_matter: BTreeMap<String, String>,
+    /// Attributes of individual speakers given by the format (a survey's
+    /// other columns), by speaker label.
+    pub speaker_attributes: BTreeMap<String, BTreeMap<String, String>>,
+    /// Speaker turns in file order.
+    pub turns: Vec<Turn>,
+    /// Things worth telling the user.
+    pub warnings: Vec<Warning>,
+}
+
+/// The coding unit: the span of text a code is applied to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unit {
+    /// A whole speaker turn.
+    #[default]
+    Turn,
+    /// A run of non-blank lines within a turn.
+    Paragraph,
+    /// A sentence (Unicode sentence boundaries) within a paragraph.
+    Sentence,
+}
+
+impl Transcript {
+    /// Parses decoded text. `path` is what outputs call the file.
+    ///
+    /// Fails only when the front matter is opened and never closed; anything
+    /// else odd becomes a [`Warning`].
+    pub fn parse(
+        path: &str,
+        text: String,
+        options: &ParseOptions,
+    ) -> Result<Transcript, FormatError> {
+        let mut warnings = Vec::new();
+        let lines = lines_of(&text);
+        let (front_matter, body_from) = front_matter(&lines, &text, &mut warnings)?;
+        let turns = turns(&lines[body_from..], &text, options, &mut warnings);
+        Ok(Transcript {
+            path: path.to_string(),
+            text,
+            front_matter,
+            speaker_attributes: BTreeMap::new(),
+            turns,
+            warnings,
+        })
+    }
+
+    /// Builds a transcript from turns a format reader found in `text`.
+    pub fn from_turns(
+        path: &str,
+        text: String,
+        turns: Vec<RawTurn>,
+        warnings: Vec<Warning>,
+        options: &ParseOptions,
+    ) -> Transcript {
+        let turns = turns
+            .into_iter()
+            .enumerate()
+            .map(|(i, raw)| Turn {
+                index: i + 1,
+                role: if options.is_interviewer(&raw.speaker) {
+                    Role::Interviewer
+                } else {
+                    Role::Participant
+                },
+                speaker: raw.speaker,
+                start: raw.start,
+                end: raw.end,
+                line: raw.line,
+                time: raw.time,
+            })
+            .collect();
+        Transcript {
+            path: path.to_string(),
+            text,
+            front_matter: BTreeMap::new(),
+            speaker_attributes: BTreeMap::new(),
+            turns,
+            warnings,
+        }
+    }
+
+    /// The participant segments for a coding unit, as (turn index, start, end).
+    pub fn segments(&self, unit: Unit) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        for (i, turn) in self.turns.iter().enumerate() {
+            if turn.role != Role::Participant || turn.start == turn.end {
+                continue;
+            }
+            match unit {
+                Unit::Turn => out.push((i, turn.start, turn.end)),
+                Unit::Paragraph => {
+                    for (s, e) in paragraphs(&self.text, turn.start, turn.end) {
+                        out.push((i, s, e));
+                    }
+                }
+                Unit::Sentence => {
+                    for (ps, pe) in paragraphs(&self.text, turn.start, turn.end) {
+                        for (s, e) in sentences(&self.text[ps..pe]) {
+                            out.push((i, ps + s, ps + e));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The labels of the participants' (non-interviewer) turns, in order of
+    /// first appearance.
+    pub fn participant_speakers(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for turn in self.turns.iter().filter(|t| t.role == Role::Participant) {
+            if !out.contains(&turn.speaker.as_str()) {
+                out.push(&turn.speaker);
+            }
+        }
+        out
+    }
+}
