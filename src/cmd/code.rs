@@ -124,7 +124,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             let salt = format!(
                 "{}\n{:?}\n{with_rules}\n{with_codings}\n{:?}",
                 serde_json::to_string(&codebook)?,
-                args.unit,
+                args.unit.unit,
                 args.corpus.read.options()
             );
             Some(

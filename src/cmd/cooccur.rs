@@ -20,8 +20,11 @@ use crate::render::{self, Output, Report, Status, table};
 /// For each pair, n12 is the number of segments coded with both, and the
 /// coefficient c = n12 / (n1 + n2 - n12) runs from 0 (never together) to 1
 /// (always together). The table shows `n12 (c)`; the diagonal is each
-/// theme's own segment count. CSV and JSON are long: one row per pair.
+/// theme's own segment count.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("codebook", |a| a.help("Codebook file(s), as for `mint code`")))]
+#[command(mut_arg("unit", |a| a.help("The coding unit")))]
+#[command(mut_arg("format", |a| a.help("How to print it (CSV and JSON are long: one row per pair)")))]
 #[command(after_long_help = "\
 Examples:
   mint cooccur examples/transcripts

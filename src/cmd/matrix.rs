@@ -21,6 +21,9 @@ use crate::render::{self, Format, Output, Report, Status};
 /// strongest of them as a quote, as in NVivo's framework matrix. Read
 /// across a row for a case, down a column for a theme.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("codebook", |a| a.help("Codebook file(s), as for `mint code`")))]
+#[command(mut_arg("context", |a| a.help("Trim each quote to the sentences around the evidence (`sentences:N`)")))]
+#[command(mut_arg("unit", |a| a.help("The coding unit")))]
 #[command(after_long_help = "\
 Examples:
   mint matrix examples/transcripts --framework

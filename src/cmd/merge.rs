@@ -25,6 +25,7 @@ use crate::render::{self, Output, Status};
 /// merge: the result is exactly the table a single run over all the files
 /// gives. The shards must come from the same codebook and coding unit.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("format", |a| a.help("How to print the merged table")))]
 #[command(after_long_help = "\
 Examples:
   mint code archive/2018 --format json > 2018.json

@@ -22,6 +22,8 @@ use crate::render::{self, Format, Output, Report, Status};
 /// interviewee c`, from a template over attributes (--attribution, or
 /// `attribution` in the codebook's `[report]` table).
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("codebook", |a| a.help("Codebook file(s), as for `mint code`")))]
+#[command(mut_arg("unit", |a| a.help("The coding unit a quote is taken from")))]
 #[command(after_long_help = "\
 Examples:
   mint quotes examples/transcripts --theme hr_it

@@ -27,6 +27,9 @@ use crate::render::{Output, Status};
 /// appendix. The file has no external references, so it can be emailed or
 /// archived as it is.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("codebook", |a| a.help("Codebook file(s), as for `mint code`")))]
+#[command(mut_arg("by", |a| a.help("Groups for the heatmap (comma-separated attributes). Default: level and sector, those of them that any participant has")))]
+#[command(mut_arg("unit", |a| a.help("The coding unit")))]
 #[command(after_long_help = "\
 Examples:
   mint report examples/transcripts -o report.html

@@ -18,6 +18,7 @@ use crate::render::{self, Output, Report, Status, table};
 /// groups where each labelled speaker is a participant, the labels to key
 /// the attributes sheet by.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("format", |a| a.help("How to print the list")))]
 #[command(after_long_help = "\
 Examples:
   mint speakers transcripts/

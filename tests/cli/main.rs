@@ -1,5 +1,6 @@
 //! The one integration-test binary: drives `mint` as a user would.
 
+mod architecture;
 mod code;
 mod codebook;
 mod cooccur;
