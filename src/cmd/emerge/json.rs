@@ -21,69 +21,69 @@ use super::report::{GroupSupport, Report, percent, source_name};
 /// and line) and `summary`.
 #[derive(Serialize)]
 pub(super) struct JsonReport<'a> {
-    pub(super) codebook: JsonCodebook<'a>,
-    pub(super) unit: &'a str,
-    pub(super) breakdown: &'a [String],
-    pub(super) groups: Vec<JsonGroup<'a>>,
-    pub(super) candidates: Vec<JsonCandidate<'a>>,
-    pub(super) summary: JsonSummary,
+    codebook: JsonCodebook<'a>,
+    unit: &'a str,
+    breakdown: &'a [String],
+    groups: Vec<JsonGroup<'a>>,
+    candidates: Vec<JsonCandidate<'a>>,
+    summary: JsonSummary,
 }
 
 #[derive(Serialize)]
-pub(super) struct JsonCodebook<'a> {
-    pub(super) name: &'a str,
-    pub(super) source: &'a str,
+struct JsonCodebook<'a> {
+    name: &'a str,
+    source: &'a str,
 }
 
 #[derive(Serialize)]
-pub(super) struct JsonGroup<'a> {
-    pub(super) label: String,
-    pub(super) values: BTreeMap<&'a str, &'a str>,
-    pub(super) size: usize,
+struct JsonGroup<'a> {
+    label: String,
+    values: BTreeMap<&'a str, &'a str>,
+    size: usize,
 }
 
 #[derive(Serialize)]
-pub(super) struct JsonCandidate<'a> {
-    pub(super) rank: usize,
-    pub(super) id: &'a str,
-    pub(super) label: &'a str,
-    pub(super) phrases: Vec<JsonPhrase<'a>>,
-    pub(super) patterns: &'a [String],
-    pub(super) found_in: &'a str,
-    pub(super) nearest_theme: Option<&'a str>,
-    pub(super) lift: f64,
-    pub(super) score: f64,
-    pub(super) support: JsonSupport<'a>,
-    pub(super) exemplars: &'a [Exemplar],
+struct JsonCandidate<'a> {
+    rank: usize,
+    id: &'a str,
+    label: &'a str,
+    phrases: Vec<JsonPhrase<'a>>,
+    patterns: &'a [String],
+    found_in: &'a str,
+    nearest_theme: Option<&'a str>,
+    lift: f64,
+    score: f64,
+    support: JsonSupport<'a>,
+    exemplars: &'a [Exemplar],
 }
 
 #[derive(Serialize)]
-pub(super) struct JsonPhrase<'a> {
-    pub(super) text: &'a str,
-    pub(super) keyness: f64,
-    pub(super) source: String,
-    pub(super) occurrences: u32,
-    pub(super) participants: u32,
+struct JsonPhrase<'a> {
+    text: &'a str,
+    keyness: f64,
+    source: String,
+    occurrences: u32,
+    participants: u32,
 }
 
 #[derive(Serialize)]
-pub(super) struct JsonSupport<'a> {
-    pub(super) segments: usize,
-    pub(super) participants: usize,
-    pub(super) group_size: usize,
-    pub(super) percent: f64,
-    pub(super) groups: &'a [GroupSupport],
+struct JsonSupport<'a> {
+    segments: usize,
+    participants: usize,
+    group_size: usize,
+    percent: f64,
+    groups: &'a [GroupSupport],
 }
 
 #[derive(Serialize)]
-pub(super) struct JsonSummary {
-    pub(super) files: usize,
-    pub(super) participants: usize,
-    pub(super) segments: usize,
-    pub(super) uncoded_segments: usize,
+struct JsonSummary {
+    files: usize,
+    participants: usize,
+    segments: usize,
+    uncoded_segments: usize,
 }
 
-pub(super) fn round2(x: f64) -> f64 {
+fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 

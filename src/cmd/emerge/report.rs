@@ -21,7 +21,7 @@ use super::study::Study;
 /// Participants of a candidate in one group.
 #[derive(Debug, Serialize)]
 pub(super) struct GroupSupport {
-    pub(super) label: String,
+    label: String,
     pub(super) participants: usize,
     pub(super) group_size: usize,
     pub(super) percent: f64,

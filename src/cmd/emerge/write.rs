@@ -20,11 +20,11 @@ use super::{Args, NEW_THEME};
 pub(super) struct Existing {
     /// Its text, if it exists.
     pub(super) text: Option<String>,
-    pub(super) themes: BTreeSet<String>,
-    pub(super) codes: BTreeSet<String>,
+    themes: BTreeSet<String>,
+    codes: BTreeSet<String>,
     /// Each code's patterns, sorted: a candidate with the same ones is
     /// there already.
-    pub(super) pattern_sets: BTreeSet<Vec<String>>,
+    pattern_sets: BTreeSet<Vec<String>>,
 }
 
 impl Existing {
@@ -178,7 +178,7 @@ impl Existing {
 }
 
 /// The top of a codebook file `--write` creates.
-pub(super) fn new_file_header(args: &Args) -> String {
+fn new_file_header(args: &Args) -> String {
     let extends: Vec<String> = if args.codebook.codebook.is_empty() {
         vec!["default".to_string()]
     } else {
@@ -215,7 +215,7 @@ pub(super) fn new_file_header(args: &Args) -> String {
     )
 }
 
-pub(super) fn capitalised(s: &str) -> String {
+fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -224,7 +224,7 @@ pub(super) fn capitalised(s: &str) -> String {
 }
 
 /// A TOML array of strings on one line.
-pub(super) fn toml_array(items: &[&str]) -> String {
+fn toml_array(items: &[&str]) -> String {
     format!(
         "[{}]",
         items
