@@ -13,6 +13,7 @@ use mint::attributes::Attributes;
 use mint::emergence::{Candidate, CodedSegment};
 use mint::pattern;
 use mint::pipeline::Corpus;
+use mint::quotes::quote_text;
 
 use super::study::Study;
 
@@ -21,9 +22,9 @@ use super::study::Study;
 pub(super) struct Exemplar {
     pub(super) quote: String,
     pub(super) attribution: String,
-    pub(super) participant: String,
-    pub(super) file: String,
-    pub(super) line: usize,
+    participant: String,
+    file: String,
+    line: usize,
 }
 
 /// The exemplars of a candidate: the segment (shortened around the match
@@ -68,13 +69,17 @@ pub(super) fn exemplars(
 }
 
 /// The 1-based line of a byte offset.
-pub(super) fn line_of(text: &str, at: usize) -> usize {
+fn line_of(text: &str, at: usize) -> usize {
     text[..at].matches('\n').count() + 1
 }
 
 /// A segment on one line; a long one is cut to about 300 characters around
 /// byte offset `at`, with `…` where it was cut.
-pub(super) fn quote(text: &str, at: usize) -> String {
+///
+/// A short one is [`quote_text`] without context (whitespace runs become
+/// single spaces); the cut by length is emerge's own, since the library
+/// trims quotes by sentences instead.
+fn quote(text: &str, at: usize) -> String {
     const MAX: usize = 300;
     let words: Vec<(usize, &str)> = text
         .split_whitespace()
@@ -82,7 +87,7 @@ pub(super) fn quote(text: &str, at: usize) -> String {
         .collect();
     let total: usize = words.iter().map(|(_, w)| w.chars().count() + 1).sum();
     if total <= MAX + 1 {
-        return words.iter().map(|(_, w)| *w).collect::<Vec<_>>().join(" ");
+        return quote_text(text, (at, at), None);
     }
     let center = words.iter().position(|(o, _)| *o >= at).unwrap_or(0);
     let (mut from, mut to) = (center, center + 1);
@@ -118,7 +123,12 @@ pub(super) fn quote(text: &str, at: usize) -> String {
 /// How a quote is attributed in a write-up: `Operational social care, area
 /// 2, interviewee c`, from the attributes level, sector, area and
 /// interviewee; the participant id where they say too little.
-pub(super) fn attribution(id: &str, attrs: Option<&Attributes>) -> String {
+///
+/// Not [`mint::quotes::attribution`]: given the right template for which
+/// attributes are present, that gives the same parts, but it also turns
+/// whitespace runs inside a value (`social  care`, a tab) into single
+/// spaces, and emerge has always printed values as they are, only trimmed.
+fn attribution(id: &str, attrs: Option<&Attributes>) -> String {
     let get = |k: &str| {
         attrs
             .and_then(|a| a.get(k))
@@ -191,6 +201,12 @@ mod tests {
             "Operational health, area 1, P0001"
         );
         assert_eq!(attribution("P9", None), "P9");
+        // Values are trimmed, never squeezed inside.
+        let spaced = attrs(&[("level", " strategic "), ("sector", "social  care")]);
+        assert_eq!(
+            attribution("S4", Some(&spaced)),
+            "Strategic social  care, S4"
+        );
     }
 
     #[test]
