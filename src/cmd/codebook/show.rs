@@ -4,14 +4,16 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use serde::Serialize;
+
 use mint::codebook::Codebook;
 
-use crate::args::load_codebook;
-use crate::render::Format;
-use crate::render::{Output, Status, table::new_table};
+use crate::args::{FormatArgs, load_codebook};
+use crate::render::{self, Output, Report, Status, table};
 
 /// Print the themes and codes of a codebook (default: the embedded one).
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("format", |a| a.help("How to print it")))]
 #[command(after_long_help = "\
 Examples:
   mint codebook show
@@ -21,63 +23,73 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     codebook: Option<PathBuf>,
 
-    /// How to print it.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 /// Runs `mint codebook show`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let codebook = load_codebook(args.codebook.as_deref())?;
-    match args.format {
-        Format::Table => {
-            let mut table = new_table(out);
-            table.set_header(["theme / code", "label", "origin", "patterns"]);
-            for theme in &codebook.themes {
-                table.add_row([theme.id.as_str(), &theme.label, "", ""]);
-                for code in codebook.codes.iter().filter(|c| c.theme == theme.id) {
-                    table.add_row([
-                        format!("  {}", code.id),
-                        code.label.clone(),
-                        code.origin.as_str().to_string(),
-                        code.patterns.join(", "),
-                    ]);
-                }
-            }
-            writeln!(out.stdout(), "{table}")?;
-        }
-        Format::Csv => write_csv(out.stdout(), &codebook)?,
-        Format::Json => mint::exchange::write_json(&codebook, out.stdout())?,
-    }
+    render::emit(out, args.format.format, &Show(codebook))?;
     Ok(Status::Ok)
 }
 
-fn write_csv(w: &mut dyn Write, codebook: &Codebook) -> anyhow::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
-    csv.write_record([
-        "theme",
-        "code",
-        "label",
-        "origin",
-        "definition",
-        "when_to_use",
-        "when_not_to_use",
-        "patterns",
-        "exclude",
-    ])?;
-    for code in &codebook.codes {
-        csv.write_record([
-            &code.theme,
-            &code.id,
-            &code.label,
-            code.origin.as_str(),
-            &code.definition,
-            &code.when_to_use,
-            &code.when_not_to_use,
-            &code.patterns.join("; "),
-            &code.exclude.join("; "),
-        ])?;
+/// A codebook, as `mint codebook show` prints it. Its JSON body is
+/// [`Codebook`]'s fields (what `mint codebook export --to json` writes).
+struct Show(Codebook);
+
+/// The CSV columns: one row per code.
+const CSV_HEADER: [&str; 9] = [
+    "theme",
+    "code",
+    "label",
+    "origin",
+    "definition",
+    "when_to_use",
+    "when_not_to_use",
+    "patterns",
+    "exclude",
+];
+
+impl Report for Show {
+    /// Each theme, then its codes indented under it.
+    fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
+        let codebook = &self.0;
+        let mut t = table::new_table(out);
+        t.set_header(["theme / code", "label", "origin", "patterns"]);
+        for theme in &codebook.themes {
+            t.add_row([theme.id.as_str(), &theme.label, "", ""]);
+            for code in codebook.codes.iter().filter(|c| c.theme == theme.id) {
+                t.add_row([
+                    format!("  {}", code.id),
+                    code.label.clone(),
+                    code.origin.as_str().to_string(),
+                    code.patterns.join(", "),
+                ]);
+            }
+        }
+        table::write(out, &t)
     }
-    csv.flush()?;
-    Ok(())
+
+    /// One row per code, list fields joined by "; ".
+    fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
+        let records = self.0.codes.iter().map(|code| {
+            vec![
+                code.theme.clone(),
+                code.id.clone(),
+                code.label.clone(),
+                code.origin.as_str().to_string(),
+                code.definition.clone(),
+                code.when_to_use.clone(),
+                code.when_not_to_use.clone(),
+                code.patterns.join("; "),
+                code.exclude.join("; "),
+            ]
+        });
+        render::csv::write_records(w, &CSV_HEADER, records)
+    }
+
+    fn json(&self) -> impl Serialize + '_ {
+        &self.0
+    }
 }
