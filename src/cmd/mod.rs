@@ -7,7 +7,6 @@ pub mod code;
 pub mod codebook;
 pub mod cooccur;
 pub mod emerge;
-pub mod exchange;
 pub mod matrix;
 pub mod merge;
 pub mod quotes;

@@ -356,123 +356,23 @@ impl Visitor for StylesReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{ParseOptions, Role, Transcript};
 
     const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
-
-    fn fixture(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/tests/data/formats/word/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
-    }
 
     fn body(inner: &str) -> String {
         let xml = format!("<w:document {W}><w:body>{inner}</w:body></w:document>");
         office::render(&read(&xml, &Styles::default()).unwrap())
     }
 
-    const INTERVIEW: &str = "\
-Interview 7: integrated discharge team
-Interviewer: Thanks for joining. What does integration mean in your role?
-Nurse: Mostly it means one shared plan. The social worker and I update it together.
-Interviewer: How did that start?
-Nurse: We began with weekly huddles.
-Now it is daily.\tEvery ward joins.
-Interviewer: And the barriers? We met often with the council team.
-
-Nurse: Budgets, honestly. The care portal helps, and so does the weekly report.
-Interviewer: Thank you.
-";
-
-    #[test]
-    fn interview_fixture_extracts_exactly() {
-        assert_eq!(extract(&fixture("interview.docx")).unwrap(), INTERVIEW);
+    crate::formats::testutil::word_fixture_tests! {
+        extract: extract, extension: "docx", flip: (200, 97),
+        part: "word/document.xml", without_part: "nodocument.docx",
+        huddles: "We began with weekly huddles.\nNow it is daily.\tEvery ward joins.",
+        budgets: "Budgets, honestly. The care portal helps, and so does the weekly report.",
     }
 
     #[test]
-    fn interview_fixture_parses_into_turns() {
-        let text = extract(&fixture("interview.docx")).unwrap();
-        let transcript =
-            Transcript::parse("interview.docx", text, &ParseOptions::default()).unwrap();
-        let turns: Vec<(&str, Role, &str)> = transcript
-            .turns
-            .iter()
-            .map(|t| (t.speaker.as_str(), t.role, &transcript.text[t.start..t.end]))
-            .collect();
-        assert_eq!(
-            turns,
-            [
-                (
-                    "Interviewer",
-                    Role::Interviewer,
-                    "Thanks for joining. What does integration mean in your role?"
-                ),
-                (
-                    "Nurse",
-                    Role::Participant,
-                    "Mostly it means one shared plan. The social worker and I update it together."
-                ),
-                ("Interviewer", Role::Interviewer, "How did that start?"),
-                (
-                    "Nurse",
-                    Role::Participant,
-                    "We began with weekly huddles.\nNow it is daily.\tEvery ward joins."
-                ),
-                (
-                    "Interviewer",
-                    Role::Interviewer,
-                    "And the barriers? We met often with the council team."
-                ),
-                (
-                    "Nurse",
-                    Role::Participant,
-                    "Budgets, honestly. The care portal helps, and so does the weekly report."
-                ),
-                ("Interviewer", Role::Interviewer, "Thank you."),
-            ]
-        );
-    }
-
-    #[test]
-    fn table_fixture_extracts_exactly() {
-        assert_eq!(
-            extract(&fixture("table.docx")).unwrap(),
-            "Focus group 2, community hub\n\
-             Interviewer: Who do you call first when a discharge stalls?\n\
-             P1: The hub coordinator.\nShe knows every care agency.\n\
-             P2: Usually the ward, then the hub.\n\
-             Notes\nSite\nVisits\nDelays\nNorth\n12\n3\n"
-        );
-    }
-
-    #[test]
-    fn broken_files_are_errors() {
-        let cases = [
-            ("truncated.docx", "not a valid .docx (zip): "),
-            ("notazip.docx", "not a valid .docx (zip): "),
-            ("nodocument.docx", "no word/document.xml in the archive"),
-            ("badxml.docx", "malformed XML in word/document.xml: "),
-        ];
-        for (name, message) in cases {
-            let err = extract(&fixture(name)).unwrap_err();
-            assert_eq!(err.line, 0, "{name}");
-            assert!(err.message.starts_with(message), "{name}: {}", err.message);
-        }
-    }
-
-    #[test]
-    fn odd_bytes_are_errors_not_panics() {
-        let valid = fixture("interview.docx");
-        for len in [0, 1, 4, 22, 100, valid.len() - 1] {
-            assert!(extract(&valid[..len]).is_err(), "prefix of {len} bytes");
-        }
-        let mut flipped = valid.clone();
-        for byte in flipped.iter_mut().skip(200).step_by(97) {
-            *byte ^= 0x55;
-        }
-        let _ = extract(&flipped);
+    fn old_binary_word_files_are_errors() {
         let err = extract(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]).unwrap_err();
         assert!(err.message.contains("OLE compound file"), "{}", err.message);
     }

@@ -14,6 +14,9 @@ pub mod srt;
 pub mod survey;
 pub mod vtt;
 
+#[cfg(test)]
+mod testutil;
+
 use std::path::Path;
 
 use crate::corpus::RawTurn;

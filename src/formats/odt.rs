@@ -355,17 +355,8 @@ impl Styles {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{ParseOptions, Role, Transcript};
 
     const NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0""#;
-
-    fn fixture(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/tests/data/formats/word/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
-    }
 
     fn content(styles: &str, body: &str) -> String {
         let xml = format!(
@@ -375,108 +366,11 @@ mod tests {
         office::render(&read(&xml, &mut Styles::default(), true).unwrap())
     }
 
-    const INTERVIEW: &str = "\
-Interview 7: integrated discharge team
-Interviewer: Thanks for joining. What does integration mean in your role?
-Nurse: Mostly it means one shared plan. The social worker and I update it together.
-Interviewer: How did that start?
-Nurse: We began with weekly huddles.
-Now it is daily.\tEvery   ward joins.
-Interviewer: And the barriers? We met often with the council team.
-
-Nurse: Budgets, honestly. The care portal helps.
-Shared records
-Joint visits
-Interviewer: Thank you.
-";
-
-    #[test]
-    fn interview_fixture_extracts_exactly() {
-        assert_eq!(extract(&fixture("interview.odt")).unwrap(), INTERVIEW);
-    }
-
-    #[test]
-    fn interview_fixture_parses_into_turns() {
-        let text = extract(&fixture("interview.odt")).unwrap();
-        let transcript =
-            Transcript::parse("interview.odt", text, &ParseOptions::default()).unwrap();
-        let turns: Vec<(&str, Role, &str)> = transcript
-            .turns
-            .iter()
-            .map(|t| (t.speaker.as_str(), t.role, &transcript.text[t.start..t.end]))
-            .collect();
-        assert_eq!(
-            turns,
-            [
-                (
-                    "Interviewer",
-                    Role::Interviewer,
-                    "Thanks for joining. What does integration mean in your role?"
-                ),
-                (
-                    "Nurse",
-                    Role::Participant,
-                    "Mostly it means one shared plan. The social worker and I update it together."
-                ),
-                ("Interviewer", Role::Interviewer, "How did that start?"),
-                (
-                    "Nurse",
-                    Role::Participant,
-                    "We began with weekly huddles.\nNow it is daily.\tEvery   ward joins."
-                ),
-                (
-                    "Interviewer",
-                    Role::Interviewer,
-                    "And the barriers? We met often with the council team."
-                ),
-                (
-                    "Nurse",
-                    Role::Participant,
-                    "Budgets, honestly. The care portal helps.\nShared records\nJoint visits"
-                ),
-                ("Interviewer", Role::Interviewer, "Thank you."),
-            ]
-        );
-    }
-
-    #[test]
-    fn table_fixture_extracts_exactly() {
-        assert_eq!(
-            extract(&fixture("table.odt")).unwrap(),
-            "Focus group 2, community hub\n\
-             Interviewer: Who do you call first when a discharge stalls?\n\
-             P1: The hub coordinator.\nShe knows every care agency.\n\
-             P2: Usually the ward, then the hub.\n\
-             Notes\nSite\nVisits\nDelays\nNorth\n12\n3\n"
-        );
-    }
-
-    #[test]
-    fn broken_files_are_errors() {
-        let cases = [
-            ("truncated.odt", "not a valid .odt (zip): "),
-            ("notazip.docx", "not a valid .odt (zip): "),
-            ("nocontent.odt", "no content.xml in the archive"),
-            ("badxml.odt", "malformed XML in content.xml: "),
-        ];
-        for (name, message) in cases {
-            let err = extract(&fixture(name)).unwrap_err();
-            assert_eq!(err.line, 0, "{name}");
-            assert!(err.message.starts_with(message), "{name}: {}", err.message);
-        }
-    }
-
-    #[test]
-    fn odd_bytes_are_errors_not_panics() {
-        let valid = fixture("interview.odt");
-        for len in [0, 1, 4, 22, 100, valid.len() - 1] {
-            assert!(extract(&valid[..len]).is_err(), "prefix of {len} bytes");
-        }
-        let mut flipped = valid.clone();
-        for byte in flipped.iter_mut().skip(100).step_by(61) {
-            *byte ^= 0x55;
-        }
-        let _ = extract(&flipped);
+    crate::formats::testutil::word_fixture_tests! {
+        extract: extract, extension: "odt", flip: (100, 61),
+        part: "content.xml", without_part: "nocontent.odt",
+        huddles: "We began with weekly huddles.\nNow it is daily.\tEvery   ward joins.",
+        budgets: "Budgets, honestly. The care portal helps.\nShared records\nJoint visits",
     }
 
     #[test]

@@ -56,20 +56,7 @@ fn piece(lines: &[&str]) -> Piece {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::TimeSpan;
-
-    /// (speaker, text, line, start ms, end ms) of each turn, checking spans.
-    fn turns(extracted: &Extracted) -> Vec<(&str, &str, usize, u64, u64)> {
-        extracted
-            .turns
-            .iter()
-            .map(|turn| {
-                let TimeSpan { start_ms, end_ms } = turn.time.expect("timed");
-                let text = &extracted.text[turn.start..turn.end];
-                (turn.speaker.as_str(), text, turn.line, start_ms, end_ms)
-            })
-            .collect()
-    }
+    use crate::formats::testutil::turns;
 
     #[test]
     fn numbered_cues_with_labels_become_turns() {

@@ -121,19 +121,7 @@ fn push_line(pieces: &mut [Piece], plain: &str) {
 mod tests {
     use super::*;
     use crate::corpus::TimeSpan;
-
-    /// (speaker, text, line, start ms, end ms) of each turn, checking spans.
-    fn turns(extracted: &Extracted) -> Vec<(&str, &str, usize, u64, u64)> {
-        extracted
-            .turns
-            .iter()
-            .map(|turn| {
-                let TimeSpan { start_ms, end_ms } = turn.time.expect("timed");
-                let text = &extracted.text[turn.start..turn.end];
-                (turn.speaker.as_str(), text, turn.line, start_ms, end_ms)
-            })
-            .collect()
-    }
+    use crate::formats::testutil::turns;
 
     #[test]
     fn zoom_style_labels_become_turns() {

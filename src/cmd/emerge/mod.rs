@@ -51,6 +51,9 @@ const NEW_THEME: &str = "emergent";
 /// codebook file as origin = "emergent", status = "candidate" codes, which
 /// `mint code` then applies and reports.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("codebook", |a| a.help("Codebook file (TOML, or JSON by extension); repeat it to extend one with another (`default` is the embedded codebook). Default: the embedded default codebook")))]
+#[command(mut_arg("by", |a| a.help("Break support down by these attributes (comma-separated; '' for none). Default: level and sector, those of them that any participant has")))]
+#[command(mut_arg("format", |a| a.help("How to print the candidates on stdout")))]
 #[command(after_long_help = "\
 Examples:
   mint emerge examples/transcripts

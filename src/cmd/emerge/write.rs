@@ -10,7 +10,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use mint::codebook::Codebook;
+use mint::codebook::{CodeField, Codebook};
 use mint::exchange::toml_basic_string;
 
 use super::report::Report;
@@ -151,25 +151,27 @@ impl Existing {
                     None => "none (new theme)".to_string(),
                 }
             ));
-            block.push_str("[[codes]]\n");
-            block.push_str(&format!("id = {}\n", toml_basic_string(&id)));
-            block.push_str(&format!("theme = {}\n", toml_basic_string(theme)));
-            block.push_str(&format!(
-                "label = {}\n",
-                toml_basic_string(&capitalised(&c.label))
-            ));
-            block.push_str("origin = \"emergent\"\nstatus = \"candidate\"\n");
-            block.push_str(&format!(
-                "definition = {}\n",
-                toml_basic_string(&format!(
-                    "Proposed by mint emerge from what participants say about: {}. Review, name and define it before relying on it.",
-                    phrases.join(", ")
-                ))
-            ));
+            let definition = format!(
+                "Proposed by mint emerge from what participants say about: {}. Review, name and define it before relying on it.",
+                phrases.join(", ")
+            );
             let examples: Vec<&str> = row.exemplars.iter().map(|e| e.quote.as_str()).collect();
-            block.push_str(&format!("examples = {}\n", toml_array(&examples)));
             let patterns: Vec<&str> = c.patterns.iter().map(String::as_str).collect();
-            block.push_str(&format!("patterns = {}\n", toml_array(&patterns)));
+            // The fields in the codebook's own order (`CodeField::ALL`).
+            let fields = [
+                (CodeField::Id, toml_basic_string(&id)),
+                (CodeField::Theme, toml_basic_string(theme)),
+                (CodeField::Label, toml_basic_string(&capitalised(&c.label))),
+                (CodeField::Origin, toml_basic_string("emergent")),
+                (CodeField::Status, toml_basic_string("candidate")),
+                (CodeField::Definition, toml_basic_string(&definition)),
+                (CodeField::Examples, toml_array(&examples)),
+                (CodeField::Patterns, toml_array(&patterns)),
+            ];
+            block.push_str("[[codes]]\n");
+            for (field, value) in fields {
+                block.push_str(&format!("{} = {value}\n", field.name()));
+            }
             written += 1;
         }
         text.push_str(&block);
