@@ -60,23 +60,26 @@ fn read(xml: &str, styles: &Styles) -> Result<Vec<office::Block>, XmlError> {
     Ok(reader.builder.finish())
 }
 
-/// Elements whose content is never transcript text.
+/// Elements whose content is never transcript text (and any `…Change`
+/// element, which holds the text before a tracked change).
+const SKIPPED: &[&str] = &[
+    "del",
+    "moveFrom",
+    "delText",
+    "instrText",
+    "delInstrText",
+    "txbxContent",
+    "Fallback",
+    "sectPr",
+    "tblPr",
+    "tblGrid",
+    "tcPr",
+    "sdtPr",
+];
+
+/// Whether an element's content is never transcript text.
 fn is_skipped(name: &str) -> bool {
-    matches!(
-        name,
-        "del"
-            | "moveFrom"
-            | "delText"
-            | "instrText"
-            | "delInstrText"
-            | "txbxContent"
-            | "Fallback"
-            | "sectPr"
-            | "tblPr"
-            | "tblGrid"
-            | "tcPr"
-            | "sdtPr"
-    ) || name.ends_with("Change")
+    SKIPPED.contains(&name) || name.ends_with("Change")
 }
 
 /// What an open element is to the reader.
