@@ -7,9 +7,10 @@
 #
 # The corpus is the peer harness's own (../shared/bench/gen_corpus.py, the same seed and file
 # size as run_peers.sh, so it reuses $WORK/corpus_<N>mb when that exists). Each round times,
-# warm-cache and in this order: cat (I/O floor), rg (2 threads), peer_aho, old mint, new mint
-# (the two mints through bench/mint_adapter.sh, as in `bench/run.sh peers`). The two mints'
-# CSVs must be byte-identical to each other and to peer_aho's. Prints one Markdown table:
+# warm-cache and in this order: cat (I/O floor), rg (2 threads), peer_aho, then the old and
+# the new mint, the first of the two alternating from round to round (the one run right after
+# peer_aho is measurably slower). The mints run through bench/mint_adapter.sh, as in
+# `bench/run.sh peers`. Their CSVs must be byte-identical to each other and to peer_aho's. Prints one Markdown table:
 # median wall seconds per tool, and each mint's speed as a multiple of rg's and peer_aho's,
 # computed within each round, then the median over rounds.
 #
@@ -69,8 +70,14 @@ for ((round = 1; round <= RUNS; round++)); do
   timed cat /dev/null find "$corpus" -maxdepth 1 -name '*.txt' -exec cat {} +
   timed rg "$out/rg.out" rg --no-unicode --no-ignore -c -i -w -f "$out/rg_patterns.txt" "$corpus"
   timed peer_aho "$out/peer_aho.csv" python3 "$shared/peer_aho.py" "$corpus" "$codebook"
-  timed mint_old "$out/mint_old.csv" "$repo/bench/mint_adapter.sh" --mint "$old" "$corpus" "$codebook"
-  timed mint_new "$out/mint_new.csv" "$repo/bench/mint_adapter.sh" --mint "$new" "$corpus" "$codebook"
+  # Alternate which mint goes first, so neither always runs just after the peer.
+  order=(old new)
+  ((round % 2)) || order=(new old)
+  for which in "${order[@]}"; do
+    bin=$old
+    [[ $which == new ]] && bin=$new
+    timed "mint_$which" "$out/mint_$which.csv" "$repo/bench/mint_adapter.sh" --mint "$bin" "$corpus" "$codebook"
+  done
   echo "   round $round/$RUNS done; load average $(cut -d' ' -f1 /proc/loadavg)"
 done
 cmp "$out/mint_old.csv" "$out/mint_new.csv" || { echo "the two mints' CSVs differ" >&2; exit 1; }
@@ -98,5 +105,6 @@ for name in ["cat", "rg", "peer_aho", "mint_old", "mint_new"]:
     print(f"| {name} | {w:.3f} | {size / 1e6 / w:.0f} | {max(rss[name]) / 1024:.0f} | {ratios} |")
 old = wall["mint_old"]; new = wall["mint_new"]
 print()
-print(f"new / old wall time, per round: {', '.join(f'{new[r] / old[r]:.3f}' for r in sorted(old))}")
+per_round = [new[r] / old[r] for r in sorted(old)]
+print(f"new / old wall time, per round: {', '.join(f'{x:.3f}' for x in per_round)}; median {med(per_round):.3f}")
 EOF
