@@ -202,6 +202,22 @@ impl CodebookArgs {
     }
 }
 
+/// The codebook flag of commands that read one codebook, not a stack of
+/// them (`mint codebook show`, `export`).
+#[derive(Debug, clap::Args)]
+pub struct OneCodebookArgs {
+    /// Codebook file (TOML, or JSON by extension).
+    #[arg(long, value_name = "FILE")]
+    pub codebook: Option<PathBuf>,
+}
+
+impl OneCodebookArgs {
+    /// The codebook this flag names, or the embedded default.
+    pub fn load(&self) -> anyhow::Result<Codebook> {
+        load_codebook(self.codebook.as_deref())
+    }
+}
+
 /// The coding unit flag, for commands that code whole turns by default.
 #[derive(Debug, clap::Args)]
 pub struct UnitArgs {

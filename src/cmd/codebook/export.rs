@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use mint::exchange::{self, Report};
 
-use crate::args::load_codebook;
+use crate::args::OneCodebookArgs;
 use crate::render::{Output, Status};
 
 /// Write a codebook for other tools: REFI-QDA .qdc, CSV, Markdown or JSON
@@ -29,15 +29,15 @@ use crate::render::{Output, Status};
 /// (";;"). md is a readable codebook for appendices; json is what
 /// `mint codebook show --format json` prints.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("codebook", |a| a.help("Codebook file (TOML, or JSON by extension; default: the embedded one)")))]
 #[command(after_long_help = "\
 Examples:
   mint codebook export --to qdc -o codebook.qdc
   mint codebook export --codebook study.toml -o study.csv
   mint codebook export --codebook study.toml --to md > appendix.md")]
 pub struct Args {
-    /// Codebook file (TOML, or JSON by extension; default: the embedded one).
-    #[arg(long, value_name = "FILE")]
-    codebook: Option<PathBuf>,
+    #[command(flatten)]
+    codebook: OneCodebookArgs,
 
     /// The format to write (default: from the extension of -o).
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -64,7 +64,7 @@ enum ExportFormat {
 /// Runs `mint codebook export`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let format = export_format(args.to, args.output.as_deref())?;
-    let codebook = load_codebook(args.codebook.as_deref())?;
+    let codebook = args.codebook.load()?;
     let mut bytes = Vec::new();
     let report = match format {
         ExportFormat::Qdc => exchange::write_qdc(&codebook, &mut bytes),

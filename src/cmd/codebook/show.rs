@@ -2,13 +2,12 @@
 //! CSV or JSON.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use serde::Serialize;
 
 use mint::codebook::Codebook;
 
-use crate::args::{FormatArgs, load_codebook};
+use crate::args::{FormatArgs, OneCodebookArgs};
 use crate::render::{self, Output, Report, Status, table};
 
 /// Print the themes and codes of a codebook (default: the embedded one).
@@ -19,9 +18,8 @@ Examples:
   mint codebook show
   mint codebook show --codebook study.toml --format csv")]
 pub struct Args {
-    /// Codebook file (TOML, or JSON by extension).
-    #[arg(long, value_name = "FILE")]
-    codebook: Option<PathBuf>,
+    #[command(flatten)]
+    codebook: OneCodebookArgs,
 
     #[command(flatten)]
     format: FormatArgs,
@@ -29,7 +27,7 @@ pub struct Args {
 
 /// Runs `mint codebook show`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
-    let codebook = load_codebook(args.codebook.as_deref())?;
+    let codebook = args.codebook.load()?;
     render::emit(out, args.format.format, &Show(codebook))?;
     Ok(Status::Ok)
 }
