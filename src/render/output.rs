@@ -168,9 +168,15 @@ pub fn write_atomic(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        anyhow::bail!("cannot write {}: its folder does not exist", path.display());
+    }
+    // tempfile's error names the random file; say the folder instead, so
+    // the message is the same from run to run.
     let mut tmp = tempfile::Builder::new()
         .prefix(".mint-")
         .tempfile_in(dir)
+        .map_err(|err| std::io::Error::from(err.kind()))
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     {
         let mut w = io::BufWriter::new(tmp.as_file_mut());

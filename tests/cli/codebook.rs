@@ -218,3 +218,19 @@ fn codebook_test_runs_examples_and_counterexamples() {
         "{stdout}"
     );
 }
+
+#[test]
+fn writing_into_a_missing_folder_is_an_error_that_names_the_file_not_a_temporary() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing/dir/study.toml");
+    let (_, stderr, code) = run(mint().args(["codebook", "init", "--force"]).arg(&path));
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        format!(
+            "mint: cannot write {}: its folder does not exist\n",
+            path.display()
+        )
+    );
+    assert!(!dir.path().join("missing").exists());
+}
