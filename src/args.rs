@@ -86,9 +86,10 @@ pub struct CorpusArgs {
     pub read: ReadArgs,
 
     /// Only read files whose path (relative to the folder) or name matches
-    /// this glob (repeatable). A glob ending in a literal name ('*.rst',
-    /// README.md) also reads files of other extensions, as plain text, and
-    /// files skipped by name.
+    /// this glob (repeatable). A glob ending in a literal ('*.rst') also
+    /// reads files of other extensions, as plain text; one without a
+    /// wildcard in the file name (README.md) also reads a file skipped by
+    /// name.
     #[arg(long, value_name = "GLOB")]
     pub glob: Vec<String>,
 
