@@ -345,7 +345,7 @@ fn walk(input: &Path, single_dir: bool, filter: &Filter, found: &mut Vec<Found>)
         let format = Format::of(path, filter.surveys)
             .or_else(|| filter.takes_any_extension(&rel).then_some(Format::Plain));
         let Some(format) = format else {
-            found.push(other_format(path, &skip));
+            found.push(other_format(path, skip));
             continue;
         };
         if let Some((kind, reason)) = skip_reason(path) {
@@ -541,16 +541,9 @@ mod tests {
     // See: #15 (item 5)
     #[test]
     fn files_named_like_documentation_or_codebooks_are_skipped_unless_named() {
-        let dir = tree(&[
-            "README.md",
-            "LICENSE",
-            "licence.txt",
-            "codebook.toml",
-            "my-codebook.md",
-            "mint.toml",
-            "changes-at-work.txt",
-            "p1.txt",
-        ]);
+        let files = "README.md LICENSE licence.txt codebook.toml my-codebook.md mint.toml \
+                     changes-at-work.txt p1.txt";
+        let dir = tree(&files.split_whitespace().collect::<Vec<_>>());
         let input = vec![dir.path().to_path_buf()];
         let shown = names(&discover(&input, &Filter::default()));
         let skipped: Vec<&str> = shown

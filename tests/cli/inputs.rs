@@ -40,7 +40,10 @@ fn a_survey_csv_without_text_column_is_an_error_that_suggests_one() {
     // `mint text` says the same.
     let (_, text_err, code) = run(mint().args(["text", SURVEY]));
     assert_eq!(code, 2);
-    assert!(text_err.contains("(--text-column 'Any comments?')"), "{text_err}");
+    assert!(
+        text_err.contains("(--text-column 'Any comments?')"),
+        "{text_err}"
+    );
 }
 
 // See: #15 (item 4)
