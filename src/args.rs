@@ -70,7 +70,9 @@ impl ReadArgs {
 pub struct CorpusArgs {
     /// Transcript files or folders, or - for stdin. Folders are searched
     /// recursively, in sorted order, for .txt, .md, .docx, .odt, .vtt and
-    /// .srt files (and .csv with --text-column).
+    /// .srt files (and .csv with --text-column); README, LICENSE, codebooks
+    /// and .toml files in them are skipped with a warning. A file named here
+    /// is read whatever its name.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -84,13 +86,22 @@ pub struct CorpusArgs {
     pub read: ReadArgs,
 
     /// Only read files whose path (relative to the folder) or name matches
-    /// this glob (repeatable).
+    /// this glob (repeatable). A glob ending in a literal ('*.rst') also
+    /// reads files of other extensions, as plain text; one without a
+    /// wildcard in the file name (README.md) also reads a file skipped by
+    /// name.
     #[arg(long, value_name = "GLOB")]
     pub glob: Vec<String>,
 
     /// Skip files whose path or name matches this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+
+    /// Follow symlinks inside folders (loops are detected). Without it, a
+    /// symlink in a folder is not read, and one pointing out of the folder
+    /// is a warning.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
 
     /// Exit with status 2 if there was any warning (a skipped file,
     /// unlabelled text, missing attributes): for CI.
@@ -160,8 +171,9 @@ impl CorpusArgs {
             .as_deref()
             .map(|p| Sheet::load(p).context("cannot read the attributes sheet"))
             .transpose()?;
-        let filter = Filter::new(&self.glob, &self.exclude, self.read.text_column.is_some())
+        let mut filter = Filter::new(&self.glob, &self.exclude, self.read.text_column.is_some())
             .context("invalid --glob or --exclude")?;
+        filter.follow = self.follow;
         let options = self.read.options();
         let pipeline = Pipeline {
             paths: &self.paths,

@@ -6,7 +6,9 @@
 //! calling thread hands the previous chunk on, file by file, in path order:
 //! what a [`Handler`] sees is the same whatever the thread count. What
 //! happened to each file (skipped, failed, a note, a warning) comes as a
-//! typed [`Event`], in the same order; the pipeline never prints. Attributes
+//! typed [`Event`], in the same order, and the run ends with an
+//! [`Event::Skips`] summary of every file passed over, by reason, so that
+//! nothing is skipped silently; the pipeline never prints. Attributes
 //! of each file's participants are resolved here, from front matter and the
 //! attributes sheet.
 //!
@@ -25,7 +27,7 @@ use serde::de::DeserializeOwned;
 use crate::attributes::{self, Attributes, Sheet};
 use crate::cache::Cache;
 use crate::corpus::Transcript;
-use crate::discover::{self, Filter, Found, Source};
+use crate::discover::{self, Filter, Found, Skip, SkipKind, Source};
 use crate::error::CorpusError;
 use crate::formats::{self, Outcome, ReadOptions};
 
@@ -70,6 +72,63 @@ pub enum Event {
         /// What may be wrong.
         message: String,
     },
+    /// The last event of a run that passed any file over: how many, by
+    /// reason. A note: the skips that count as warnings were each an
+    /// [`Event::Skipped`] already.
+    Skips(SkipSummary),
+}
+
+/// The files a run passed over, counted by reason, with the first few
+/// names of each, in the order [`SkipKind`] lists reasons and files came.
+///
+/// Shown as `skipped 4 files: 1 not a transcript by name (README.md),
+/// 1 empty (b.txt), 2 in other formats (a.pdf, c.xlsx)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SkipSummary {
+    /// Per reason: how many files, and the first [`SkipSummary::NAMES`]
+    /// names.
+    pub by_kind: BTreeMap<SkipKind, (usize, Vec<String>)>,
+}
+
+impl SkipSummary {
+    /// How many names are shown per reason.
+    pub const NAMES: usize = 3;
+
+    /// Counts one file.
+    pub fn add(&mut self, kind: SkipKind, name: &str) {
+        let (n, names) = self.by_kind.entry(kind).or_default();
+        *n += 1;
+        if names.len() < Self::NAMES {
+            names.push(name.to_string());
+        }
+    }
+
+    /// How many files in all.
+    pub fn total(&self) -> usize {
+        self.by_kind.values().map(|(n, _)| n).sum()
+    }
+}
+
+impl fmt::Display for SkipSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = self.total();
+        write!(
+            f,
+            "skipped {total} {}: ",
+            if total == 1 { "file" } else { "files" }
+        )?;
+        for (i, (kind, (n, names))) in self.by_kind.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{} ({}", kind.label(*n), names.join(", "))?;
+            if *n > names.len() {
+                write!(f, " and {} more", n - names.len())?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
 }
 
 /// How serious an [`Event`] is.
@@ -87,7 +146,7 @@ impl Event {
     /// How serious it is.
     pub fn level(&self) -> Level {
         match self {
-            Event::Note { .. } => Level::Note,
+            Event::Note { .. } | Event::Skips(_) => Level::Note,
             Event::Skipped { .. } | Event::Warning { .. } => Level::Warning,
             Event::Failed { .. } => Level::Error,
         }
@@ -115,6 +174,7 @@ impl fmt::Display for Event {
                 at(f, path, line)?;
                 f.write_str(message)
             }
+            Event::Skips(summary) => summary.fmt(f),
         }
     }
 }
@@ -242,6 +302,7 @@ impl Pipeline<'_> {
         let mut state = State {
             pipeline: self,
             info: CorpusInfo::default(),
+            skipped: SkipSummary::default(),
             any: false,
             used_rows: vec![false; self.sheet.map_or(0, |s| s.rows.len())],
             done: 0,
@@ -285,6 +346,8 @@ impl Pipeline<'_> {
 struct State<'p, 'a> {
     pipeline: &'p Pipeline<'a>,
     info: CorpusInfo,
+    /// The files passed over so far.
+    skipped: SkipSummary,
     /// Whether any transcript was handed on.
     any: bool,
     /// Which rows of the attributes sheet matched a transcript.
@@ -310,8 +373,8 @@ impl State<'_, '_> {
         for (found, read) in results {
             let source = match found {
                 Found::Source(source) => source,
-                Found::Skipped(path, reason) => {
-                    handler.event(Event::Skipped { path, reason });
+                Found::Skipped(skip) => {
+                    self.skip(skip, handler);
                     continue;
                 }
                 Found::Error(err) => {
@@ -335,10 +398,13 @@ impl State<'_, '_> {
                     *transcript
                 }
                 Outcome::Skip(reason) => {
-                    handler.event(Event::Skipped {
+                    let skip = Skip {
                         path: path(),
+                        name: source.name.clone(),
+                        kind: SkipKind::of_reason(&reason),
                         reason,
-                    });
+                    };
+                    self.skip(skip, handler);
                     continue;
                 }
                 Outcome::Fail(err) => {
@@ -369,6 +435,17 @@ impl State<'_, '_> {
             })?;
         }
         Ok(())
+    }
+
+    /// Counts a file passed over, and shows it when it is a warning.
+    fn skip<T, H: Handler<T>>(&mut self, skip: Skip, handler: &mut H) {
+        self.skipped.add(skip.kind.clone(), &skip.name);
+        if skip.kind.warns() {
+            handler.event(Event::Skipped {
+                path: skip.path,
+                reason: skip.reason,
+            });
+        }
     }
 
     /// The participant ids of a transcript, recording their attributes.
@@ -403,7 +480,8 @@ impl State<'_, '_> {
         ids
     }
 
-    /// Reports unused sheet rows and fails when nothing was read.
+    /// Reports unused sheet rows and the files passed over, and fails when
+    /// nothing was read.
     fn finish<T, H: Handler<T>>(self, handler: &mut H) -> Result<CorpusInfo, H::Error> {
         handler.progress(self.total, self.total);
         if let Some(sheet) = self.pipeline.sheet {
@@ -416,6 +494,9 @@ impl State<'_, '_> {
                     });
                 }
             }
+        }
+        if self.skipped.total() > 0 {
+            handler.event(Event::Skips(self.skipped));
         }
         if !self.any {
             return Err(if self.info.failed {
@@ -588,10 +669,30 @@ mod tests {
                     Level::Error,
                     "c.txt:1: front matter opened with `---` is never closed".to_string()
                 ),
+                (
+                    Level::Note,
+                    "skipped 2 files: 1 empty (b.txt), 1 in another format (e.pdf)".to_string()
+                ),
             ]
         );
         assert!(info.failed);
         assert_eq!(info.participants["a"]["level"], "strategic");
+    }
+
+    // See: #15 (item 5)
+    #[test]
+    fn the_summary_counts_by_reason_and_names_the_first_few() {
+        let mut summary = SkipSummary::default();
+        for name in ["a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"] {
+            summary.add(SkipKind::OtherFormat, name);
+        }
+        summary.add(SkipKind::NotTranscript, "README.md");
+        summary.add(SkipKind::of_reason("empty file"), "x.txt");
+        assert_eq!(
+            summary.to_string(),
+            "skipped 7 files: 1 not a transcript by name (README.md), 1 empty (x.txt), \
+             5 in other formats (a.pdf, b.pdf, c.pdf and 2 more)"
+        );
     }
 
     #[test]

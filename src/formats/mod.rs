@@ -133,10 +133,7 @@ pub fn read(name: &str, format: Format, bytes: Vec<u8>, options: &ReadOptions) -
                         t.speaker_attributes = s.attributes;
                         t
                     }),
-                    None => Err(FormatError {
-                        line: 0,
-                        message: "a survey CSV needs --text-column".into(),
-                    }),
+                    None => Err(survey::needs_text_column(&text)),
                 },
             };
             (result, note)

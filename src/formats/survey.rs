@@ -6,6 +6,10 @@
 //! participant turn, so open-ended answers are coded like interview talk.
 //! The extracted text (what `mint text` prints) is `ID: answer` blocks
 //! separated by blank lines; offsets point into it.
+//!
+//! A CSV without `--text-column`, or whose named column is missing, is an
+//! error that lists the columns and suggests the likely text column: the
+//! one whose multi-word cells are longest on average ([`likely_text_column`]).
 
 use std::collections::BTreeMap;
 
@@ -51,14 +55,8 @@ pub fn parse(text: &str, columns: &SurveyColumns) -> Result<Survey, FormatError>
             .position(|h| h.eq_ignore_ascii_case(name.trim()))
     };
     let text_col = find(&columns.text).ok_or_else(|| {
-        error(
-            1,
-            format!(
-                "no column {:?} (the --text-column); columns are: {}",
-                columns.text,
-                headers.join(", ")
-            ),
-        )
+        let what = format!("no column {:?} (the --text-column)", columns.text);
+        error(1, describe_columns(&what, text))
     })?;
     let id_col = match &columns.id {
         Some(name) => Some(find(name).ok_or_else(|| {
@@ -124,6 +122,84 @@ pub fn parse(text: &str, columns: &SurveyColumns) -> Result<Survey, FormatError>
     })
 }
 
+/// The error for a survey CSV read without `--text-column`.
+pub fn needs_text_column(text: &str) -> FormatError {
+    FormatError {
+        line: 1,
+        message: describe_columns("a survey CSV needs --text-column", text),
+    }
+}
+
+/// `what`, then the CSV's columns and the likely text column, when the
+/// header can be read.
+fn describe_columns(what: &str, text: &str) -> String {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let Ok(headers) = reader.headers() else {
+        return what.to_string();
+    };
+    let headers: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
+    let mut message = format!("{what}; the columns are {}", headers.join(", "));
+    if let Some(i) = likely_text_column(text) {
+        let name = &headers[i];
+        message.push_str(&format!(
+            "; the answers look to be in {name:?} (--text-column {})",
+            shell_word(name)
+        ));
+    }
+    message
+}
+
+/// How many rows [`likely_text_column`] looks at.
+const SAMPLE_ROWS: usize = 1000;
+
+/// The column most likely to hold free-text answers: of the columns with
+/// at least one multi-word cell (letters and a space), the one whose
+/// non-empty cells are longest on average, in the first rows; the first
+/// such column on a tie. `None` when no column has free text.
+pub fn likely_text_column(text: &str) -> Option<usize> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let width = reader.headers().ok()?.len();
+    // Per column: characters and count of non-empty cells, and whether any
+    // cell is several words.
+    let mut stats = vec![(0usize, 0usize, false); width];
+    for record in reader.records().take(SAMPLE_ROWS).flatten() {
+        for (cell, (chars, cells, words)) in record.iter().zip(stats.iter_mut()) {
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            *chars += cell.chars().count();
+            *cells += 1;
+            *words |= cell.contains(char::is_whitespace) && cell.chars().any(char::is_alphabetic);
+        }
+    }
+    let mut best: Option<(usize, f64)> = None;
+    for (i, &(chars, cells, words)) in stats.iter().enumerate() {
+        if !words {
+            continue;
+        }
+        let mean = chars as f64 / cells as f64;
+        if best.is_none_or(|(_, b)| mean > b) {
+            best = Some((i, mean));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// A column name as one shell word: bare when it is safe, else quoted.
+fn shell_word(name: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
+    if !name.is_empty() && name.chars().all(safe) {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "'\\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +251,40 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    const SURVEY: &str = "respondent,sector,score,Any comments?\nS-01,social care,4,\"We share a building now, which helps.\"\nS-02,health,2,\nS-03,health care,5,Slow IT.\n";
+
+    // See: #15 (item 4)
+    #[test]
+    fn the_likely_text_column_is_the_longest_free_text_one() {
+        assert_eq!(likely_text_column(SURVEY), Some(3));
+        assert_eq!(likely_text_column("id,score\n1,2\n3,4\n"), None);
+        assert_eq!(likely_text_column("a,b\n"), None);
+    }
+
+    // See: #15 (item 4)
+    #[test]
+    fn a_missing_text_column_lists_the_columns_and_suggests_one() {
+        let err = needs_text_column(SURVEY);
+        assert_eq!(err.line, 1);
+        assert_eq!(
+            err.message,
+            "a survey CSV needs --text-column; the columns are respondent, sector, score, \
+             Any comments?; the answers look to be in \"Any comments?\" \
+             (--text-column 'Any comments?')"
+        );
+        let err = parse(SURVEY, &columns("comment", None)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "no column \"comment\" (the --text-column); the columns are respondent, sector, \
+             score, Any comments?; the answers look to be in \"Any comments?\" \
+             (--text-column 'Any comments?')"
+        );
+        assert_eq!(
+            needs_text_column("id,score\n1,2\n").message,
+            "a survey CSV needs --text-column; the columns are id, score"
+        );
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
     }
 }
