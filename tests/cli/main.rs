@@ -14,4 +14,5 @@ mod quality;
 mod quotes;
 mod report;
 mod sample;
+mod speech;
 mod util;
