@@ -150,20 +150,27 @@ pub fn resolve(
 /// sheet rows used, in the order of [`Transcript::participant_speakers`].
 ///
 /// A transcript with one participant speaker (an interview) is one
-/// participant, named by [`resolve`]. A transcript with several (a focus
-/// group), or whose reader gave per-speaker attributes (a survey), has one
-/// participant per speaker label: the label is the id, the front matter is
-/// shared, and sheet rows keyed by the label apply. A transcript with no
-/// participant turn still has its one participant, who counts in group
-/// sizes, and so does a survey respondent who left the answer blank (after
-/// the speakers).
+/// participant, named by [`resolve`]: generic labels (`Participant`,
+/// `Respondent`, `The Witness`) in two files are two people. A transcript
+/// with several (a focus group) has one participant per speaker label,
+/// named `STEM/LABEL` (the file's name without its extension, as
+/// [`resolve`] names an interview without a `participant`): `Speaker 1`
+/// in two files is two people, unless the sheet has a row keyed by the bare
+/// label, which says the label is one person wherever it speaks (then the
+/// label is the id). Sheet rows keyed by `STEM/LABEL` apply too. The front
+/// matter is shared. A survey, whose reader gave per-speaker attributes, is
+/// one participant per respondent id as the survey gives it. A transcript
+/// with no participant turn still has its one participant, who counts in
+/// group sizes, and so does a survey respondent who left the answer blank
+/// (after the speakers).
 pub fn participants_of(
     transcript: &Transcript,
     file: &str,
     sheet: Option<&Sheet>,
 ) -> Vec<(String, Attributes, Vec<usize>)> {
     let speakers = transcript.participant_speakers();
-    if speakers.len() <= 1 && transcript.speaker_attributes.is_empty() {
+    let survey = !transcript.speaker_attributes.is_empty();
+    if speakers.len() <= 1 && !survey {
         return vec![resolve(&transcript.front_matter, file, sheet)];
     }
     let silent = transcript
@@ -172,6 +179,8 @@ pub fn participants_of(
         .map(String::as_str)
         .filter(|id| !speakers.contains(id))
         .collect::<Vec<_>>();
+    let base = file.rsplit('/').next().unwrap_or(file);
+    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
     speakers
         .iter()
         .chain(&silent)
@@ -180,9 +189,16 @@ pub fn participants_of(
             if let Some(own) = transcript.speaker_attributes.get(label) {
                 attrs.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
-            let mut used = Vec::new();
+            let mut used = sheet.map_or_else(Vec::new, |s| s.keyed(label));
+            let id = if survey || !used.is_empty() {
+                label.to_string()
+            } else {
+                format!("{stem}/{label}")
+            };
             if let Some(sheet) = sheet {
-                used = sheet.keyed(label);
+                if id != label {
+                    used = sheet.keyed(&id);
+                }
                 for &i in &used {
                     attrs.extend(
                         sheet.rows[i]
@@ -192,8 +208,8 @@ pub fn participants_of(
                     );
                 }
             }
-            attrs.insert(PARTICIPANT.to_string(), label.to_string());
-            (label.to_string(), attrs, used)
+            attrs.insert(PARTICIPANT.to_string(), id.clone());
+            (id, attrs, used)
         })
         .collect()
 }
@@ -239,6 +255,51 @@ mod tests {
         let s = sheet("file,participant\ninterview-3.md,P3\n");
         let (id, _, _) = resolve(&Attributes::new(), "interview-3.md", Some(&s));
         assert_eq!(id, "P3");
+    }
+
+    fn transcript(name: &str, text: &str) -> Transcript {
+        let options = crate::corpus::ParseOptions::default();
+        Transcript::parse(name, text.into(), &options).unwrap()
+    }
+
+    fn ids(t: &Transcript, file: &str, sheet: Option<&Sheet>) -> Vec<String> {
+        participants_of(t, file, sheet)
+            .into_iter()
+            .map(|p| p.0)
+            .collect()
+    }
+
+    // See: #15 (item 3)
+    #[test]
+    fn generic_labels_in_different_files_are_different_people() {
+        let interview = "Interviewer: Q?\nThe Witness: A.\nInterviewer: Q?\nThe Witness: B.\n";
+        let a = transcript("a.txt", interview);
+        let b = transcript("b.txt", interview);
+        assert_eq!(ids(&a, "site1/a.txt", None), ["a"]);
+        assert_eq!(ids(&b, "site2/b.txt", None), ["b"]);
+        let group = "I: Q?\nSpeaker 1: A.\nSpeaker 2: B.\nI: Q?\nSpeaker 1: C.\nSpeaker 2: D.\n";
+        let g1 = transcript("fg1.md", group);
+        assert_eq!(
+            ids(&g1, "site1/fg1.md", None),
+            ["fg1/Speaker 1", "fg1/Speaker 2"]
+        );
+        assert_eq!(ids(&g1, "fg2.md", None), ["fg2/Speaker 1", "fg2/Speaker 2"]);
+    }
+
+    // See: #15 (item 3)
+    #[test]
+    fn the_sheet_can_say_a_label_is_one_person_across_files() {
+        let s = sheet("key,level\nSpeaker 1,strategic\nfg2/Speaker 2,operational\n");
+        let group = "I: Q?\nSpeaker 1: A.\nSpeaker 2: B.\nI: Q?\nSpeaker 1: C.\nSpeaker 2: D.\n";
+        let g = transcript("fg2.md", group);
+        let got = participants_of(&g, "fg2.md", Some(&s));
+        assert_eq!(got[0].0, "Speaker 1");
+        assert_eq!(got[0].1["level"], "strategic");
+        assert_eq!(got[0].2, [0]);
+        assert_eq!(got[1].0, "fg2/Speaker 2");
+        assert_eq!(got[1].1["level"], "operational");
+        assert_eq!(got[1].1[PARTICIPANT], "fg2/Speaker 2");
+        assert_eq!(got[1].2, [1]);
     }
 
     #[test]

@@ -118,6 +118,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     // each file is done, and the file is dropped.
     let mut tally = Tally::default();
     let mut summary = Summary::default();
+    let mut words = mint::corpus::Words::default();
     let mut spool = args.codings.as_ref().map(|_| Spool::new()).transpose()?;
     let cache = match &args.cache {
         Some(dir) => {
@@ -145,6 +146,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         summary.files += 1;
         summary.segments += total.segments;
         summary.coded_segments += total.coded_segments;
+        words.add(&file.transcript.words);
         if let Some(spool) = &mut spool {
             spool.add(&file, &codebook)?;
         }
@@ -188,12 +190,13 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     }
     out.flush()?;
     out.note(&format!(
-        "{} files, {} participants, {} of {} participant {}s coded",
+        "{} files, {} participants, {} of {} participant {}s coded; {}",
         summary.files,
         summary.participants,
         summary.coded_segments,
         summary.segments,
-        args.unit.unit.name()
+        args.unit.unit.name(),
+        words_note(&words)
     ));
     Ok(args.corpus.status(&info, out))
 }
@@ -412,6 +415,19 @@ fn write_explanation(
         }
     }
     Ok(())
+}
+
+/// Words by role for the summary: `N words by participants (P%), N by
+/// interviewers, N not coded`.
+fn words_note(words: &mint::corpus::Words) -> String {
+    let share = match words.total() {
+        0 => String::new(),
+        total => format!(" ({}%)", (words.participant * 100 + total / 2) / total),
+    };
+    format!(
+        "{} words by participants{share}, {} by interviewers, {} not coded",
+        words.participant, words.interviewer, words.uncoded
+    )
 }
 
 fn clock(ms: u64) -> String {

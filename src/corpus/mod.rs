@@ -4,8 +4,11 @@
 //!
 //! A transcript may open with a front-matter block of participant attributes
 //! between `---` lines. The body is speaker turns: a line `Label: text` starts
-//! a turn, and following lines without a label continue it. Interviewer turns
-//! are kept (they count in turn numbers) but never coded.
+//! a turn when the label recurs in the file or is a known role, and following
+//! lines without a label continue it. In a file that labels only the
+//! interviewer, the unlabelled text between interviewer turns is the
+//! participant's (a turn with an empty speaker). Interviewer turns are kept
+//! (they count in turn numbers) but never coded.
 //!
 //! Offsets here are byte offsets into [`Transcript::text`]; the codings CSV
 //! converts them to code points with [`crate::textpos::CharIndex`].
@@ -20,7 +23,8 @@ mod parse;
 mod tests;
 
 pub use decode::{Decoded, decode, decode_owned};
-use parse::{front_matter, lines_of, paragraphs, sentences, turns};
+pub use parse::{IMPLAUSIBLE_INTERVIEWER_SHARE, LabelWhy, SpeakerLabel, Words};
+use parse::{front_matter, lines_of, paragraphs, sentences, share_warning, turns};
 
 /// Interviewer labels recognised by default (compared case-insensitively).
 pub const DEFAULT_INTERVIEWER_LABELS: &[&str] =
@@ -88,7 +92,9 @@ pub enum Role {
 pub struct Turn {
     /// 1-based index among all the file's turns, the interviewer's included.
     pub index: usize,
-    /// The speaker label as written (empty for an unlabelled file).
+    /// The speaker label as written; empty for unlabelled text taken as the
+    /// participant's (a file without labels, or the unlabelled paragraphs
+    /// of a file that labels only the interviewer).
     pub speaker: String,
     /// Interviewer or participant.
     pub role: Role,
@@ -151,6 +157,12 @@ pub struct Transcript {
     pub turns: Vec<Turn>,
     /// Things worth telling the user.
     pub warnings: Vec<Warning>,
+    /// The labels found at line starts, taken as speakers or not, and why.
+    #[serde(default)]
+    pub labels: Vec<SpeakerLabel>,
+    /// The body's words by role.
+    #[serde(default)]
+    pub words: Words,
 }
 
 /// The coding unit: the span of text a code is applied to.
@@ -178,7 +190,10 @@ impl Transcript {
         let mut warnings = Vec::new();
         let lines = lines_of(&text);
         let (front_matter, body_from) = front_matter(&lines, &text, &mut warnings)?;
-        let turns = turns(&lines[body_from..], &text, options, &mut warnings);
+        let body = turns(&lines[body_from..], &text, options, &mut warnings);
+        let (turns, labels) = (body.turns, body.labels);
+        let words = Words::of(&text, &turns, body.uncoded);
+        warnings.extend(share_warning(&words, &turns));
         Ok(Transcript {
             path: path.to_string(),
             text,
@@ -186,6 +201,8 @@ impl Transcript {
             speaker_attributes: BTreeMap::new(),
             turns,
             warnings,
+            labels,
+            words,
         })
     }
 
@@ -194,10 +211,10 @@ impl Transcript {
         path: &str,
         text: String,
         turns: Vec<RawTurn>,
-        warnings: Vec<Warning>,
+        mut warnings: Vec<Warning>,
         options: &ParseOptions,
     ) -> Transcript {
-        let turns = turns
+        let turns: Vec<Turn> = turns
             .into_iter()
             .enumerate()
             .map(|(i, raw)| Turn {
@@ -214,6 +231,8 @@ impl Transcript {
                 time: raw.time,
             })
             .collect();
+        let words = Words::of(&text, &turns, 0);
+        warnings.extend(share_warning(&words, &turns));
         Transcript {
             path: path.to_string(),
             text,
@@ -221,6 +240,8 @@ impl Transcript {
             speaker_attributes: BTreeMap::new(),
             turns,
             warnings,
+            labels: Vec::new(),
+            words,
         }
     }
 
@@ -248,6 +269,19 @@ impl Transcript {
             }
         }
         out
+    }
+
+    /// Why turns with this speaker label are its turns: from
+    /// [`Transcript::labels`], [`LabelWhy::Unlabelled`] for an empty label,
+    /// and [`LabelWhy::Given`] for a label a format reader gave.
+    pub fn label_why(&self, speaker: &str) -> LabelWhy {
+        if speaker.is_empty() {
+            return LabelWhy::Unlabelled;
+        }
+        self.labels
+            .iter()
+            .find(|l| l.name.eq_ignore_ascii_case(speaker))
+            .map_or(LabelWhy::Given, |l| l.why)
     }
 
     /// The labels of the participants' (non-interviewer) turns, in order of

@@ -36,12 +36,29 @@ pub(super) struct Label<'a> {
     pub(super) text_at: usize,
     /// A time stamp given with the label, in milliseconds.
     time_ms: Option<u64>,
-    /// Written in a form prose never takes (bold, brackets, a time stamp).
-    pub(super) explicit: bool,
+    /// Written in square brackets (`[Name]`), the form of stage directions
+    /// (`[laughs]`) too.
+    square: bool,
+    /// Written in bold (`**Name:**`).
+    bold: bool,
+    /// Indented more than three spaces: only a known role is taken there
+    /// (word processors indent whole turns; prose is indented too).
+    deep: bool,
 }
 
 pub(super) fn label_of(line: &str) -> Option<Label<'_>> {
-    let caps = LABEL.captures(line)?;
+    let body = line.trim_start_matches([' ', '\t']);
+    let indent = line.len() - body.len();
+    let caps = LABEL.captures(body)?;
+    if caps.name("plain").is_some() && caps.name("colon").is_none() && caps.name("time").is_none() {
+        // The regex's lazy name stops at the first space: `Speaker 1:` and
+        // `Dr Khan:` are found here, with a byte check, not a second regex.
+        return plain_colon_label(body).map(|mut label| {
+            label.text_at += indent;
+            label.deep = indent > 3;
+            label
+        });
+    }
     let whole = caps.get(0)?;
     let colon = caps.name("colon").is_some();
     let time = caps.name("time");
@@ -49,7 +66,7 @@ pub(super) fn label_of(line: &str) -> Option<Label<'_>> {
         m.as_str()
     } else {
         // A plain name needs a colon, or a time stamp with nothing after it.
-        if !colon && (time.is_none() || !line[whole.end()..].trim().is_empty()) {
+        if !colon && (time.is_none() || !body[whole.end()..].trim().is_empty()) {
             return None;
         }
         caps.name("plain")?.as_str()
@@ -60,10 +77,107 @@ pub(super) fn label_of(line: &str) -> Option<Label<'_>> {
     }
     Some(Label {
         name,
-        text_at: whole.end(),
+        text_at: indent + whole.end(),
         time_ms: time.and_then(|t| parse_clock(t.as_str())),
-        explicit: time.is_some() || caps.name("plain").is_none(),
+        square: caps.name("square").is_some(),
+        bold: caps.name("bold").is_some(),
+        deep: indent > 3,
     })
+}
+
+/// `Name: text` where the name has several words: up to 39 bytes of
+/// letters, digits, spaces and `._'’-` starting with a letter, then a colon
+/// and a space or the end of the line.
+fn plain_colon_label(body: &str) -> Option<Label<'_>> {
+    let colon = memchr::memchr(b':', &body.as_bytes()[..body.len().min(48)])?;
+    let name = body[..colon].trim_end_matches([' ', '\t']);
+    let after = &body[colon + 1..];
+    let name_like = name.len() < 40
+        && name.starts_with(char::is_alphabetic)
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '\'' | '’' | '-'));
+    if !name_like || !(after.is_empty() || after.starts_with([' ', '\t'])) {
+        return None;
+    }
+    if name.split_whitespace().count() > 4 {
+        return None;
+    }
+    Some(Label {
+        name,
+        text_at: body.len() - after.trim_start_matches([' ', '\t']).len(),
+        time_ms: None,
+        square: false,
+        bold: false,
+        deep: false,
+    })
+}
+
+/// Words that start a line with a colon but never name a speaker: discourse
+/// words (`And:`, `So:`), document words (`Question:`, `Answer:`, `Note:`,
+/// `Date:`) and stage directions (`[Laughs]`, `[Inaudible]`, `[As read]`).
+/// Compared case-insensitively.
+const NEVER_SPEAKERS: &[&str] = &[
+    "also",
+    "and",
+    "answer",
+    "answers",
+    "as read",
+    "background noise",
+    "basically",
+    "because",
+    "but",
+    "comment",
+    "context",
+    "cross talk",
+    "crosstalk",
+    "date",
+    "duration",
+    "e.g",
+    "edit",
+    "eg",
+    "end",
+    "example",
+    "i.e",
+    "ie",
+    "inaudible",
+    "laughs",
+    "laughter",
+    "location",
+    "nb",
+    "no",
+    "note",
+    "notes",
+    "ok",
+    "okay",
+    "or",
+    "overlapping",
+    "pause",
+    "ps",
+    "question",
+    "questions",
+    "redacted",
+    "sic",
+    "silence",
+    "so",
+    "start",
+    "summary",
+    "then",
+    "time",
+    "title",
+    "unclear",
+    "update",
+    "well",
+    "yes",
+];
+
+/// A label that is never a speaker: one of [`NEVER_SPEAKERS`], or a
+/// bracketed name in lower case (`[laughs]`, `[pause]`).
+fn never_speaker(label: &Label) -> bool {
+    (label.square && label.name.starts_with(char::is_lowercase))
+        || NEVER_SPEAKERS
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(label.name))
 }
 
 /// Labels transcribers use for the person interviewed: `Participant`,
@@ -87,7 +201,9 @@ pub(super) fn exact_label<'a>(line: &'a str, speakers: &[String]) -> Option<Labe
             name: &line[..s.len()],
             text_at,
             time_ms: None,
-            explicit: true,
+            square: false,
+            bold: false,
+            deep: false,
         })
     })
 }
@@ -229,12 +345,259 @@ pub(super) fn front_matter(
     })
 }
 
+/// Why a label at the start of a line was, or was not, taken as a speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LabelWhy {
+    /// Taken: an interviewer label (the defaults, or `--interviewer`).
+    Interviewer,
+    /// Taken: a participant role (`Participant`, `Respondent`,
+    /// `Interviewee`, `P`, `R`, `P7`, `R12`), or `A` in a file that uses `Q`.
+    KnownRole,
+    /// Taken: the label starts two or more lines of the file.
+    Recurs,
+    /// Taken: the file's only label, on its first line.
+    OnlyLabel,
+    /// Taken: used once, but written like the file's other speakers, in
+    /// bold or with a time stamp (a focus-group member who spoke once).
+    SameForm,
+    /// Taken: named by `--speakers`, or by the file's format (a caption
+    /// voice, a survey respondent).
+    Given,
+    /// Text without a label, taken as the participant's: a file with no
+    /// labels, or the unlabelled paragraphs of a file that labels only the
+    /// interviewer.
+    Unlabelled,
+    /// Not taken: the label starts one line only and is not a known role.
+    Once,
+    /// Not taken: a word that never names a speaker (`Question`, `Answer`,
+    /// `Note`, `And`, `So`, a stage direction such as `[laughs]`).
+    NotASpeaker,
+}
+
+impl LabelWhy {
+    /// Whether lines with the label start turns.
+    pub fn taken(self) -> bool {
+        !matches!(self, LabelWhy::Once | LabelWhy::NotASpeaker)
+    }
+
+    /// A short phrase for tables: `recurs`, `known role`, `only label`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabelWhy::Interviewer => "interviewer",
+            LabelWhy::KnownRole => "known role",
+            LabelWhy::Recurs => "recurs",
+            LabelWhy::OnlyLabel => "only label",
+            LabelWhy::SameForm => "same form",
+            LabelWhy::Given => "given",
+            LabelWhy::Unlabelled => "unlabelled",
+            LabelWhy::Once => "once, not a role",
+            LabelWhy::NotASpeaker => "not a speaker word",
+        }
+    }
+}
+
+/// A label found at the start of lines of a file, taken as a speaker or not.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SpeakerLabel {
+    /// The label as first written.
+    pub name: String,
+    /// Whether it was taken, and why.
+    pub why: LabelWhy,
+    /// 1-based line of its first use.
+    pub line: usize,
+    /// How many lines start with it.
+    pub lines: usize,
+}
+
+/// Words (runs of non-space characters) by who said them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Words {
+    /// In participant turns: the words that are coded.
+    pub participant: u64,
+    /// In interviewer turns.
+    pub interviewer: u64,
+    /// Before the first label and in no turn: a header, or, in a file that
+    /// labels its participants, text whose speaker is not known.
+    pub uncoded: u64,
+}
+
+impl Words {
+    /// Adds `other` into `self`.
+    pub fn add(&mut self, other: &Words) {
+        self.participant += other.participant;
+        self.interviewer += other.interviewer;
+        self.uncoded += other.uncoded;
+    }
+
+    /// All the words.
+    pub fn total(&self) -> u64 {
+        self.participant + self.interviewer + self.uncoded
+    }
+
+    /// The words of `turns` by role, and `uncoded` words outside them.
+    pub(super) fn of(text: &str, turns: &[Turn], uncoded: u64) -> Words {
+        let mut words = Words {
+            uncoded,
+            ..Words::default()
+        };
+        for turn in turns {
+            let n = count_words(&text[turn.start..turn.end]);
+            match turn.role {
+                Role::Participant => words.participant += n,
+                Role::Interviewer => words.interviewer += n,
+            }
+        }
+        words
+    }
+}
+
+/// Runs of non-space bytes (ASCII spaces split words: a byte check, not a
+/// Unicode table; a no-break space joins two words).
+pub(super) fn count_words(text: &str) -> u64 {
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let space = b.is_ascii_whitespace();
+        n += u64::from(!space && !in_word);
+        in_word = !space;
+    }
+    n
+}
+
+/// An interviewer share of the spoken words above this percentage is
+/// implausible for an interview: the participant's speech is probably
+/// unlabelled or under an interviewer label.
+pub const IMPLAUSIBLE_INTERVIEWER_SHARE: u64 = 70;
+
+/// Files with fewer spoken words than this are too short to judge.
+const SHARE_MIN_WORDS: u64 = 100;
+
+/// A warning when the interviewer holds an implausible share of the words,
+/// at the line of the first interviewer turn.
+pub(super) fn share_warning(words: &Words, turns: &[Turn]) -> Option<Warning> {
+    let spoken = words.participant + words.interviewer;
+    if spoken < SHARE_MIN_WORDS || words.interviewer * 100 <= IMPLAUSIBLE_INTERVIEWER_SHARE * spoken
+    {
+        return None;
+    }
+    let line = turns
+        .iter()
+        .find(|t| t.role == Role::Interviewer)
+        .map_or(0, |t| t.line);
+    Some(Warning {
+        line,
+        message: format!(
+            "interviewer turns hold {}% of the spoken words ({} of {spoken}), more than {IMPLAUSIBLE_INTERVIEWER_SHARE}%: \
+             is the participant's speech labelled as the interviewer's? (see `mint speakers`)",
+            words.interviewer * 100 / spoken,
+            words.interviewer
+        ),
+    })
+}
+
+/// Decides which label candidates are speakers: each distinct label (by
+/// lower-case name) in order of first use, with why, and the index of each
+/// candidate's label in that list.
+fn judge_labels(
+    candidates: &[(usize, Label)],
+    lines: &[Line],
+    text: &str,
+    options: &ParseOptions,
+) -> (Vec<SpeakerLabel>, Vec<usize>) {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut labels: Vec<SpeakerLabel> = Vec::new();
+    // The candidate where each label is first used.
+    let mut first: Vec<usize> = Vec::new();
+    let mut of_candidate = Vec::with_capacity(candidates.len());
+    for (c, (i, label)) in candidates.iter().enumerate() {
+        let key = label.name.to_lowercase();
+        let k = *index.entry(key).or_insert_with(|| {
+            labels.push(SpeakerLabel {
+                name: label.name.to_string(),
+                why: LabelWhy::Once,
+                line: lines[*i].number,
+                lines: 0,
+            });
+            first.push(c);
+            labels.len() - 1
+        });
+        labels[k].lines += 1;
+        of_candidate.push(k);
+    }
+    let uses_q = index.contains_key("q");
+    // The first line with text, where a file's only label may be.
+    let first_text = lines.iter().position(|l| {
+        let line = &text[l.start..l.end];
+        !line.trim().is_empty() && !is_time_line(line)
+    });
+    for (entry, &c) in labels.iter_mut().zip(&first) {
+        let (i, label) = &candidates[c];
+        let name = label.name;
+        entry.why = if options.speakers.is_some() {
+            LabelWhy::Given
+        } else if options.is_interviewer(name) {
+            LabelWhy::Interviewer
+        } else if is_participant_label(name) || (uses_q && name.eq_ignore_ascii_case("a")) {
+            LabelWhy::KnownRole
+        } else if never_speaker(label) {
+            LabelWhy::NotASpeaker
+        } else if entry.lines >= 2 {
+            LabelWhy::Recurs
+        } else if candidates.len() == 1 && first_text == Some(*i) {
+            LabelWhy::OnlyLabel
+        } else {
+            LabelWhy::Once
+        };
+    }
+    // A label used once, in bold or with a time stamp like a speaker taken
+    // for another reason, is a speaker too.
+    let form = |c: usize| (candidates[c].1.bold, candidates[c].1.time_ms.is_some());
+    let (mut bold, mut timed) = (false, false);
+    for (l, &c) in labels.iter().zip(&first) {
+        if l.why.taken() {
+            bold |= form(c).0;
+            timed |= form(c).1;
+        }
+    }
+    for (l, &c) in labels.iter_mut().zip(&first) {
+        let (b, t) = form(c);
+        if l.why == LabelWhy::Once && (b && bold || t && timed) {
+            l.why = LabelWhy::SameForm;
+        }
+    }
+    (labels, of_candidate)
+}
+
+/// What [`turns`] finds in the body.
+pub(super) struct Body {
+    /// The speaker turns.
+    pub(super) turns: Vec<Turn>,
+    /// Every label found, with why it was or was not taken.
+    pub(super) labels: Vec<SpeakerLabel>,
+    /// Words before the first label that are in no turn.
+    pub(super) uncoded: u64,
+}
+
+/// The speaker turns of the body (`lines`), and every label found with why
+/// it was or was not taken.
+///
+/// A line starts a turn when its label is taken ([`judge_labels`]). When a
+/// file labels participants, a line without a label continues the turn
+/// before it. When it labels only the interviewer (a think-aloud or a
+/// moderated session), an interviewer turn is its label's line (or, in a
+/// file that separates paragraphs with blank lines, its paragraph) and the
+/// unlabelled text after it, up to the next label, is a participant turn
+/// with an empty speaker. Text before the first label that looks like a
+/// header is reported and not coded; otherwise it is the participant's in
+/// such a file, and reported and not coded in a file that labels
+/// participants (whose it is cannot be told).
 pub(super) fn turns(
     lines: &[Line],
     text: &str,
     options: &ParseOptions,
     warnings: &mut Vec<Warning>,
-) -> Vec<Turn> {
+) -> Body {
     // Candidate label lines: (line index, label).
     let candidates: Vec<(usize, Label)> = lines
         .iter()
@@ -243,68 +606,88 @@ pub(super) fn turns(
             let content = &text[line.start..line.end];
             match &options.speakers {
                 Some(speakers) => exact_label(content, speakers).map(|l| (i, l)),
-                None => label_of(content).map(|l| (i, l)),
+                None => label_of(content)
+                    .filter(|l| {
+                        !l.deep || options.is_interviewer(l.name) || is_participant_label(l.name)
+                    })
+                    .map(|l| (i, l)),
             }
         })
         .collect();
-    // A label used once in a file whose other labels recur, written plainly
-    // right under a line of text, is prose ("Basically: …"), not a speaker.
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    // With exact --speakers, every label is a speaker: nothing to count.
-    for (_, label) in candidates.iter().filter(|_| options.speakers.is_none()) {
-        *counts.entry(label.name.to_lowercase()).or_default() += 1;
-    }
-    let any_recurring = counts.values().any(|&n| n >= 2) && options.speakers.is_none();
+    let (labels, of_candidate) = judge_labels(&candidates, lines, text, options);
     let starts: Vec<(usize, Label)> = candidates
         .into_iter()
-        .filter(|(i, label)| {
-            let after_text =
-                *i > 0 && !text[lines[i - 1].start..lines[i - 1].end].trim().is_empty();
-            !any_recurring
-                || counts[&label.name.to_lowercase()] >= 2
-                || options.is_interviewer(label.name)
-                || is_participant_label(label.name)
-                || label.explicit
-                || !after_text
-        })
+        .zip(of_candidate)
+        .filter(|(_, k)| labels[*k].why.taken())
+        .map(|(c, _)| c)
         .collect();
 
     let body_start = lines.first().map_or(text.len(), |l| l.start);
+    let line_at = |from: usize, at: usize| {
+        lines[from..]
+            .iter()
+            .find(|l| l.end > at)
+            .map_or(1, |l| l.number)
+    };
     if starts.is_empty() {
         let (start, end) = trim_content(text, body_start, text.len());
         if start == end {
-            return Vec::new();
+            return Body {
+                turns: Vec::new(),
+                labels,
+                uncoded: 0,
+            };
         }
-        let line = lines.iter().find(|l| l.end > start).map_or(1, |l| l.number);
+        let line = line_at(0, start);
         warnings.push(Warning {
             line,
             message: "no speaker labels: the whole text is one participant turn".into(),
         });
-        return vec![Turn {
-            index: 1,
-            speaker: String::new(),
-            role: Role::Participant,
-            start,
-            end,
-            line,
-            time: None,
-        }];
+        return Body {
+            turns: vec![unlabelled(start, end, line)],
+            labels,
+            uncoded: 0,
+        };
     }
+    let interviewer_only = starts.iter().all(|(_, l)| options.is_interviewer(l.name));
+    let mut turns = Vec::with_capacity(starts.len() * (1 + usize::from(interviewer_only)));
     let first_label_at = lines[starts[0].0].start;
     let (s, e) = trim_content(text, body_start, first_label_at);
+    let mut uncoded = 0;
     if s < e {
-        let line = lines.iter().find(|l| l.end > s).map_or(1, |l| l.number);
-        warnings.push(Warning {
-            line,
-            message: "text before the first speaker label is not coded".into(),
-        });
+        let line = line_at(0, s);
+        let words = count_words(&text[s..e]);
+        if !interviewer_only || looks_like_header(&text[s..e]) {
+            uncoded = words;
+        }
+        if looks_like_header(&text[s..e]) {
+            warnings.push(Warning {
+                line,
+                message: format!(
+                    "{words} words before the first speaker label look like a header: not coded"
+                ),
+            });
+        } else if interviewer_only {
+            turns.push(unlabelled(s, e, line));
+        } else {
+            warnings.push(Warning {
+                line,
+                message: format!(
+                    "{words} words before the first speaker label are not coded (whose they are is not known)"
+                ),
+            });
+        }
     }
-    let mut turns = Vec::with_capacity(starts.len());
+    let paragraph_mode = interviewer_only && blank_separated(lines, text, &starts);
     for (k, (i, label)) in starts.iter().enumerate() {
-        let region_end = starts
-            .get(k + 1)
-            .map_or(text.len(), |next| lines[next.0].start);
-        let (start, end) = trim_content(text, lines[*i].start + label.text_at, region_end);
+        let next = starts.get(k + 1).map_or(lines.len(), |n| n.0);
+        let region_end = lines.get(next).map_or(text.len(), |l| l.start);
+        let own_end = if interviewer_only {
+            interviewer_end(lines, text, *i, next, paragraph_mode, label.text_at)
+        } else {
+            region_end
+        };
+        let (start, end) = trim_content(text, lines[*i].start + label.text_at, own_end);
         let role = if options.is_interviewer(label.name) {
             Role::Interviewer
         } else {
@@ -319,7 +702,7 @@ pub(super) fn turns(
                 .unwrap_or(start_ms),
         });
         turns.push(Turn {
-            index: k + 1,
+            index: 0,
             speaker: label.name.to_string(),
             role,
             start,
@@ -327,8 +710,112 @@ pub(super) fn turns(
             line: lines[*i].number,
             time,
         });
+        if own_end < region_end {
+            let (s, e) = trim_content(text, own_end, region_end);
+            if s < e {
+                turns.push(unlabelled(s, e, line_at(*i, s)));
+            }
+        }
     }
-    turns
+    for (k, turn) in turns.iter_mut().enumerate() {
+        turn.index = k + 1;
+    }
+    Body {
+        turns,
+        labels,
+        uncoded,
+    }
+}
+
+/// A participant turn without a label.
+fn unlabelled(start: usize, end: usize, line: usize) -> Turn {
+    Turn {
+        index: 1,
+        speaker: String::new(),
+        role: Role::Participant,
+        start,
+        end,
+        line,
+        time: None,
+    }
+}
+
+/// Where an interviewer turn ends in a file that labels only the
+/// interviewer: the end of its label's line, or of its paragraph in
+/// `paragraph_mode`. A label alone on its line takes the next line (or
+/// paragraph) as its text. `next` is the line index of the next label.
+fn interviewer_end(
+    lines: &[Line],
+    text: &str,
+    at: usize,
+    next: usize,
+    paragraph_mode: bool,
+    text_at: usize,
+) -> usize {
+    let blank = |l: &Line| {
+        let line = &text[l.start..l.end];
+        line.trim().is_empty() || is_time_line(line)
+    };
+    let mut end = at;
+    if text[lines[at].start + text_at..lines[at].end]
+        .trim()
+        .is_empty()
+    {
+        // The text is on the following lines.
+        match (at + 1..next).find(|&j| !blank(&lines[j])) {
+            Some(j) => end = j,
+            None => return lines[at].end,
+        }
+    }
+    if paragraph_mode {
+        while end + 1 < next && !blank(&lines[end + 1]) {
+            end += 1;
+        }
+    }
+    lines[end].end
+}
+
+/// Whether the body separates paragraphs with blank lines (then a turn's
+/// text may wrap over several lines) or writes one paragraph a line, as
+/// word processors' text does. The evidence is the line before each label
+/// but the first: blank in most turns of the first kind. Without a label to
+/// judge by, a blank line for every eight lines of text will do.
+fn blank_separated(lines: &[Line], text: &str, starts: &[(usize, Label)]) -> bool {
+    let blank = |i: usize| text[lines[i].start..lines[i].end].trim().is_empty();
+    let (mut after_blank, mut judged) = (0, 0);
+    // The first label often follows a header and its blank line either way.
+    for &(i, _) in starts.iter().skip(1) {
+        judged += 1;
+        after_blank += usize::from(blank(i - 1));
+    }
+    if judged > 0 {
+        return after_blank * 2 > judged;
+    }
+    let (mut runs, mut text_lines) = (0, 0);
+    for i in 0..lines.len() {
+        if !blank(i) {
+            text_lines += 1;
+        } else if i > 0 && !blank(i - 1) {
+            runs += 1;
+        }
+    }
+    runs * 8 >= text_lines
+}
+
+/// Text that reads as a header rather than speech: at most ten lines, each
+/// short (under 80 bytes) and none ending a sentence (`.`, `?`, `!`, `…`,
+/// before any closing quote or bracket). A title, a date, `Interview 3`,
+/// `Site: North` are headers; a paragraph of talk is not.
+fn looks_like_header(text: &str) -> bool {
+    let mut n = 0;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        n += 1;
+        let end = line.trim_end_matches(['"', '\'', '’', '”', ')', ']', '*']);
+        if n > 10 || line.len() >= 80 || end.ends_with(['.', '?', '!', '…']) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Shrinks `start..end` to exclude surrounding whitespace.

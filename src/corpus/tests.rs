@@ -237,6 +237,278 @@ fn paragraphs_and_sentences_split_a_turn() {
     assert_eq!(seg(Unit::Sentence), ["One.", "Two\nstill two.", "Three!"]);
 }
 
+fn labels(t: &Transcript) -> Vec<(&str, LabelWhy, usize)> {
+    t.labels
+        .iter()
+        .map(|l| (l.name.as_str(), l.why, l.lines))
+        .collect()
+}
+
+// See: #15 (item 1)
+#[test]
+fn a_file_labelling_only_the_moderator_gives_unlabelled_lines_to_the_participant() {
+    // One paragraph a line, as Word and ODT text comes: the moderator's turn
+    // is its line, and the text before the first label is kept.
+    let t = parse(
+        "Alright, I have logged in.\nLet me open the tasks.\n\tMODERATOR: Could you start with task 1?\n\
+         \tOkay, reading it now.\n\tIt seems sensible.\n    \t\tMODERATOR: And the second?\n\tDone, that was easy.\n",
+    );
+    assert_eq!(
+        turn_texts(&t),
+        [
+            (
+                String::new(),
+                Role::Participant,
+                "Alright, I have logged in.\nLet me open the tasks.".into()
+            ),
+            (
+                "MODERATOR".into(),
+                Role::Interviewer,
+                "Could you start with task 1?".into()
+            ),
+            (
+                String::new(),
+                Role::Participant,
+                "Okay, reading it now.\n\tIt seems sensible.".into()
+            ),
+            (
+                "MODERATOR".into(),
+                Role::Interviewer,
+                "And the second?".into()
+            ),
+            (
+                String::new(),
+                Role::Participant,
+                "Done, that was easy.".into()
+            ),
+        ]
+    );
+    assert_eq!(
+        t.turns
+            .iter()
+            .map(|u| (u.index, u.line))
+            .collect::<Vec<_>>(),
+        [(1, 1), (2, 3), (3, 4), (4, 6), (5, 7)]
+    );
+    assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+    assert_eq!(
+        t.words,
+        Words {
+            participant: 21,
+            interviewer: 9,
+            uncoded: 0
+        }
+    );
+    assert_eq!(t.participant_speakers(), [""]);
+}
+
+// See: #15 (item 1)
+#[test]
+fn with_blank_line_paragraphs_the_moderators_turn_is_its_paragraph() {
+    let t = parse(
+        "Moderator: Can you try\nthe search?\n\nI type care homes.\n\nNothing comes up.\n\n\
+         Moderator: And now?\n\nBetter.\n",
+    );
+    assert_eq!(
+        turn_texts(&t),
+        [
+            (
+                "Moderator".into(),
+                Role::Interviewer,
+                "Can you try\nthe search?".into()
+            ),
+            (
+                String::new(),
+                Role::Participant,
+                "I type care homes.\n\nNothing comes up.".into()
+            ),
+            ("Moderator".into(), Role::Interviewer, "And now?".into()),
+            (String::new(), Role::Participant, "Better.".into()),
+        ]
+    );
+}
+
+// See: #15 (item 1)
+#[test]
+fn a_label_alone_on_its_line_takes_the_next_line_as_its_text() {
+    let t = parse("Interviewer:\nWhat do you do?\nI nurse.\nInterviewer:\nWhy?\nI like it.\n");
+    assert_eq!(
+        turn_texts(&t).into_iter().map(|x| x.2).collect::<Vec<_>>(),
+        ["What do you do?", "I nurse.", "Why?", "I like it."]
+    );
+}
+
+// See: #15 (item 1)
+#[test]
+fn a_header_before_the_first_label_is_reported_not_coded() {
+    let t = parse(
+        "Session 4 - usability\n12 March 2022\n\nMODERATOR: Start?\nSure, starting.\n\
+         MODERATOR: Next?\nDone.\n",
+    );
+    assert_eq!(
+        turn_texts(&t).into_iter().map(|x| x.2).collect::<Vec<_>>(),
+        ["Start?", "Sure, starting.", "Next?", "Done."]
+    );
+    assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
+    assert_eq!(t.warnings[0].line, 1);
+    assert!(
+        t.warnings[0]
+            .message
+            .contains("7 words before the first speaker label look like a header"),
+        "{:?}",
+        t.warnings
+    );
+    assert_eq!(t.words.uncoded, 7);
+}
+
+// See: #15 (item 1)
+#[test]
+fn text_before_the_first_label_of_a_labelled_interview_is_reported_with_its_words() {
+    let t = parse("We began late because of traffic.\nI: Hello?\nP: Hi.\n");
+    assert_eq!(t.turns.len(), 2);
+    assert!(
+        t.warnings[0]
+            .message
+            .contains("6 words before the first speaker label are not coded"),
+        "{:?}",
+        t.warnings
+    );
+    assert_eq!(t.words.uncoded, 6);
+}
+
+// See: #15 (item 1)
+#[test]
+fn an_implausible_interviewer_share_is_a_warning_at_the_first_interviewer_turn() {
+    let question = "Could you tell me more about how the team works with social care? ".repeat(10);
+    let text =
+        format!("P: Hello.\nInterviewer: {question}\nP: Yes, it works.\nInterviewer: {question}\n");
+    let t = parse(&text);
+    assert_eq!(t.words.participant, 4);
+    assert_eq!(t.words.interviewer, 260);
+    let w = t.warnings.last().expect("a share warning");
+    assert_eq!(w.line, 2);
+    assert!(
+        w.message
+            .contains("interviewer turns hold 98% of the spoken words (260 of 264)"),
+        "{w:?}"
+    );
+    // A short exchange is too small to judge.
+    assert!(
+        parse("I: Could you say more about that please?\nP: Yes.\n")
+            .warnings
+            .is_empty()
+    );
+}
+
+// See: #15 (item 2)
+#[test]
+fn words_that_are_not_speakers_do_not_start_turns() {
+    let t = parse(
+        "I: What happened?\nP: We met.\nQuestion: was it planned?\nAnswer: no.\nAnd: then we left.\n\
+         So: that was it.\nNote: the line dropped.\n[As read] the policy says\n(inaudible): something\n\
+         10:32 we met again\n[laughs] yes.\n[laughs] no.\nI: Thanks.\nP: Bye.\n",
+    );
+    assert_eq!(
+        turn_texts(&t).into_iter().map(|x| x.0).collect::<Vec<_>>(),
+        ["I", "P", "I", "P"]
+    );
+    assert!(t.text[t.turns[1].start..t.turns[1].end].ends_with("[laughs] no."));
+    assert_eq!(
+        labels(&t),
+        [
+            ("I", LabelWhy::Interviewer, 2),
+            ("P", LabelWhy::KnownRole, 2),
+            ("Question", LabelWhy::NotASpeaker, 1),
+            ("Answer", LabelWhy::NotASpeaker, 1),
+            ("And", LabelWhy::NotASpeaker, 1),
+            ("So", LabelWhy::NotASpeaker, 1),
+            ("Note", LabelWhy::NotASpeaker, 1),
+            ("As read", LabelWhy::NotASpeaker, 1),
+            ("laughs", LabelWhy::NotASpeaker, 2),
+        ]
+    );
+}
+
+// See: #15 (item 2)
+#[test]
+fn a_label_is_taken_when_it_recurs_or_is_a_known_role() {
+    let t = parse(
+        "Dr Khan: How long?\nNurse Jo: Years.\nDr Khan: Why?\nNurse Jo: Money.\nManager: once only\n",
+    );
+    assert_eq!(
+        labels(&t),
+        [
+            ("Dr Khan", LabelWhy::Recurs, 2),
+            ("Nurse Jo", LabelWhy::Recurs, 2),
+            ("Manager", LabelWhy::Once, 1),
+        ]
+    );
+    assert_eq!(t.turns.len(), 4);
+    assert_eq!(
+        &t.text[t.turns[3].start..t.turns[3].end],
+        "Money.\nManager: once only"
+    );
+    // Q and A as a pair: A is the participant.
+    let t = parse("Q: How long?\nA: Years.\n");
+    assert_eq!(
+        labels(&t),
+        [
+            ("Q", LabelWhy::Interviewer, 1),
+            ("A", LabelWhy::KnownRole, 1)
+        ]
+    );
+    assert_eq!(t.turns[1].role, Role::Participant);
+    // A without Q is not a role.
+    let t = parse("Interviewer: How long?\nR7: Years, say\nA: ten.\n");
+    assert_eq!(t.label_why("R7"), LabelWhy::KnownRole);
+    assert_eq!(labels(&t)[2], ("A", LabelWhy::Once, 1));
+    assert_eq!(t.label_why(""), LabelWhy::Unlabelled);
+    // A file's one label on its first line is a speaker.
+    let t = parse("Witness: I saw it all.\nThen I left.\n");
+    assert_eq!(labels(&t), [("Witness", LabelWhy::OnlyLabel, 1)]);
+    assert_eq!(t.turns[0].speaker, "Witness");
+}
+
+// See: #15 (item 2)
+#[test]
+fn a_once_used_label_in_bold_like_the_others_is_a_speaker() {
+    let t = parse(
+        "**Facilitator:** Co-location?\n\n**Nurse A:** Same building.\n\n**Social worker B:** Moved in.\n\n\
+         **Facilitator:** GPs?\n\nNurse A: never.\n",
+    );
+    assert_eq!(
+        labels(&t),
+        [
+            ("Facilitator", LabelWhy::Interviewer, 2),
+            ("Nurse A", LabelWhy::Recurs, 2),
+            ("Social worker B", LabelWhy::SameForm, 1),
+        ]
+    );
+    assert_eq!(t.participant_speakers(), ["Nurse A", "Social worker B"]);
+}
+
+// See: #15 (item 2)
+#[test]
+fn deeply_indented_lines_start_turns_only_with_a_known_role() {
+    let t = parse(
+        "MODERATOR: Go on.\n    \tHeat map:\n    \tHeat map: again\n\t\t\tMODERATOR: Next.\nOk.\n",
+    );
+    assert_eq!(
+        labels(&t),
+        [("MODERATOR", LabelWhy::Interviewer, 2)],
+        "indented prose is not a label"
+    );
+    assert_eq!(t.turns.len(), 4);
+    assert_eq!(t.turns[1].role, Role::Participant);
+}
+
+#[test]
+fn words_are_runs_of_non_space_bytes() {
+    assert_eq!(count_words(""), 0);
+    assert_eq!(count_words("  one\ttwo\r\nthree  "), 3);
+    assert_eq!(count_words("caf\u{e9} na\u{ef}ve"), 2);
+}
+
 #[test]
 fn decode_handles_boms_and_falls_back_to_windows_1252() {
     assert_eq!(decode(b"\xEF\xBB\xBFhi"), Decoded::Text("hi".into(), None));

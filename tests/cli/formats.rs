@@ -68,9 +68,14 @@ fn every_bad_file_is_reported_and_the_rest_are_coded() {
         [
             r("cp1252.txt", "W1", "colocation"),
             r("cp1252.txt", "W1", "social_care"),
-            r("focus-group.md", "Nurse A", "colocation"),
-            r("focus-group.md", "Social worker B", "social_care"),
-            r("focus-group.md", "Nurse A", "gp"),
+            // A focus group's speakers are its own (#15 item 3).
+            r("focus-group.md", "focus-group/Nurse A", "colocation"),
+            r(
+                "focus-group.md",
+                "focus-group/Social worker B",
+                "social_care"
+            ),
+            r("focus-group.md", "focus-group/Nurse A", "gp"),
             r("good.txt", "G1", "it_systems"),
             r("utf16.txt", "U1", "gp"),
         ]
@@ -146,18 +151,47 @@ fn speakers_lists_labels_roles_and_turn_counts() {
     ]));
     assert_eq!(code, 0);
     let (header, rows) = parse_csv(&stdout);
-    assert_eq!(header, ["file", "speaker", "role", "participant", "turns"]);
+    assert_eq!(
+        header,
+        [
+            "file",
+            "speaker",
+            "role",
+            "participant",
+            "turns",
+            "line",
+            "why"
+        ]
+    );
     assert_eq!(
         rows,
         [
-            ["focus-group.md", "Facilitator", "interviewer", "", "2"],
-            ["focus-group.md", "Nurse A", "participant", "Nurse A", "2"],
+            [
+                "focus-group.md",
+                "Facilitator",
+                "interviewer",
+                "",
+                "2",
+                "5",
+                "interviewer"
+            ],
+            [
+                "focus-group.md",
+                "Nurse A",
+                "participant",
+                "focus-group/Nurse A",
+                "2",
+                "7",
+                "recurs"
+            ],
             [
                 "focus-group.md",
                 "Social worker B",
                 "participant",
-                "Social worker B",
-                "1"
+                "focus-group/Social worker B",
+                "1",
+                "9",
+                "same form"
             ],
         ]
     );

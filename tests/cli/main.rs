@@ -15,4 +15,5 @@ mod quality;
 mod quotes;
 mod report;
 mod sample;
+mod speech;
 mod util;
