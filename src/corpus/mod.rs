@@ -18,13 +18,17 @@ use std::collections::BTreeMap;
 use crate::error::FormatError;
 
 mod decode;
+mod labels;
 mod parse;
 #[cfg(test)]
 mod tests;
+mod words;
 
 pub use decode::{Decoded, decode, decode_owned};
-pub use parse::{IMPLAUSIBLE_INTERVIEWER_SHARE, LabelWhy, SpeakerLabel, Words};
-use parse::{front_matter, lines_of, paragraphs, sentences, share_warning, turns};
+pub use labels::{LabelWhy, SpeakerLabel};
+use parse::{front_matter, lines_of, paragraphs, sentences, turns};
+use words::share_warning;
+pub use words::{IMPLAUSIBLE_INTERVIEWER_SHARE, Words};
 
 /// Interviewer labels recognised by default (compared case-insensitively).
 pub const DEFAULT_INTERVIEWER_LABELS: &[&str] =

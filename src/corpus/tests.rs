@@ -1,7 +1,9 @@
 //! Tests of transcript parsing and decoding.
 
 use super::decode::*;
+use super::labels::*;
 use super::parse::*;
+use super::words::*;
 use super::*;
 use regex::Regex;
 
