@@ -41,6 +41,7 @@ pub mod cache;
 pub mod codebook;
 pub mod coding;
 pub mod corpus;
+pub mod csvcell;
 pub mod discover;
 pub mod emergence;
 pub mod error;

@@ -285,7 +285,7 @@ impl Spool {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let mut out = csv::Writer::from_writer(w);
+        let mut out = render::csv::Writer::new(w);
         let mut header: Vec<&str> = CODINGS_HEAD.to_vec();
         header.extend(&names);
         header.extend(CODINGS_TAIL);
@@ -321,7 +321,7 @@ fn write_rules(
     codebook: &Codebook,
 ) -> anyhow::Result<()> {
     let (members, all) = tally::membership(tally, participants, by);
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = render::csv::Writer::new(w);
     let mut header = vec![
         "theme".to_string(),
         "code".to_string(),

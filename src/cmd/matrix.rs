@@ -237,7 +237,7 @@ impl Report for Framework<'_> {
     }
 
     fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
-        let mut csv = csv::Writer::from_writer(w);
+        let mut csv = render::csv::Writer::new(w);
         let mut header = vec!["participant".to_string()];
         header.extend(self.attribute_names.iter().cloned());
         for t in &self.themes {
