@@ -52,17 +52,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(usize))]
     pub threads: Option<usize>,
 
-    /// Write CSV cells exactly as they are, for pipelines.
+    /// Write CSV cells as they are, for pipelines.
     ///
-    /// By default every text cell of every CSV mint writes (codings, quotes,
-    /// matrices, reports) that starts with =, +, -, @, a tab or a carriage
-    /// return gets a leading single quote, so that a spreadsheet shows it as
-    /// text instead of running it as a formula (OWASP's advice on CSV
-    /// injection): a transcript line such as "=HYPERLINK(...)" or "-5 beds"
-    /// is written "'=HYPERLINK(...)", "'-5 beds". Numbers (-0.25, -3) are
-    /// never quoted, JSON output always keeps the original text, and a
-    /// codebook exported as CSV is escaped so that `mint codebook import`
-    /// reads back exactly what was written.
+    /// By default a text cell of any CSV mint writes that starts with =, +, -, @, a tab or a
+    /// carriage return gets a leading ' so that spreadsheets show it as text instead of running
+    /// it as a formula (OWASP's advice on CSV injection): "-5 beds" is written "'-5 beds".
+    /// Numbers such as -0.25 are kept, and JSON always has the original text.
     #[arg(long, global = true)]
     pub raw_csv: bool,
 }

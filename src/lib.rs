@@ -53,5 +53,6 @@ pub mod pattern;
 pub mod pipeline;
 pub mod quotes;
 pub mod stats;
+pub mod suggest;
 pub mod tally;
 pub mod textpos;

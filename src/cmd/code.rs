@@ -155,7 +155,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     })?;
     summary.participants = info.participants.len();
 
-    let by = args.by.breakdown(&info.participants, out);
+    let by = args.by.breakdown(&info.participants, out)?;
     let matrix = tally::matrix(&tally, &info.participants, &by, &codebook);
     let stats = args
         .stats

@@ -10,6 +10,7 @@ mod formats;
 mod help;
 mod matrix;
 mod merge;
+mod outputs;
 mod quality;
 mod quotes;
 mod report;
