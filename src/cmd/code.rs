@@ -166,7 +166,17 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         out.write_file(path, |w| write_matrix_csv(w, &matrix, args.long, suppress))?;
     }
     if let (Some(path), Some(spool)) = (&args.codings, spool) {
-        out.write_file(path, |w| spool.finish(w, &info.participants))?;
+        let names = attribute_names(&info.participants);
+        let fixed: Vec<&str> = CODINGS_HEAD.iter().chain(&CODINGS_TAIL).copied().collect();
+        let (headers, renamed) = render::csv::attribute_columns(&fixed, names.iter().copied());
+        for (attribute, header) in renamed {
+            out.warn(&format!(
+                "the attribute {attribute:?} has the name of a column mint writes: it is the column {header:?} of the codings CSV"
+            ));
+        }
+        out.write_file(path, |w| {
+            spool.finish(w, &info.participants, &names, &headers)
+        })?;
     }
     if let Some(path) = &args.rules {
         out.write_file(path, |w| {
@@ -269,25 +279,20 @@ impl Spool {
     }
 
     /// Writes the codings CSV: the spooled rows with each participant's
-    /// attributes between the head and tail columns.
+    /// attributes `names` between the head and tail columns, headed
+    /// `headers` (see [`render::csv::attribute_columns`]).
     fn finish(
         mut self,
         w: &mut dyn Write,
         participants: &BTreeMap<String, Attributes>,
+        names: &[&str],
+        headers: &[String],
     ) -> anyhow::Result<()> {
         self.csv.flush()?;
         drop(self.csv);
-        let names: Vec<&str> = participants
-            .values()
-            .flat_map(|a| a.keys())
-            .map(String::as_str)
-            .filter(|k| *k != PARTICIPANT)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
         let mut out = render::csv::Writer::new(w);
         let mut header: Vec<&str> = CODINGS_HEAD.to_vec();
-        header.extend(&names);
+        header.extend(headers.iter().map(String::as_str));
         header.extend(CODINGS_TAIL);
         out.write_record(&header)?;
         let mut reader = csv::ReaderBuilder::new()
@@ -309,6 +314,18 @@ impl Spool {
         out.flush()?;
         Ok(())
     }
+}
+
+/// The attributes of the codings CSV: every participant's, but the id.
+fn attribute_names(participants: &BTreeMap<String, Attributes>) -> Vec<&str> {
+    participants
+        .values()
+        .flat_map(|a| a.keys())
+        .map(String::as_str)
+        .filter(|k| *k != PARTICIPANT)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Hit counts per pattern per group: segments in which the pattern matched

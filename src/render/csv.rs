@@ -101,6 +101,38 @@ pub fn write_records<R: AsRef<str>>(
     Ok(())
 }
 
+/// Attribute columns to write beside `fixed`, the columns mint writes
+/// itself: an attribute named like one of those (a sheet with a `file`
+/// column) is renamed `attr_NAME` (`attr_attr_NAME` if that is taken too),
+/// so that no header appears twice. Returns the headers, in the order of
+/// `attributes`, and each rename as (attribute, header).
+pub fn attribute_columns<'a>(
+    fixed: &[&str],
+    attributes: impl IntoIterator<Item = &'a str>,
+) -> (Vec<String>, Vec<(String, String)>) {
+    let attributes: Vec<&str> = attributes.into_iter().collect();
+    let taken =
+        |name: &str, done: &[String]| fixed.contains(&name) || done.iter().any(|d| d == name);
+    let mut headers: Vec<String> = Vec::new();
+    let mut renamed = Vec::new();
+    for (i, &name) in attributes.iter().enumerate() {
+        let mut header = name.to_string();
+        // Clashes with the fixed columns, those named so far and, once
+        // renamed, with the attributes still to come.
+        let mut clash = fixed.contains(&name);
+        while taken(&header, &headers) || (clash && attributes[i + 1..].contains(&header.as_str()))
+        {
+            header = format!("attr_{header}");
+            clash = true;
+        }
+        if clash {
+            renamed.push((name.to_string(), header.clone()));
+        }
+        headers.push(header);
+    }
+    (headers, renamed)
+}
+
 /// A value serialized with every string in it neutralised.
 struct Cells<'a, T: ?Sized>(&'a T);
 
@@ -373,6 +405,29 @@ mod tests {
             rows(false),
             "a,n,x,o,c\n'=SUM(A1),-5,-0.25,'-5 beds,'@\n'@x,-3,plain,,'+\n"
         );
+    }
+
+    #[test]
+    fn attribute_columns_never_repeat_a_header() {
+        let fixed = ["file", "participant", "code"];
+        let (headers, renamed) = attribute_columns(&fixed, ["attr_file", "code", "file", "level"]);
+        assert_eq!(
+            headers,
+            ["attr_file", "attr_code", "attr_attr_file", "level"]
+        );
+        assert_eq!(
+            renamed,
+            [
+                ("code".to_string(), "attr_code".to_string()),
+                ("file".to_string(), "attr_attr_file".to_string())
+            ]
+        );
+        let (headers, renamed) = attribute_columns(&fixed, ["file", "attr_file"]);
+        assert_eq!(headers, ["attr_attr_file", "attr_file"]);
+        assert_eq!(renamed.len(), 1);
+        let (headers, renamed) = attribute_columns(&fixed, ["level", "sector"]);
+        assert_eq!(headers, ["level", "sector"]);
+        assert!(renamed.is_empty());
     }
 
     #[test]

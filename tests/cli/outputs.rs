@@ -175,3 +175,57 @@ fn where_code_and_theme_that_match_nothing_are_errors_with_a_suggestion() {
     assert_eq!(code, 0);
     assert!(stdout.contains("@admin"), "{stdout}");
 }
+
+#[test]
+fn attribute_columns_named_like_mints_are_renamed_with_a_warning() {
+    let sheet = format!("{DIR}/attributes-clash.csv");
+    let (stdout, stderr, code) = run(mint().args([
+        "code",
+        &format!("{DIR}/transcripts"),
+        "--codebook",
+        &format!("{DIR}/codebook.toml"),
+        "--attributes",
+        &sheet,
+        "--codings",
+        "-",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let (header, rows) = parse_csv(&stdout[..stdout.find('{').unwrap()]);
+    assert_eq!(
+        header.iter().filter(|h| *h == "file").count(),
+        1,
+        "{header:?}"
+    );
+    assert_eq!(
+        header.iter().filter(|h| *h == "code").count(),
+        1,
+        "{header:?}"
+    );
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(rows[0][col("file")], "p1.txt");
+    assert_eq!(rows[0][col("attr_file")], "interview-01.docx");
+    assert_eq!(rows[0][col("code")], "records");
+    assert_eq!(rows[0][col("attr_code")], "A7");
+    assert!(
+        stderr.contains(
+            "warning: the attribute \"file\" has the name of a column mint writes: it is the column \"attr_file\" of the codings CSV"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\"attr_code\""), "{stderr}");
+    // --strict makes the warning fail the run.
+    let (_, _, code) = run(mint().args([
+        "code",
+        &format!("{DIR}/transcripts"),
+        "--codebook",
+        &format!("{DIR}/codebook.toml"),
+        "--attributes",
+        &sheet,
+        "--codings",
+        "-",
+        "--strict",
+    ]));
+    assert_eq!(code, 2);
+}
