@@ -210,9 +210,12 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
 
 /// The codings, spooled to a temporary CSV file as files stream through
 /// (their attribute columns are only known at the end), then written out
-/// with the attributes of each row's participant.
+/// with the attributes of each row's participant. The spool is an unnamed
+/// file in the system's temporary folder (deleted as soon as it is made, or
+/// on close where that cannot be done), so no name of it is left behind,
+/// whatever ends the process.
 struct Spool {
-    file: tempfile::NamedTempFile,
+    file: std::fs::File,
     csv: csv::Writer<std::io::BufWriter<std::fs::File>>,
 }
 
@@ -239,11 +242,11 @@ const CODINGS_TAIL: [&str; 5] = [
 
 impl Spool {
     fn new() -> anyhow::Result<Spool> {
-        let file = tempfile::NamedTempFile::new()
-            .context("cannot create a temporary file for the codings")?;
+        let file =
+            tempfile::tempfile().context("cannot create a temporary file for the codings")?;
         let csv = csv::WriterBuilder::new()
             .has_headers(false)
-            .from_writer(std::io::BufWriter::new(file.reopen()?));
+            .from_writer(std::io::BufWriter::new(file.try_clone()?));
         Ok(Spool { file, csv })
     }
 
@@ -290,6 +293,8 @@ impl Spool {
     ) -> anyhow::Result<()> {
         self.csv.flush()?;
         drop(self.csv);
+        // The clone that wrote shares the file's offset: back to the start.
+        std::io::Seek::rewind(&mut self.file)?;
         let mut out = render::csv::Writer::new(w);
         let mut header: Vec<&str> = CODINGS_HEAD.to_vec();
         header.extend(headers.iter().map(String::as_str));
@@ -297,7 +302,7 @@ impl Spool {
         out.write_record(&header)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
-            .from_reader(std::io::BufReader::new(self.file.reopen()?));
+            .from_reader(std::io::BufReader::new(self.file));
         let empty = Attributes::new();
         for record in reader.records() {
             let record = record?;

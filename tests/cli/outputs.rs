@@ -229,3 +229,65 @@ fn attribute_columns_named_like_mints_are_renamed_with_a_warning() {
     ]));
     assert_eq!(code, 2);
 }
+
+/// Ctrl-C while `mint code --codings` writes its output leaves no temporary
+/// file behind: not in the output folder, not in the system's temporary one.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    use std::time::{Duration, Instant};
+
+    let corpus = tempfile::tempdir().unwrap();
+    let line = "Participant: the system is slow and the system is old.\n\n";
+    for i in 0..200 {
+        let text = format!("Interviewer: Tell me.\n\n{}", line.repeat(400));
+        std::fs::write(corpus.path().join(format!("p{i:03}.txt")), text).unwrap();
+    }
+    let out_dir = tempfile::tempdir().unwrap();
+    let tmp_dir = tempfile::tempdir().unwrap();
+    let mut child = mint()
+        .args([
+            "code",
+            "--codebook",
+            &format!("{DIR}/codebook.toml"),
+            "-q",
+            "--codings",
+        ])
+        .arg(out_dir.path().join("codings.csv"))
+        .arg(corpus.path())
+        .env("TMPDIR", tmp_dir.path())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let temporary = |dir: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".mint-"))
+            .collect()
+    };
+    // Wait until the codings file is being written, then interrupt.
+    let start = Instant::now();
+    while temporary(out_dir.path()).is_empty() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "mint ended before it was interrupted: make the corpus bigger"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no output was started"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert_eq!(temporary(out_dir.path()), Vec::<String>::new());
+    assert!(!out_dir.path().join("codings.csv").exists());
+    let left: Vec<_> = std::fs::read_dir(tmp_dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
