@@ -291,3 +291,49 @@ fn an_interrupted_run_leaves_no_temporary_file() {
     let left: Vec<_> = std::fs::read_dir(tmp_dir.path()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+fn sample(extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "sample",
+        &format!("{DIR}/transcripts"),
+        "--attributes",
+        &format!("{DIR}/attributes.csv"),
+    ]
+    .map(String::from)
+    .to_vec();
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+#[test]
+fn sample_rows_cols_and_merge_by_that_match_nothing_are_errors() {
+    let (_, stderr, code) = run(mint().args(sample(&["--cols", "sectr"])));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "--cols: no participant has the attribute \"sectr\"; did you mean \"sector\"?"
+        ),
+        "{stderr}"
+    );
+    let (_, stderr, code) = run(mint().args(sample(&["--rows", "levle"])));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("did you mean \"level\"?"), "{stderr}");
+    // The defaults (level,area by sector) need not exist in a study.
+    let (_, stderr, code) = run(mint().args(sample(&[])));
+    assert_eq!(code, 0, "{stderr}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let shard = dir.path().join("shard.json");
+    let (json, _, code) = run(mint().args(args(&["code", "--format", "json", "-q"])));
+    assert_eq!(code, 0);
+    std::fs::write(&shard, json).unwrap();
+    let (_, stderr, code) = run(mint().arg("merge").arg(&shard).args(["--by", "levle"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr
+            .contains("--by: no participant has the attribute \"levle\"; did you mean \"level\"?"),
+        "{stderr}"
+    );
+    let (_, stderr, code) = run(mint().arg("merge").arg(&shard).args(["--by", "level"]));
+    assert_eq!(code, 0, "{stderr}");
+}
