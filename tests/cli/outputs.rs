@@ -178,19 +178,13 @@ fn where_code_and_theme_that_match_nothing_are_errors_with_a_suggestion() {
 
 #[test]
 fn attribute_columns_named_like_mints_are_renamed_with_a_warning() {
-    let sheet = format!("{DIR}/attributes-clash.csv");
-    let (stdout, stderr, code) = run(mint().args([
-        "code",
-        &format!("{DIR}/transcripts"),
-        "--codebook",
-        &format!("{DIR}/codebook.toml"),
-        "--attributes",
-        &sheet,
-        "--codings",
-        "-",
-        "--format",
-        "json",
-    ]));
+    let code_with = |extra: &str| {
+        let sheet = format!("{DIR}/attributes-clash.csv");
+        let mut a = args(&["code", "--codings", "-", extra]);
+        a[5] = sheet;
+        run(mint().args(a))
+    };
+    let (stdout, stderr, code) = code_with("--format=json");
     assert_eq!(code, 0, "{stderr}");
     let (header, rows) = parse_csv(&stdout[..stdout.find('{').unwrap()]);
     assert_eq!(
@@ -216,17 +210,7 @@ fn attribute_columns_named_like_mints_are_renamed_with_a_warning() {
     );
     assert!(stderr.contains("\"attr_code\""), "{stderr}");
     // --strict makes the warning fail the run.
-    let (_, _, code) = run(mint().args([
-        "code",
-        &format!("{DIR}/transcripts"),
-        "--codebook",
-        &format!("{DIR}/codebook.toml"),
-        "--attributes",
-        &sheet,
-        "--codings",
-        "-",
-        "--strict",
-    ]));
+    let (_, _, code) = code_with("--strict");
     assert_eq!(code, 2);
 }
 
