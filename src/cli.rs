@@ -23,6 +23,7 @@ Exit status:
   1  the command ran and the answer is \"no\" (check-like commands)
   2  mint could not do the job: bad usage, unreadable input, an invalid
      codebook, a failed write, or a transcript that had to be skipped
+  130  interrupted (Ctrl-C, SIGTERM): no temporary file is left behind
 
 Examples:
   mint code examples/transcripts
