@@ -250,17 +250,18 @@ pub struct ByArgs {
 
 impl ByArgs {
     /// The breakdown attributes for these participants; a warning names
-    /// participants without one of them.
+    /// participants without one of them. An attribute no participant has
+    /// is an error.
     pub fn breakdown(
         &self,
         participants: &std::collections::BTreeMap<String, mint::attributes::Attributes>,
         out: &Output,
-    ) -> Vec<String> {
-        let breakdown = mint::groups::breakdown(&self.by, participants);
+    ) -> anyhow::Result<Vec<String>> {
+        let breakdown = mint::groups::breakdown(&self.by, participants).context("--by")?;
         for missing in &breakdown.missing {
             out.warn(&missing.to_string());
         }
-        breakdown.by
+        Ok(breakdown.by)
     }
 }
 

@@ -23,6 +23,7 @@ Exit status:
   1  the command ran and the answer is \"no\" (check-like commands)
   2  mint could not do the job: bad usage, unreadable input, an invalid
      codebook, a failed write, or a transcript that had to be skipped
+  130  interrupted (Ctrl-C, SIGTERM): no temporary file is left behind
 
 Examples:
   mint code examples/transcripts
@@ -51,6 +52,15 @@ pub struct GlobalArgs {
     /// Number of threads for reading and coding files (default: all cores).
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(usize))]
     pub threads: Option<usize>,
+
+    /// Write CSV cells as they are, for pipelines.
+    ///
+    /// By default a text cell of any CSV mint writes that starts with =, +, -, @, a tab or a
+    /// carriage return gets a leading ' so that spreadsheets show it as text instead of running
+    /// it as a formula (OWASP's advice on CSV injection): "-5 beds" is written "'-5 beds".
+    /// Numbers such as -0.25 are kept, and JSON always has the original text.
+    #[arg(long, global = true)]
+    pub raw_csv: bool,
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::attributes::Attributes;
 use crate::codebook::Codebook;
 use crate::stats;
+use crate::suggest::Hint;
 use crate::tally::{self, MISSING, Tally};
 
 /// The attributes the counts are broken down by.
@@ -48,10 +49,43 @@ impl fmt::Display for Missing {
     }
 }
 
+/// An attribute asked for that no participant has (a typo, most often).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no participant has the attribute {attribute:?}{hint}")]
+pub struct UnknownAttribute {
+    /// The attribute asked for.
+    pub attribute: String,
+    /// The nearest attribute participants have, and all of them.
+    pub hint: Hint,
+}
+
+/// Checks that some participant has `attribute`.
+pub fn check_attribute(
+    attribute: &str,
+    participants: &BTreeMap<String, Attributes>,
+) -> Result<(), UnknownAttribute> {
+    if participants.values().any(|a| a.contains_key(attribute)) {
+        return Ok(());
+    }
+    let known: BTreeSet<&str> = participants
+        .values()
+        .flat_map(|a| a.keys())
+        .map(String::as_str)
+        .collect();
+    Err(UnknownAttribute {
+        attribute: attribute.to_string(),
+        hint: Hint::new(attribute, known),
+    })
+}
+
 /// The breakdown attributes: those asked for (`raw`, as typed: trimmed and
 /// lower-cased; one empty value asks for none), else `level` and `sector`,
-/// those of them that any participant has.
-pub fn breakdown(raw: &[String], participants: &BTreeMap<String, Attributes>) -> Breakdown {
+/// those of them that any participant has. An attribute asked for that no
+/// participant has is an error.
+pub fn breakdown(
+    raw: &[String],
+    participants: &BTreeMap<String, Attributes>,
+) -> Result<Breakdown, UnknownAttribute> {
     let requested: Vec<String> = raw
         .iter()
         .map(|a| a.trim().to_lowercase())
@@ -67,6 +101,9 @@ pub fn breakdown(raw: &[String], participants: &BTreeMap<String, Attributes>) ->
             .map(String::from)
             .collect()
     } else {
+        for attribute in &requested {
+            check_attribute(attribute, participants)?;
+        }
         requested
     };
     let missing = by
@@ -83,7 +120,7 @@ pub fn breakdown(raw: &[String], participants: &BTreeMap<String, Attributes>) ->
             })
         })
         .collect();
-    Breakdown { by, missing }
+    Ok(Breakdown { by, missing })
 }
 
 /// What to count for a participant: a theme's or a code's references.
@@ -266,5 +303,45 @@ pub fn sample(
         rows_by: rows_by.to_vec(),
         columns_by: cols_by,
         columns,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people() -> BTreeMap<String, Attributes> {
+        let person = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Attributes>()
+        };
+        BTreeMap::from([
+            (
+                "p1".into(),
+                person(&[("level", "strategic"), ("sector", "health")]),
+            ),
+            ("p2".into(), person(&[("level", "operational")])),
+        ])
+    }
+
+    #[test]
+    fn breakdown_takes_known_attributes_and_names_who_lacks_one() {
+        let b = breakdown(&["Sector".into()], &people()).unwrap();
+        assert_eq!(b.by, ["sector"]);
+        assert_eq!(b.missing[0].participants, ["p2"]);
+        assert!(breakdown(&["".into()], &people()).unwrap().by.is_empty());
+        assert_eq!(breakdown(&[], &people()).unwrap().by, ["level", "sector"]);
+    }
+
+    #[test]
+    fn an_attribute_no_participant_has_is_an_error_with_a_suggestion() {
+        let err = breakdown(&["levle".into()], &people()).unwrap_err();
+        assert_eq!(err.hint.suggestion.as_deref(), Some("level"));
+        assert_eq!(
+            err.to_string(),
+            "no participant has the attribute \"levle\"; did you mean \"level\"? (known: level, sector)"
+        );
     }
 }

@@ -13,7 +13,9 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::attributes::{Attributes, PARTICIPANT};
 use crate::codebook::Codebook;
 use crate::coding::{Coded, Coding};
+use crate::groups::{UnknownAttribute, check_attribute};
 use crate::pipeline::{Corpus, LoadedFile};
+use crate::suggest::Hint;
 
 /// The default attribution, in the form evaluation reports use:
 /// `Operational social care, area 2, interviewee c`.
@@ -195,16 +197,63 @@ pub struct Quote {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SelectError {
     /// No theme with this id.
-    #[error("no theme {theme:?} in the codebook (themes: {known})")]
+    #[error("no theme {theme:?} in the codebook{hint}")]
     NoTheme {
         /// The id asked for.
         theme: String,
-        /// The codebook's theme ids, comma-separated.
-        known: String,
+        /// The nearest theme id, and all of them.
+        hint: Hint,
     },
     /// No code with this id.
-    #[error("no code {0:?} in the codebook (see `mint codebook show`)")]
-    NoCode(String),
+    #[error("no code {code:?} in the codebook{hint}")]
+    NoCode {
+        /// The id asked for.
+        code: String,
+        /// The nearest code id, and all of them.
+        hint: Hint,
+    },
+}
+
+/// A `--where` filter that no participant could match.
+#[derive(Debug, thiserror::Error)]
+pub enum FilterError {
+    /// No participant has the attribute.
+    #[error(transparent)]
+    Attribute(#[from] UnknownAttribute),
+    /// No participant has this value of the attribute.
+    #[error("no participant has {attribute}={value:?}{hint}")]
+    Value {
+        /// The attribute.
+        attribute: String,
+        /// The value asked for.
+        value: String,
+        /// The nearest value participants have, and all of them.
+        hint: Hint,
+    },
+}
+
+/// Checks that each `attr=value` filter matches some participant on its
+/// own (all of them together may still match no one).
+pub fn check_filters(
+    filters: &[(String, String)],
+    participants: &BTreeMap<String, Attributes>,
+) -> Result<(), FilterError> {
+    for (attribute, value) in filters {
+        check_attribute(attribute, participants)?;
+        let values: BTreeSet<&str> = participants
+            .values()
+            .filter_map(|a| a.get(attribute))
+            .map(String::as_str)
+            .collect();
+        if !values.contains(value.as_str()) {
+            return Err(FilterError::Value {
+                attribute: attribute.clone(),
+                value: value.clone(),
+                hint: Hint::new(value, values),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The codes a theme or code selects (a code with its sub-codes).
@@ -215,10 +264,9 @@ pub fn target_codes(
 ) -> Result<BTreeSet<usize>, SelectError> {
     if let Some(theme) = theme {
         if codebook.theme_index(theme).is_none() {
-            let known: Vec<&str> = codebook.themes.iter().map(|t| t.id.as_str()).collect();
             return Err(SelectError::NoTheme {
                 theme: theme.to_string(),
-                known: known.join(", "),
+                hint: Hint::new(theme, codebook.themes.iter().map(|t| t.id.as_str())),
             });
         }
         return Ok(codebook
@@ -231,7 +279,10 @@ pub fn target_codes(
     }
     let code = code.unwrap_or_default();
     if !codebook.codes.iter().any(|c| c.id == code) {
-        return Err(SelectError::NoCode(code.to_string()));
+        return Err(SelectError::NoCode {
+            code: code.to_string(),
+            hint: Hint::new(code, codebook.codes.iter().map(|c| c.id.as_str())),
+        });
     }
     Ok(codebook
         .codes

@@ -157,7 +157,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     })?;
     summary.participants = info.participants.len();
 
-    let by = args.by.breakdown(&info.participants, out);
+    let by = args.by.breakdown(&info.participants, out)?;
     let matrix = tally::matrix(&tally, &info.participants, &by, &codebook);
     let stats = args
         .stats
@@ -168,7 +168,17 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         out.write_file(path, |w| write_matrix_csv(w, &matrix, args.long, suppress))?;
     }
     if let (Some(path), Some(spool)) = (&args.codings, spool) {
-        out.write_file(path, |w| spool.finish(w, &info.participants))?;
+        let names = attribute_names(&info.participants);
+        let fixed: Vec<&str> = CODINGS_HEAD.iter().chain(&CODINGS_TAIL).copied().collect();
+        let (headers, renamed) = render::csv::attribute_columns(&fixed, names.iter().copied());
+        for (attribute, header) in renamed {
+            out.warn(&format!(
+                "the attribute {attribute:?} has the name of a column mint writes: it is the column {header:?} of the codings CSV"
+            ));
+        }
+        out.write_file(path, |w| {
+            spool.finish(w, &info.participants, &names, &headers)
+        })?;
     }
     if let Some(path) = &args.rules {
         out.write_file(path, |w| {
@@ -203,9 +213,12 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
 
 /// The codings, spooled to a temporary CSV file as files stream through
 /// (their attribute columns are only known at the end), then written out
-/// with the attributes of each row's participant.
+/// with the attributes of each row's participant. The spool is an unnamed
+/// file in the system's temporary folder (deleted as soon as it is made, or
+/// on close where that cannot be done), so no name of it is left behind,
+/// whatever ends the process.
 struct Spool {
-    file: tempfile::NamedTempFile,
+    file: std::fs::File,
     csv: csv::Writer<std::io::BufWriter<std::fs::File>>,
 }
 
@@ -232,11 +245,11 @@ const CODINGS_TAIL: [&str; 5] = [
 
 impl Spool {
     fn new() -> anyhow::Result<Spool> {
-        let file = tempfile::NamedTempFile::new()
-            .context("cannot create a temporary file for the codings")?;
+        let file =
+            tempfile::tempfile().context("cannot create a temporary file for the codings")?;
         let csv = csv::WriterBuilder::new()
             .has_headers(false)
-            .from_writer(std::io::BufWriter::new(file.reopen()?));
+            .from_writer(std::io::BufWriter::new(file.try_clone()?));
         Ok(Spool { file, csv })
     }
 
@@ -272,30 +285,27 @@ impl Spool {
     }
 
     /// Writes the codings CSV: the spooled rows with each participant's
-    /// attributes between the head and tail columns.
+    /// attributes `names` between the head and tail columns, headed
+    /// `headers` (see [`render::csv::attribute_columns`]).
     fn finish(
         mut self,
         w: &mut dyn Write,
         participants: &BTreeMap<String, Attributes>,
+        names: &[&str],
+        headers: &[String],
     ) -> anyhow::Result<()> {
         self.csv.flush()?;
         drop(self.csv);
-        let names: Vec<&str> = participants
-            .values()
-            .flat_map(|a| a.keys())
-            .map(String::as_str)
-            .filter(|k| *k != PARTICIPANT)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let mut out = csv::Writer::from_writer(w);
+        // The clone that wrote shares the file's offset: back to the start.
+        std::io::Seek::rewind(&mut self.file)?;
+        let mut out = render::csv::Writer::new(w);
         let mut header: Vec<&str> = CODINGS_HEAD.to_vec();
-        header.extend(&names);
+        header.extend(headers.iter().map(String::as_str));
         header.extend(CODINGS_TAIL);
         out.write_record(&header)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
-            .from_reader(std::io::BufReader::new(self.file.reopen()?));
+            .from_reader(std::io::BufReader::new(self.file));
         let empty = Attributes::new();
         for record in reader.records() {
             let record = record?;
@@ -314,6 +324,18 @@ impl Spool {
     }
 }
 
+/// The attributes of the codings CSV: every participant's, but the id.
+fn attribute_names(participants: &BTreeMap<String, Attributes>) -> Vec<&str> {
+    participants
+        .values()
+        .flat_map(|a| a.keys())
+        .map(String::as_str)
+        .filter(|k| *k != PARTICIPANT)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// Hit counts per pattern per group: segments in which the pattern matched
 /// (for a code that applied there) and participants with such a segment.
 fn write_rules(
@@ -324,7 +346,7 @@ fn write_rules(
     codebook: &Codebook,
 ) -> anyhow::Result<()> {
     let (members, all) = tally::membership(tally, participants, by);
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = render::csv::Writer::new(w);
     let mut header = vec![
         "theme".to_string(),
         "code".to_string(),

@@ -174,9 +174,28 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let themes: Vec<&str> = codebook.themes.iter().map(|t| t.id.as_str()).collect();
+    let theme_columns: Vec<String> = themes
+        .iter()
+        .flat_map(|t| [format!("{t}: references"), format!("{t}: quote")])
+        .collect();
+    let fixed: Vec<&str> = [PARTICIPANT]
+        .into_iter()
+        .chain(theme_columns.iter().map(String::as_str))
+        .collect();
+    let (attribute_headers, renamed) =
+        render::csv::attribute_columns(&fixed, attribute_names.iter().map(String::as_str));
+    if args.format == MatrixFormat::Csv {
+        for (attribute, header) in renamed {
+            out.warn(&format!(
+                "the attribute {attribute:?} has the name of a column mint writes: it is the column {header:?} of the framework CSV"
+            ));
+        }
+    }
     let report = Framework {
-        themes: codebook.themes.iter().map(|t| t.id.as_str()).collect(),
+        themes,
         attribute_names,
+        attribute_headers,
         rows,
     };
     render::emit(out, args.format.into(), &report)?;
@@ -199,6 +218,9 @@ impl From<MatrixFormat> for Format {
 struct Framework<'a> {
     themes: Vec<&'a str>,
     attribute_names: Vec<String>,
+    /// The attributes' CSV headers: their names, but for one that clashes
+    /// with a column mint writes.
+    attribute_headers: Vec<String>,
     rows: Vec<Row>,
 }
 
@@ -237,9 +259,9 @@ impl Report for Framework<'_> {
     }
 
     fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
-        let mut csv = csv::Writer::from_writer(w);
+        let mut csv = render::csv::Writer::new(w);
         let mut header = vec!["participant".to_string()];
-        header.extend(self.attribute_names.iter().cloned());
+        header.extend(self.attribute_headers.iter().cloned());
         for t in &self.themes {
             header.push(format!("{t}: references"));
             header.push(format!("{t}: quote"));

@@ -233,6 +233,11 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         .map(|a| a.trim().to_lowercase())
         .filter(|a| !a.is_empty())
         .collect();
+    if args.by.is_some() {
+        for attribute in &by {
+            mint::groups::check_attribute(attribute, &attributes).context("--by")?;
+        }
+    }
     let matrix = tally::matrix(&tally, &attributes, &by, &codebook);
     let report = ThemeMatrix {
         matrix: &matrix,

@@ -105,6 +105,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let corpus = args
         .corpus
         .read(out, |t| mint::coding::code(t, &matcher, unit))?;
+    quotes::check_filters(&filters, &corpus.info.participants).context("--where")?;
     let quotes = quotes::collect(
         &corpus, &codebook, &targets, &filters, context, &template, args.limit,
     );

@@ -87,7 +87,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             tally.add(id, counts);
         }
     }
-    let by = args.by.breakdown(&corpus.info.participants, out);
+    let by = args.by.breakdown(&corpus.info.participants, out)?;
     let matrix = tally::matrix(&tally, &corpus.info.participants, &by, &codebook);
     let template = args
         .attribution

@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use anyhow::Context;
+
 use serde::Serialize;
 
 use mint::groups::Sample;
@@ -28,18 +30,13 @@ pub struct Args {
     #[command(flatten)]
     corpus: CorpusArgs,
 
-    /// Attributes that make the rows.
-    #[arg(
-        long,
-        value_name = "ATTR[,ATTR]",
-        value_delimiter = ',',
-        default_value = "level,area"
-    )]
-    rows: Vec<String>,
+    /// Attributes that make the rows [default: level,area].
+    #[arg(long, value_name = "ATTR[,ATTR]", value_delimiter = ',')]
+    rows: Option<Vec<String>>,
 
-    /// The attribute that makes the columns.
-    #[arg(long, value_name = "ATTR", default_value = "sector")]
-    cols: String,
+    /// The attribute that makes the columns [default: sector].
+    #[arg(long, value_name = "ATTR")]
+    cols: Option<String>,
 
     #[command(flatten)]
     format: FormatArgs,
@@ -48,8 +45,33 @@ pub struct Args {
 /// Runs `mint sample`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let corpus = args.corpus.read(out, |_| ())?;
-    let rows_by: Vec<String> = args.rows.iter().map(|a| a.trim().to_lowercase()).collect();
-    let sample = mint::groups::sample(&corpus.info.participants, &rows_by, args.cols.trim());
+    let participants = &corpus.info.participants;
+    // An attribute asked for that no participant has is a typo; the
+    // defaults may be absent from a study.
+    let given = |flag: &str, attributes: &[String]| -> anyhow::Result<()> {
+        for attribute in attributes {
+            mint::groups::check_attribute(attribute, participants).context(flag.to_string())?;
+        }
+        Ok(())
+    };
+    let lower = |a: &String| a.trim().to_lowercase();
+    let rows_by: Vec<String> = match &args.rows {
+        Some(rows) => {
+            let rows: Vec<String> = rows.iter().map(lower).collect();
+            given("--rows", &rows)?;
+            rows
+        }
+        None => vec!["level".into(), "area".into()],
+    };
+    let cols_by = match &args.cols {
+        Some(cols) => {
+            let cols = lower(cols);
+            given("--cols", std::slice::from_ref(&cols))?;
+            cols
+        }
+        None => "sector".into(),
+    };
+    let sample = mint::groups::sample(participants, &rows_by, &cols_by);
     render::emit(out, args.format.format, &SampleReport(sample))?;
     Ok(args.corpus.status(&corpus.info, out))
 }

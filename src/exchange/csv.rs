@@ -2,6 +2,7 @@
 //! [`CSV_COLUMNS`]) and [`read_csv`], which also takes hand-made sheets
 //! with fewer columns. What the readers share is in `import`.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
@@ -9,6 +10,7 @@ use super::import::{Ids, decode_text, patterns_from_names, sample_names};
 use super::tree::{flatten, tree};
 use super::{Imported, Report, UNCATEGORISED, plural};
 use crate::codebook::{Code, CodeField, Codebook, Origin, Theme, slug};
+use crate::csvcell::{escape, unescape};
 use crate::error::ExchangeError;
 
 /// A column of the CSV: a field of the code, or of its theme.
@@ -132,16 +134,28 @@ pub fn write_csv(book: &Codebook, w: impl Write) -> Result<Report, ExchangeError
         let mut codes = Vec::new();
         flatten(&t.codes, 0, &mut codes);
         if codes.is_empty() {
-            csv.write_record(row(theme, None))
+            csv.write_record(escaped(&row(theme, None)).iter().map(|c| c.as_bytes()))
                 .map_err(ExchangeError::Csv)?;
         }
         for (_, code) in codes {
-            csv.write_record(row(theme, Some(code)))
-                .map_err(ExchangeError::Csv)?;
+            csv.write_record(
+                escaped(&row(theme, Some(code)))
+                    .iter()
+                    .map(|c| c.as_bytes()),
+            )
+            .map_err(ExchangeError::Csv)?;
         }
     }
     csv.flush()?;
     Ok(report)
+}
+
+/// A row's cells escaped for spreadsheets: a cell a spreadsheet would run
+/// as a formula gets a leading single quote (see [`crate::csvcell`]). Unlike
+/// the other CSVs mint writes, this one is read back by [`read_csv`], so
+/// the escape is the reversible one and `--raw-csv` does not apply.
+fn escaped(cells: &[String]) -> Vec<Cow<'_, str>> {
+    cells.iter().map(|c| escape(c)).collect()
 }
 
 /// The cells of a row in the order of [`LAYOUT`]: a code's, or (with no
@@ -307,7 +321,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Imported, ExchangeError> {
             columns
                 .get(&c)
                 .and_then(|&i| record.get(i))
-                .unwrap_or("")
+                .map_or("", unescape)
                 .trim()
         };
         if record.iter().all(|f| f.trim().is_empty()) {
@@ -511,6 +525,35 @@ mod tests {
         assert_eq!(cell, "a;;b; ;;; c");
         assert_eq!(split_list(&cell), items);
         assert_eq!(split_list(" x ;y;; ; "), ["x", "y;"]);
+    }
+
+    #[test]
+    fn formula_cells_are_escaped_and_read_back() {
+        let book = Codebook::from_toml_str(
+            r#"
+[[themes]]
+id = "t"
+label = "=HYPERLINK(\"http://x\")"
+[[codes]]
+id = "c"
+theme = "t"
+label = "'quoted"
+definition = "-5 beds"
+patterns = ["beds"]
+"#,
+            "book.toml",
+        )
+        .unwrap();
+        let mut bytes = Vec::new();
+        write_csv(&book, &mut bytes).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{text}");
+        assert!(text.contains(",''quoted,"), "{text}");
+        assert!(text.contains(",'-5 beds,"), "{text}");
+        let back = read_csv(&bytes).unwrap().codebook;
+        assert_eq!(back.themes[0].label, "=HYPERLINK(\"http://x\")");
+        assert_eq!(back.codes[0].label, "'quoted");
+        assert_eq!(back.codes[0].definition, "-5 beds");
     }
 
     #[test]

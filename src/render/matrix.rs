@@ -126,7 +126,7 @@ pub fn write_matrix_csv(
     long: bool,
     suppress: Suppress,
 ) -> anyhow::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = super::csv::Writer::new(w);
     if long {
         let mut header = vec!["theme".to_string(), "code".to_string()];
         header.extend(matrix.breakdown.iter().cloned());
@@ -231,7 +231,7 @@ fn write_stats_table(out: &mut Output, stats: &[GroupTest]) -> anyhow::Result<()
 }
 
 fn write_stats_csv(w: &mut dyn Write, stats: &[GroupTest]) -> anyhow::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = super::csv::Writer::new(w);
     csv.write_record([
         "theme",
         "code",

@@ -3,7 +3,7 @@
 //! sees `impl Write`. How rows look on the way is the rest of [`crate::render`].
 
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -178,6 +178,7 @@ pub fn write_atomic(
         .tempfile_in(dir)
         .map_err(|err| std::io::Error::from(err.kind()))
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let _pending = Pending::new(tmp.path());
     {
         let mut w = io::BufWriter::new(tmp.as_file_mut());
         write(&mut w).with_context(fail)?;
@@ -186,6 +187,51 @@ pub fn write_atomic(
     fix_permissions(tmp.as_file(), existing.as_ref()).with_context(fail)?;
     tmp.persist(&target).with_context(fail)?;
     Ok(())
+}
+
+/// The temporary files [`write_atomic`] is writing now, for the signal
+/// handler to delete (a signal ends the process without running `Drop`).
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// One temporary file listed in [`PENDING`] while it lives.
+struct Pending(PathBuf);
+
+impl Pending {
+    fn new(path: &Path) -> Pending {
+        pending().push(path.to_path_buf());
+        Pending(path.to_path_buf())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        let mut list = pending();
+        if let Some(i) = list.iter().position(|p| *p == self.0) {
+            list.swap_remove(i);
+        }
+    }
+}
+
+/// The list, even if a thread panicked holding it (it stays a valid list).
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// On Ctrl-C (SIGINT), SIGTERM or SIGHUP: deletes the temporary output
+/// files being written and exits with status 130, as an interrupted command
+/// does. Without it, an interrupted run would leave a hidden `.mint-*`
+/// file, with interview text in it, beside the output. (The codings spool
+/// needs no help: it never has a name.)
+pub fn clean_up_on_signal() {
+    // Fails only if a handler was set already, which cannot happen here.
+    let _ = ctrlc::set_handler(|| {
+        for path in pending().iter() {
+            let _ = std::fs::remove_file(path);
+        }
+        std::process::exit(130);
+    });
 }
 
 /// Temporary files are created private (0600). A replaced file keeps its

@@ -11,6 +11,7 @@ mod help;
 mod inputs;
 mod matrix;
 mod merge;
+mod outputs;
 mod quality;
 mod quotes;
 mod report;

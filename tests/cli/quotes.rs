@@ -121,7 +121,7 @@ fn an_unknown_theme_is_an_error_listing_the_themes() {
     let (_, stderr, code) = run(mint().args(["quotes", "examples/transcripts", "--theme", "nope"]));
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("no theme \"nope\" in the codebook (themes: vision, organisation"),
+        stderr.contains("no theme \"nope\" in the codebook (known: vision, organisation"),
         "{stderr}"
     );
 }

@@ -8,7 +8,7 @@ use std::io::Write;
 use super::report::{Report, percent};
 
 pub(super) fn write_csv(w: &mut dyn Write, report: &Report) -> anyhow::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = crate::render::csv::Writer::new(w);
     let mut header: Vec<String> = [
         "rank",
         "id",

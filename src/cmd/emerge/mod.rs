@@ -128,7 +128,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     };
     let candidates = emergence::propose(&study.input, &codebook, &options)
         .context("failed to compile the candidates' patterns")?;
-    let by = args.by.breakdown(&corpus.info.participants, out);
+    let by = args.by.breakdown(&corpus.info.participants, out)?;
     let report = Report::new(
         &study,
         &corpus,
