@@ -1,0 +1,240 @@
+//! Word and OpenDocument files (`formats::docx::extract`,
+//! `formats::odt::extract`): arbitrary bytes, and real zips whose document
+//! XML is generated from the elements the readers know, mixed with ones
+//! they do not, broken markup and hostile attribute values.
+
+use std::io::{Cursor, Write};
+
+use mint::corpus::{ParseOptions, Transcript};
+use mint::formats::{FormatError, docx, odt};
+use proptest::prelude::*;
+use zip::write::SimpleFileOptions;
+
+use crate::{check, config, inputs, within};
+
+/// What differs between the two formats' XML.
+struct Dialect {
+    /// Element names, prefixed.
+    elements: &'static [&'static str],
+    /// Attribute names, prefixed.
+    attributes: &'static [&'static str],
+    /// Attribute values worth trying.
+    values: &'static [&'static str],
+}
+
+const DOCX: Dialect = Dialect {
+    elements: &[
+        "w:p", "w:p", "w:r", "w:r", "w:t", "w:t", "w:rPr", "w:pPr", "w:pStyle", "w:rStyle", "w:b",
+        "w:tab", "w:br", "w:cr", "w:tbl", "w:tr", "w:tc", "w:trPr", "w:del", "w:ins", "w:delText",
+        "w:moveFrom", "w:instrText", "w:sdt", "w:sdtPr", "w:sdtContent", "w:txbxContent",
+        "w:hyperlink", "w:smartTag", "mc:AlternateContent", "mc:Choice", "mc:Fallback",
+        "w:sectPr", "w:tblGrid", "w:gridSpan", "w:vMerge", "w:body", "w:noBreakHyphen", "x:odd",
+    ],
+    attributes: &["w:val", "w:type", "xml:space", "w:styleId", "w:id"],
+    values: &["0", "1", "true", "false", "off", "on", "page", "column", "preserve", "S0", "S1", "S2", "Heading1", "restart", ""],
+};
+
+const ODT: Dialect = Dialect {
+    elements: &[
+        "text:p", "text:p", "text:h", "text:span", "text:span", "text:s", "text:tab",
+        "text:line-break", "text:soft-page-break", "table:table", "table:table-row",
+        "table:table-cell", "table:covered-table-cell", "table:table-header-rows", "text:note",
+        "text:note-citation", "text:note-body", "text:tracked-changes", "text:changed-region",
+        "office:annotation", "draw:frame", "draw:text-box", "text:list", "text:list-item",
+        "text:a", "text:bookmark", "text:sequence-decls", "office:body", "office:text", "x:odd",
+    ],
+    attributes: &[
+        "text:c", "text:style-name", "table:number-columns-repeated", "table:number-rows-repeated",
+        "table:number-columns-spanned", "text:outline-level",
+    ],
+    values: &["0", "1", "3", "-1", "99999999999", "4294967296", " 2 ", "x", "P0", "P1", "T0", ""],
+};
+
+/// One element, possibly with children, as XML text.
+fn element(dialect: &'static Dialect) -> impl Strategy<Value = String> {
+    let attrs = proptest::collection::vec(
+        (
+            proptest::sample::select(dialect.attributes),
+            prop_oneof![3 => proptest::sample::select(dialect.values).prop_map(str::to_string), 1 => inputs::xml_text()],
+        ),
+        0..3,
+    );
+    let leaf = prop_oneof![
+        3 => inputs::xml_text(),
+        2 => (proptest::sample::select(dialect.elements), attrs.clone())
+            .prop_map(|(tag, attrs)| format!("<{tag}{}/>", attributes(&attrs))),
+    ];
+    leaf.prop_recursive(5, 64, 6, move |inner| {
+        (
+            proptest::sample::select(dialect.elements),
+            attrs.clone(),
+            proptest::collection::vec(inner, 0..6),
+            0u8..40,
+        )
+            .prop_map(|(tag, attrs, children, broken)| {
+                let children = children.concat();
+                match broken {
+                    // Now and then, markup that is not well formed.
+                    0 => format!("<{tag}{}>{children}", attributes(&attrs)),
+                    1 => format!("<{tag}{}>{children}</x:other>", attributes(&attrs)),
+                    _ => format!("<{tag}{}>{children}</{tag}>", attributes(&attrs)),
+                }
+            })
+    })
+}
+
+fn attributes(attrs: &[(&str, String)]) -> String {
+    attrs
+        .iter()
+        .map(|(name, value)| format!(" {name}=\"{}\"", value.replace('"', "&quot;")))
+        .collect()
+}
+
+const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:x="urn:x""#;
+const O: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:x="urn:x""#;
+
+/// Styles whose `basedOn`/parent links may form chains and cycles.
+fn styles(odt: bool) -> impl Strategy<Value = String> {
+    proptest::collection::vec((0u8..4, proptest::option::of(0u8..4), any::<Option<bool>>(), any::<bool>()), 0..6)
+        .prop_map(move |styles| {
+            styles
+                .into_iter()
+                .map(|(id, parent, bold, paragraph)| {
+                    let bold = bold.map_or(String::new(), |b| {
+                        if odt {
+                            format!(r#"<style:text-properties fo:font-weight="{}"/>"#, if b { "bold" } else { "normal" })
+                        } else {
+                            format!(r#"<w:rPr><w:b w:val="{}"/></w:rPr>"#, if b { "1" } else { "0" })
+                        }
+                    });
+                    if odt {
+                        let parent = parent.map_or(String::new(), |p| format!(r#" style:parent-style-name="{}{p}""#, if paragraph { 'P' } else { 'T' }));
+                        let (family, prefix) = if paragraph { ("paragraph", 'P') } else { ("text", 'T') };
+                        format!(r#"<style:style style:name="{prefix}{id}" style:family="{family}"{parent}>{bold}</style:style>"#)
+                    } else {
+                        let parent = parent.map_or(String::new(), |p| format!(r#"<w:basedOn w:val="S{p}"/>"#));
+                        let kind = if paragraph { "paragraph" } else { "character" };
+                        format!(r#"<w:style w:type="{kind}" w:styleId="S{id}">{parent}{bold}</w:style>"#)
+                    }
+                })
+                .collect()
+        })
+}
+
+/// The parts of a package: (name, bytes, deflated), built into a zip.
+fn zip(parts: &[(String, Vec<u8>, bool)]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes, deflated) in parts {
+        let method = if *deflated {
+            zip::CompressionMethod::Deflated
+        } else {
+            zip::CompressionMethod::Stored
+        };
+        // A repeated name is refused by the writer; skip it.
+        if writer
+            .start_file(name.as_str(), SimpleFileOptions::default().compression_method(method))
+            .is_ok()
+        {
+            writer.write_all(bytes).unwrap();
+        }
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// A package: the document part (in a body, or bare), maybe a styles part,
+/// maybe junk; each stored or deflated.
+fn package(odt: bool) -> impl Strategy<Value = Vec<u8>> {
+    let dialect = if odt { &ODT } else { &DOCX };
+    (
+        proptest::collection::vec(element(dialect), 0..8),
+        any::<bool>(),
+        proptest::option::of(styles(odt)),
+        styles(odt),
+        any::<(bool, bool, bool)>(),
+        proptest::option::of(inputs::bytes(64)),
+    )
+        .prop_map(move |(body, wrapped, style_part, automatic, (d1, d2, d3), junk)| {
+            let body = body.concat();
+            let (document, styles_name, styles_xml) = if odt {
+                let document = if wrapped {
+                    format!(r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content {O}><office:automatic-styles>{automatic}</office:automatic-styles><office:body><office:text>{body}</office:text></office:body></office:document-content>"#)
+                } else {
+                    format!("<office:document-content {O}>{body}")
+                };
+                let styles = style_part.map(|s| format!(r#"<office:document-styles {O}><office:styles>{s}</office:styles></office:document-styles>"#));
+                (("content.xml", document), "styles.xml", styles)
+            } else {
+                let document = if wrapped {
+                    format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W}><w:body>{body}</w:body></w:document>"#)
+                } else {
+                    format!("<w:document {W}>{body}")
+                };
+                let styles = style_part.map(|s| format!("<w:styles {W}>{s}{automatic}</w:styles>"));
+                (("word/document.xml", document), "word/styles.xml", styles)
+            };
+            let mut parts = vec![(document.0.to_string(), document.1.into_bytes(), d1)];
+            if let Some(styles) = styles_xml {
+                parts.push((styles_name.to_string(), styles.into_bytes(), d2));
+            }
+            if let Some(junk) = junk {
+                parts.push(("media/junk.bin".to_string(), junk, d3));
+            }
+            zip(&parts)
+        })
+}
+
+fn check_text(result: Result<String, FormatError>) -> Result<(), TestCaseError> {
+    let Ok(text) = result else {
+        return Ok(());
+    };
+    if let Ok(t) = Transcript::parse("w.docx", text, &ParseOptions::default()) {
+        check::turns(&t)?;
+        check::nothing_lost(&t)?;
+        check::codings(&t)?;
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn docx_packages(bytes in package(false)) {
+        check_text(within(move || docx::extract(&bytes)))?;
+    }
+
+    #[test]
+    fn odt_packages(bytes in package(true)) {
+        check_text(within(move || odt::extract(&bytes)))?;
+    }
+
+    #[test]
+    fn docx_any_bytes(bytes in inputs::bytes(512)) {
+        check_text(within(move || docx::extract(&bytes)))?;
+    }
+
+    #[test]
+    fn odt_any_bytes(bytes in inputs::bytes(512)) {
+        check_text(within(move || odt::extract(&bytes)))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// A valid package with a few of its bytes changed: the zip layer
+    /// (headers, sizes, CRCs, the deflate stream) gets bad input past the
+    /// magic number.
+    #[test]
+    fn damaged_packages(
+        (bytes, odt) in prop_oneof![package(false).prop_map(|b| (b, false)), package(true).prop_map(|b| (b, true))],
+        flips in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 1..8),
+    ) {
+        let mut bytes = bytes;
+        for (at, value) in flips {
+            let at = at.index(bytes.len());
+            bytes[at] = value;
+        }
+        check_text(within(move || if odt { odt::extract(&bytes) } else { docx::extract(&bytes) }))?;
+    }
+}

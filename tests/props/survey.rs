@@ -1,0 +1,64 @@
+//! Survey CSVs (`formats::survey::parse`).
+
+use mint::corpus::{ParseOptions, Transcript};
+use mint::formats::survey::{self, SurveyColumns};
+use proptest::prelude::*;
+
+use crate::{check, config, inputs, within};
+
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => inputs::prose(6).prop_map(|s| format!("\"{}\"", s.replace('"', "\"\""))),
+        2 => inputs::word().prop_map(|w| w.replace([',', '"', '\n', '\r'], "")),
+        1 => Just(String::new()),
+        1 => Just("\"unclosed".to_string()),
+        1 => Just("=HYPERLINK(\"x\")".to_string()),
+    ]
+}
+
+fn survey_csv() -> impl Strategy<Value = String> {
+    (
+        proptest::collection::vec(
+            prop_oneof![Just("answer"), Just("id"), Just("Answer "), Just("group"), Just(""), Just("id")],
+            0..5,
+        ),
+        proptest::collection::vec(proptest::collection::vec(cell(), 0..6), 0..8),
+        prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+    )
+        .prop_map(|(header, rows, end)| {
+            let mut lines = vec![header.join(",")];
+            lines.extend(rows.iter().map(|r| r.join(",")));
+            lines.join(end)
+        })
+}
+
+fn columns() -> impl Strategy<Value = SurveyColumns> {
+    (
+        prop_oneof![Just("answer"), Just("missing"), Just(" ANSWER ")],
+        prop_oneof![Just(None), Just(Some("id")), Just(Some("group")), Just(Some("nope"))],
+    )
+        .prop_map(|(text, id)| SurveyColumns {
+            text: text.to_string(),
+            id: id.map(str::to_string),
+        })
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn survey_csvs(text in prop_oneof![4 => survey_csv(), 1 => "(?s).{0,200}"], columns in columns()) {
+        let result = within(move || survey::parse(&text, &columns));
+        if let Ok(s) = result {
+            let mut previous_end = 0;
+            for turn in &s.extracted.turns {
+                check::span(&s.extracted.text, turn.start, turn.end, "survey turn")?;
+                prop_assert!(turn.start >= previous_end);
+                previous_end = turn.end;
+            }
+            let t = Transcript::from_turns("s.csv", s.extracted.text, s.extracted.turns, Vec::new(), &ParseOptions::default());
+            check::turns(&t)?;
+            check::codings(&t)?;
+        }
+    }
+}
