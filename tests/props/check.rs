@@ -82,7 +82,10 @@ pub fn codings(t: &Transcript) -> Result<(), TestCaseError> {
             span(&t.text, start, end, "segment")?;
             let turn = &t.turns[turn];
             prop_assert_eq!(turn.role, Role::Participant);
-            prop_assert!(turn.start <= start && end <= turn.end, "segment outside its turn");
+            prop_assert!(
+                turn.start <= start && end <= turn.end,
+                "segment outside its turn"
+            );
         }
         let coded = mint::coding::code(t, matcher(), unit);
         let speakers = t.participant_speakers().len();
@@ -90,11 +93,17 @@ pub fn codings(t: &Transcript) -> Result<(), TestCaseError> {
         for c in &coded.codings {
             span(&t.text, c.start, c.end, "coded segment")?;
             span(&t.text, c.hit.start, c.hit.end, "hit")?;
-            prop_assert!(c.start <= c.hit.start && c.hit.end <= c.end, "hit outside segment");
+            prop_assert!(
+                c.start <= c.hit.start && c.hit.end <= c.end,
+                "hit outside segment"
+            );
             prop_assert!(c.who < speakers);
             let turn = &t.turns[c.turn];
             prop_assert_eq!(turn.role, Role::Participant);
-            prop_assert!(turn.start <= c.start && c.end <= turn.end, "coding outside its turn");
+            prop_assert!(
+                turn.start <= c.start && c.end <= turn.end,
+                "coding outside its turn"
+            );
         }
     }
     Ok(())
@@ -163,7 +172,10 @@ pub fn nothing_lost(t: &Transcript) -> Result<(), TestCaseError> {
         .iter()
         .map(|turn| (line_start(turn.line).min(turn.start), turn.end))
         .collect();
-    let body = t.turns.first().map_or(text.len(), |turn| line_start(turn.line));
+    let body = t
+        .turns
+        .first()
+        .map_or(text.len(), |turn| line_start(turn.line));
     let front = fenced_front_matter(text, &lines);
     for &(s, e) in &lines {
         let line = &text[s..e];

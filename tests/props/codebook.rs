@@ -13,11 +13,21 @@ use crate::{check, config, inputs, within};
 /// `re:` regexes (valid or not), or any text.
 pub fn pattern() -> impl Strategy<Value = String> {
     let plain = proptest::collection::vec(
-        (inputs::word(), prop_oneof![Just(""), Just("*")], prop_oneof![Just(" "), Just("-"), Just("'"), Just("  ")]),
+        (
+            prop_oneof![
+                6 => proptest::sample::select(inputs::WORDS).prop_map(str::to_string),
+                1 => inputs::word(),
+            ],
+            prop_oneof![4 => Just(""), 1 => Just("*")],
+            prop_oneof![4 => Just(" "), 1 => Just("-"), 1 => Just("'"), 1 => Just("  ")],
+        ),
         1..4,
     )
     .prop_map(|words| {
-        let s: String = words.into_iter().map(|(w, star, sep)| format!("{w}{star}{sep}")).collect();
+        let s: String = words
+            .into_iter()
+            .map(|(w, star, sep)| format!("{w}{star}{sep}"))
+            .collect();
         s.trim_end_matches([' ', '-', '\'']).to_string()
     })
     .boxed();
@@ -35,13 +45,33 @@ pub fn pattern() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A pattern that is valid most of the time, so that a codebook of a dozen
+/// of them loads.
+fn mostly_valid_pattern() -> impl Strategy<Value = String> {
+    let word = prop_oneof![
+        4 => proptest::sample::select(inputs::WORDS).prop_map(str::to_string),
+        1 => proptest::sample::select(inputs::WORDS).prop_map(|w| format!("{w}*")),
+    ];
+    let phrase = proptest::collection::vec(word, 1..3).prop_map(|w| w.join(" "));
+    prop_oneof![
+        20 => phrase.clone(),
+        4 => (phrase.clone(), prop_oneof![Just("NEAR/3"), Just("NEAR/0"), Just("NEAR/s")], phrase)
+            .prop_map(|(a, near, b)| format!("{a} {near} {b}")),
+        4 => proptest::sample::select(&[
+            r"re:(?i)stra(ß|ss)e", r"re:\bİ\w*", r"re:(?i)k", r"re:.", r"re:^", r"re:$", r"re:\b",
+            r"re:\p{Greek}+", r"re:(?s).*", r"re:(?i)ﬁ", r"re:\u{212A}", r"re:\s+", r"re:(?m)^\w+$",
+        ][..]).prop_map(str::to_string),
+        1 => pattern(),
+    ]
+}
+
 /// A codebook as TOML: one theme, codes with generated patterns, rules and
 /// maybe a parent.
-fn codebook_toml() -> impl Strategy<Value = String> {
+pub fn codebook_toml() -> impl Strategy<Value = String> {
     let code = (
-        proptest::collection::vec(pattern(), 0..4),
-        proptest::collection::vec(pattern(), 0..2),
-        proptest::option::of(0u32..4),
+        proptest::collection::vec(mostly_valid_pattern(), 1..4),
+        proptest::collection::vec(mostly_valid_pattern(), 0..2),
+        proptest::option::of(prop_oneof![8 => 1u32..4, 1 => Just(0u32)]),
         proptest::collection::vec(inputs::word(), 0..2),
         proptest::option::of(0u8..4),
         0u8..3,
@@ -58,9 +88,10 @@ fn codebook_toml() -> impl Strategy<Value = String> {
                 toml += &format!("min_hits = {n}\n");
             }
             if !not_after.is_empty() {
-                toml += &format!("not_after = [{}]\nwindow = {window}\n", list(not_after));
+                toml += &format!("not_after = [{}]\nnot_after_words = {window}\n", list(not_after));
             }
-            if let Some(p) = parent {
+            // Mostly an earlier code, now and then a cycle or a missing one.
+            if let Some(p) = parent.filter(|&p| (p as usize) < i || p == 3) {
                 toml += &format!("parent = \"c{p}\"\n");
             }
         }

@@ -10,7 +10,9 @@ use crate::codebook::pattern;
 use crate::{config, inputs, within};
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
 }
 
 /// A `<Description>`: prose, the readable block, or a `[mint]` TOML block
@@ -31,29 +33,53 @@ fn description() -> impl Strategy<Value = String> {
 
 /// A `<Code>` with attributes and nested codes.
 fn code() -> impl Strategy<Value = String> {
-    type Attrs = (String, &'static str, &'static str, &'static str, Option<String>);
+    type Attrs = (
+        String,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<String>,
+    );
     let attrs: BoxedStrategy<Attrs> = (
         prop_oneof![3 => inputs::prose(3), 1 => Just(String::new())],
-        prop_oneof![Just(" isCodable=\"true\""), Just(" isCodable=\"false\""), Just(""), Just(" isCodable=\"maybe\"")],
-        prop_oneof![Just(" guid=\"D6E6A5E8-0000-5000-8000-000000000001\""), Just(""), Just(" guid=\"x\"")],
+        prop_oneof![
+            Just(" isCodable=\"true\""),
+            Just(" isCodable=\"false\""),
+            Just(""),
+            Just(" isCodable=\"maybe\"")
+        ],
+        prop_oneof![
+            Just(" guid=\"D6E6A5E8-0000-5000-8000-000000000001\""),
+            Just(""),
+            Just(" guid=\"x\"")
+        ],
         prop_oneof![Just(" color=\"#FF0000\""), Just(""), Just(" color=\"red\"")],
         proptest::option::of(description()),
     )
         .boxed();
     let leaf = attrs.clone().prop_map(|(name, codable, guid, color, d)| {
         let d = d.map_or(String::new(), |d| format!("<Description>{d}</Description>"));
-        format!("<Code name=\"{}\"{codable}{guid}{color}>{d}</Code>", xml_escape(&name))
+        format!(
+            "<Code name=\"{}\"{codable}{guid}{color}>{d}</Code>",
+            xml_escape(&name)
+        )
     });
     leaf.prop_recursive(4, 32, 5, move |inner| {
-        (attrs.clone(), proptest::collection::vec(inner, 0..5)).prop_map(|((name, codable, guid, color, d), children)| {
-            let d = d.map_or(String::new(), |d| format!("<Description>{d}</Description>"));
-            format!("<Code name=\"{}\"{codable}{guid}{color}>{d}{}</Code>", xml_escape(&name), children.concat())
-        })
+        (attrs.clone(), proptest::collection::vec(inner, 0..5)).prop_map(
+            |((name, codable, guid, color, d), children)| {
+                let d = d.map_or(String::new(), |d| format!("<Description>{d}</Description>"));
+                format!(
+                    "<Code name=\"{}\"{codable}{guid}{color}>{d}{}</Code>",
+                    xml_escape(&name),
+                    children.concat()
+                )
+            },
+        )
     })
 }
 
 /// A whole `.qdc` or `project.qde`.
-fn qdc() -> impl Strategy<Value = String> {
+pub fn qdc() -> impl Strategy<Value = String> {
     (
         proptest::collection::vec(code(), 0..5),
         prop_oneof![

@@ -9,23 +9,88 @@ use proptest::prelude::*;
 /// combining accent, typographic quotes, non-breaking and wide spaces,
 /// control characters, a BOM.
 pub const TRICKY: &[&str] = &[
-    "İ", "ı", "ß", "ẞ", "ﬁ", "\u{212A}", "é", "e\u{301}", "’", "‘", "“", "\u{a0}", "\u{3000}",
-    "\u{2028}", "\t", "\0", "\u{feff}", "\u{1F600}", "：", "—", "\u{200b}", "\r", "\n", "\r\n",
+    "İ",
+    "ı",
+    "ß",
+    "ẞ",
+    "ﬁ",
+    "\u{212A}",
+    "é",
+    "e\u{301}",
+    "’",
+    "‘",
+    "“",
+    "\u{a0}",
+    "\u{3000}",
+    "\u{2028}",
+    "\t",
+    "\0",
+    "\u{feff}",
+    "\u{1F600}",
+    "：",
+    "—",
+    "\u{200b}",
+    "\r",
+    "\n",
+    "\r\n",
 ];
 
 /// Words a codebook and a transcript both use, in several cases.
 pub const WORDS: &[&str] = &[
-    "it", "IT", "system", "systems", "care", "social", "team", "GP", "nurse", "café", "Straße",
-    "strasse", "organisation", "organization", "co-location", "colocation", "don't", "don’t",
-    "integrated", "İstanbul", "naïve", "ﬁnance", "A&E", "NHS", "not", "never",
+    "it",
+    "IT",
+    "system",
+    "systems",
+    "care",
+    "social",
+    "team",
+    "GP",
+    "nurse",
+    "café",
+    "Straße",
+    "strasse",
+    "organisation",
+    "organization",
+    "co-location",
+    "colocation",
+    "don't",
+    "don’t",
+    "integrated",
+    "İstanbul",
+    "naïve",
+    "ﬁnance",
+    "A&E",
+    "NHS",
+    "not",
+    "never",
 ];
 
 /// Speaker labels: known roles, pairs, false labels from issue 15, names
 /// with punctuation and non-ASCII letters.
 pub const LABELS: &[&str] = &[
-    "Interviewer", "I", "Q", "A", "P1", "R2", "Participant", "Respondent", "Moderator",
-    "Speaker 1", "Dr. Ann O'Neil", "Zoë", "Question", "Answer", "And", "So", "Note", "10",
-    "10:32", "The Witness", "İlker", "P", "Int",
+    "Interviewer",
+    "I",
+    "Q",
+    "A",
+    "P1",
+    "R2",
+    "Participant",
+    "Respondent",
+    "Moderator",
+    "Speaker 1",
+    "Dr. Ann O'Neil",
+    "Zoë",
+    "Question",
+    "Answer",
+    "And",
+    "So",
+    "Note",
+    "10",
+    "10:32",
+    "The Witness",
+    "İlker",
+    "P",
+    "Int",
 ];
 
 /// One word: from [`WORDS`], [`TRICKY`], or any short run of printable
@@ -42,7 +107,10 @@ pub fn word() -> impl Strategy<Value = String> {
 /// A run of words separated by spaces or punctuation.
 pub fn prose(max_words: usize) -> impl Strategy<Value = String> {
     proptest::collection::vec(
-        (word(), prop_oneof![Just(" "), Just(""), Just(". "), Just(", "), Just("  ")]),
+        (
+            word(),
+            prop_oneof![Just(" "), Just(""), Just(". "), Just(", "), Just("  ")],
+        ),
         0..max_words,
     )
     .prop_map(|parts| parts.into_iter().map(|(w, s)| w + s).collect())
@@ -114,19 +182,23 @@ pub fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-/// XML text content and attribute values: words, entities (good and bad),
-/// markup characters.
+/// Text escaped for XML.
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// XML text content and attribute values: escaped prose mostly, now and
+/// then an entity (good or bad) or a markup character.
 pub fn xml_text() -> impl Strategy<Value = String> {
-    proptest::collection::vec(
-        prop_oneof![
-            4 => word(),
-            1 => proptest::sample::select(&[
-                "&amp;", "&lt;", "&#233;", "&#x1F600;", "&bogus;", "&#xD800;", "&", "<", "]]>",
-                "&#0;", "\"", "'",
-            ][..])
-            .prop_map(str::to_string),
-        ],
-        0..6,
-    )
-    .prop_map(|parts| parts.join(" "))
+    prop_oneof![
+        12 => prose(6).prop_map(|s| xml_escape(&s)),
+        1 => proptest::sample::select(&[
+            "&amp;", "&lt;", "&#233;", "&#x1F600;", "&bogus;", "&#xD800;", "&", "<", "]]>",
+            "&#0;", "\"", "'", "&#9;", "&#xA;",
+        ][..])
+        .prop_map(str::to_string),
+    ]
 }

@@ -24,30 +24,108 @@ struct Dialect {
 
 const DOCX: Dialect = Dialect {
     elements: &[
-        "w:p", "w:p", "w:r", "w:r", "w:t", "w:t", "w:rPr", "w:pPr", "w:pStyle", "w:rStyle", "w:b",
-        "w:tab", "w:br", "w:cr", "w:tbl", "w:tr", "w:tc", "w:trPr", "w:del", "w:ins", "w:delText",
-        "w:moveFrom", "w:instrText", "w:sdt", "w:sdtPr", "w:sdtContent", "w:txbxContent",
-        "w:hyperlink", "w:smartTag", "mc:AlternateContent", "mc:Choice", "mc:Fallback",
-        "w:sectPr", "w:tblGrid", "w:gridSpan", "w:vMerge", "w:body", "w:noBreakHyphen", "x:odd",
+        "w:p",
+        "w:p",
+        "w:r",
+        "w:r",
+        "w:t",
+        "w:t",
+        "w:rPr",
+        "w:pPr",
+        "w:pStyle",
+        "w:rStyle",
+        "w:b",
+        "w:tab",
+        "w:br",
+        "w:cr",
+        "w:tbl",
+        "w:tr",
+        "w:tc",
+        "w:trPr",
+        "w:del",
+        "w:ins",
+        "w:delText",
+        "w:moveFrom",
+        "w:instrText",
+        "w:sdt",
+        "w:sdtPr",
+        "w:sdtContent",
+        "w:txbxContent",
+        "w:hyperlink",
+        "w:smartTag",
+        "mc:AlternateContent",
+        "mc:Choice",
+        "mc:Fallback",
+        "w:sectPr",
+        "w:tblGrid",
+        "w:gridSpan",
+        "w:vMerge",
+        "w:body",
+        "w:noBreakHyphen",
+        "x:odd",
     ],
     attributes: &["w:val", "w:type", "xml:space", "w:styleId", "w:id"],
-    values: &["0", "1", "true", "false", "off", "on", "page", "column", "preserve", "S0", "S1", "S2", "Heading1", "restart", ""],
+    values: &[
+        "0", "1", "true", "false", "off", "on", "page", "column", "preserve", "S0", "S1", "S2",
+        "Heading1", "restart", "",
+    ],
 };
 
 const ODT: Dialect = Dialect {
     elements: &[
-        "text:p", "text:p", "text:h", "text:span", "text:span", "text:s", "text:tab",
-        "text:line-break", "text:soft-page-break", "table:table", "table:table-row",
-        "table:table-cell", "table:covered-table-cell", "table:table-header-rows", "text:note",
-        "text:note-citation", "text:note-body", "text:tracked-changes", "text:changed-region",
-        "office:annotation", "draw:frame", "draw:text-box", "text:list", "text:list-item",
-        "text:a", "text:bookmark", "text:sequence-decls", "office:body", "office:text", "x:odd",
+        "text:p",
+        "text:p",
+        "text:h",
+        "text:span",
+        "text:span",
+        "text:s",
+        "text:tab",
+        "text:line-break",
+        "text:soft-page-break",
+        "table:table",
+        "table:table-row",
+        "table:table-cell",
+        "table:covered-table-cell",
+        "table:table-header-rows",
+        "text:note",
+        "text:note-citation",
+        "text:note-body",
+        "text:tracked-changes",
+        "text:changed-region",
+        "office:annotation",
+        "draw:frame",
+        "draw:text-box",
+        "text:list",
+        "text:list-item",
+        "text:a",
+        "text:bookmark",
+        "text:sequence-decls",
+        "office:body",
+        "office:text",
+        "x:odd",
     ],
     attributes: &[
-        "text:c", "text:style-name", "table:number-columns-repeated", "table:number-rows-repeated",
-        "table:number-columns-spanned", "text:outline-level",
+        "text:c",
+        "text:style-name",
+        "table:number-columns-repeated",
+        "table:number-rows-repeated",
+        "table:number-columns-spanned",
+        "text:outline-level",
     ],
-    values: &["0", "1", "3", "-1", "99999999999", "4294967296", " 2 ", "x", "P0", "P1", "T0", ""],
+    values: &[
+        "0",
+        "1",
+        "3",
+        "-1",
+        "99999999999",
+        "4294967296",
+        " 2 ",
+        "x",
+        "P0",
+        "P1",
+        "T0",
+        "",
+    ],
 };
 
 /// One element, possibly with children, as XML text.
@@ -69,7 +147,7 @@ fn element(dialect: &'static Dialect) -> impl Strategy<Value = String> {
             proptest::sample::select(dialect.elements),
             attrs.clone(),
             proptest::collection::vec(inner, 0..6),
-            0u8..40,
+            0u8..200,
         )
             .prop_map(|(tag, attrs, children, broken)| {
                 let children = children.concat();
@@ -121,6 +199,68 @@ fn styles(odt: bool) -> impl Strategy<Value = String> {
         })
 }
 
+/// A paragraph whose text is a transcript line, split into runs or spans
+/// with formatting, tabs, breaks and now and then an element from the tree
+/// generator.
+fn paragraph(odt: bool) -> impl Strategy<Value = String> {
+    let dialect = if odt { &ODT } else { &DOCX };
+    let run = (
+        inputs::transcript_line().prop_map(|t| inputs::xml_escape(&t)),
+        0u8..6,
+        prop_oneof![12 => Just(None), 1 => element(dialect).prop_map(Some)],
+    )
+        .prop_map(move |(text, kind, extra)| {
+            let extra = extra.unwrap_or_default();
+            match (odt, kind) {
+                (false, 0) => format!(r#"<w:r><w:rPr><w:b/></w:rPr><w:t>{text}</w:t></w:r>{extra}"#),
+                (false, 1) => format!(r#"<w:r><w:t xml:space="preserve">{text} </w:t><w:tab/><w:br/></w:r>{extra}"#),
+                (false, 2) => format!(r#"<w:del><w:r><w:delText>{text}</w:delText></w:r></w:del>{extra}"#),
+                (false, 3) => format!(r#"<w:ins><w:r><w:t>{text}</w:t></w:r></w:ins>{extra}"#),
+                (false, _) => format!(r#"<w:r><w:t>{text}</w:t></w:r>{extra}"#),
+                (true, 0) => format!(r#"<text:span text:style-name="T{kind}">{text}</text:span>{extra}"#),
+                (true, 1) => format!(r#"{text}<text:s text:c="3"/><text:tab/><text:line-break/>{extra}"#),
+                (true, 2) => format!(r#"<text:note><text:note-citation>1</text:note-citation><text:note-body><text:p>{text}</text:p></text:note-body></text:note>{extra}"#),
+                (true, 3) => format!(r#"<text:span>{text}<text:s/></text:span>{extra}"#),
+                (true, _) => format!("{text}{extra}"),
+            }
+        });
+    (proptest::collection::vec(run, 0..4), 0u8..5).prop_map(move |(runs, style)| {
+        let runs = runs.concat();
+        if odt {
+            format!(r#"<text:p text:style-name="P{style}">{runs}</text:p>"#)
+        } else {
+            format!(r#"<w:p><w:pPr><w:pStyle w:val="S{style}"/></w:pPr>{runs}</w:p>"#)
+        }
+    })
+}
+
+/// Body content: paragraphs mostly, tables of them, and generated trees.
+fn block(odt: bool) -> impl Strategy<Value = String> {
+    let dialect = if odt { &ODT } else { &DOCX };
+    let table = proptest::collection::vec(proptest::collection::vec(paragraph(odt), 0..3), 0..3)
+        .prop_map(move |rows| {
+            let (t, r, c) = if odt {
+                ("table:table", "table:table-row", "table:table-cell")
+            } else {
+                ("w:tbl", "w:tr", "w:tc")
+            };
+            let rows: String = rows
+                .into_iter()
+                .map(|cells| {
+                    format!(
+                        "<{r}>{}</{r}>",
+                        cells
+                            .into_iter()
+                            .map(|p| format!("<{c}>{p}</{c}>"))
+                            .collect::<String>()
+                    )
+                })
+                .collect();
+            format!("<{t}>{rows}</{t}>")
+        });
+    prop_oneof![8 => paragraph(odt), 1 => table, 1 => element(dialect)]
+}
+
 /// The parts of a package: (name, bytes, deflated), built into a zip.
 fn zip(parts: &[(String, Vec<u8>, bool)]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -132,7 +272,10 @@ fn zip(parts: &[(String, Vec<u8>, bool)]) -> Vec<u8> {
         };
         // A repeated name is refused by the writer; skip it.
         if writer
-            .start_file(name.as_str(), SimpleFileOptions::default().compression_method(method))
+            .start_file(
+                name.as_str(),
+                SimpleFileOptions::default().compression_method(method),
+            )
             .is_ok()
         {
             writer.write_all(bytes).unwrap();
@@ -143,15 +286,14 @@ fn zip(parts: &[(String, Vec<u8>, bool)]) -> Vec<u8> {
 
 /// A package: the document part (in a body, or bare), maybe a styles part,
 /// maybe junk; each stored or deflated.
-fn package(odt: bool) -> impl Strategy<Value = Vec<u8>> {
-    let dialect = if odt { &ODT } else { &DOCX };
+pub fn package(odt: bool) -> impl Strategy<Value = Vec<u8>> {
     (
-        proptest::collection::vec(element(dialect), 0..8),
-        any::<bool>(),
+        proptest::collection::vec(block(odt), 0..12),
+        prop_oneof![9 => Just(true), 1 => Just(false)],
         proptest::option::of(styles(odt)),
         styles(odt),
         any::<(bool, bool, bool)>(),
-        proptest::option::of(inputs::bytes(64)),
+        prop_oneof![4 => Just(None), 1 => inputs::bytes(64).prop_map(Some)],
     )
         .prop_map(move |(body, wrapped, style_part, automatic, (d1, d2, d3), junk)| {
             let body = body.concat();

@@ -7,7 +7,16 @@ use proptest::prelude::*;
 use crate::{check, config, inputs, within};
 
 fn format() -> impl Strategy<Value = Format> {
-    proptest::sample::select(&[Format::Plain, Format::Docx, Format::Odt, Format::Vtt, Format::Srt, Format::Survey][..])
+    proptest::sample::select(
+        &[
+            Format::Plain,
+            Format::Docx,
+            Format::Odt,
+            Format::Vtt,
+            Format::Srt,
+            Format::Survey,
+        ][..],
+    )
 }
 
 /// Bytes in the encodings `decode` meets: UTF-8 with or without a BOM,

@@ -16,26 +16,38 @@ fn cell() -> impl Strategy<Value = String> {
     ]
 }
 
-fn survey_csv() -> impl Strategy<Value = String> {
+pub fn survey_csv() -> impl Strategy<Value = String> {
     (
         proptest::collection::vec(
-            prop_oneof![Just("answer"), Just("id"), Just("Answer "), Just("group"), Just(""), Just("id")],
-            0..5,
+            prop_oneof![
+                Just("id"),
+                Just("Answer "),
+                Just("group"),
+                Just(""),
+                Just("id"),
+                Just("a,b")
+            ],
+            0..4,
         ),
+        prop_oneof![6 => Just(true), 1 => Just(false)],
+        any::<proptest::sample::Index>(),
         proptest::collection::vec(proptest::collection::vec(cell(), 0..6), 0..8),
         prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
     )
-        .prop_map(|(header, rows, end)| {
+        .prop_map(|(mut header, with_answer, at, rows, end)| {
+            if with_answer {
+                header.insert(at.index(header.len() + 1), "answer");
+            }
             let mut lines = vec![header.join(",")];
             lines.extend(rows.iter().map(|r| r.join(",")));
             lines.join(end)
         })
 }
 
-fn columns() -> impl Strategy<Value = SurveyColumns> {
+pub fn columns() -> impl Strategy<Value = SurveyColumns> {
     (
-        prop_oneof![Just("answer"), Just("missing"), Just(" ANSWER ")],
-        prop_oneof![Just(None), Just(Some("id")), Just(Some("group")), Just(Some("nope"))],
+        prop_oneof![6 => Just("answer"), 1 => Just("missing"), 2 => Just(" ANSWER ")],
+        prop_oneof![3 => Just(None), 3 => Just(Some("id")), 1 => Just(Some("group")), 1 => Just(Some("nope"))],
     )
         .prop_map(|(text, id)| SurveyColumns {
             text: text.to_string(),
