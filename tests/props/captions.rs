@@ -143,21 +143,21 @@ proptest! {
 
     #[test]
     fn vtt_files(text in captions(true)) {
-        check_extracted(within(move || vtt::parse(&text)))?;
+        within(move || check_extracted(vtt::parse(&text)))?;
     }
 
     #[test]
     fn srt_files(text in captions(false)) {
-        check_extracted(within(move || srt::parse(&text)))?;
+        within(move || check_extracted(srt::parse(&text)))?;
     }
 
     #[test]
     fn vtt_any_text(text in "(?s).{0,300}") {
-        check_extracted(within(move || vtt::parse(&text)))?;
+        within(move || check_extracted(vtt::parse(&text)))?;
     }
 
     #[test]
     fn srt_any_text(text in "(?s).{0,300}") {
-        check_extracted(within(move || srt::parse(&text)))?;
+        within(move || check_extracted(srt::parse(&text)))?;
     }
 }

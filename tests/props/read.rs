@@ -40,6 +40,22 @@ fn encoded() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// Reads one file as `mint code` does and checks what came of it.
+fn check_read(format: Format, bytes: Vec<u8>, options: &ReadOptions) -> Result<(), TestCaseError> {
+    match read("f", format, bytes, options) {
+        Outcome::Read(t, _) => {
+            check::turns(&t)?;
+            if format == Format::Plain {
+                check::nothing_lost(&t)?;
+            }
+            check::codings(&t)?;
+        }
+        Outcome::Skip(reason) => prop_assert!(!reason.is_empty()),
+        Outcome::Fail(_) => {}
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config(256))]
 
@@ -49,17 +65,6 @@ proptest! {
             parse,
             survey: survey.then(|| SurveyColumns { text: "answer".into(), id: Some("id".into()) }),
         };
-        let outcome = within(move || read("f", format, bytes, &options));
-        match outcome {
-            Outcome::Read(t, _) => {
-                check::turns(&t)?;
-                if format == Format::Plain {
-                    check::nothing_lost(&t)?;
-                }
-                check::codings(&t)?;
-            }
-            Outcome::Skip(reason) => prop_assert!(!reason.is_empty()),
-            Outcome::Fail(_) => {}
-        }
+        within(move || check_read(format, bytes, &options))?;
     }
 }

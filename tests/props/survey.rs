@@ -55,22 +55,33 @@ pub fn columns() -> impl Strategy<Value = SurveyColumns> {
         })
 }
 
+/// Parses a survey and checks its turns and codings.
+fn check_survey(text: &str, columns: &SurveyColumns) -> Result<(), TestCaseError> {
+    let Ok(s) = survey::parse(text, columns) else {
+        return Ok(());
+    };
+    let mut previous_end = 0;
+    for turn in &s.extracted.turns {
+        check::span(&s.extracted.text, turn.start, turn.end, "survey turn")?;
+        prop_assert!(turn.start >= previous_end);
+        previous_end = turn.end;
+    }
+    let t = Transcript::from_turns(
+        "s.csv",
+        s.extracted.text,
+        s.extracted.turns,
+        Vec::new(),
+        &ParseOptions::default(),
+    );
+    check::turns(&t)?;
+    check::codings(&t)
+}
+
 proptest! {
     #![proptest_config(config(256))]
 
     #[test]
     fn survey_csvs(text in prop_oneof![4 => survey_csv(), 1 => "(?s).{0,200}"], columns in columns()) {
-        let result = within(move || survey::parse(&text, &columns));
-        if let Ok(s) = result {
-            let mut previous_end = 0;
-            for turn in &s.extracted.turns {
-                check::span(&s.extracted.text, turn.start, turn.end, "survey turn")?;
-                prop_assert!(turn.start >= previous_end);
-                previous_end = turn.end;
-            }
-            let t = Transcript::from_turns("s.csv", s.extracted.text, s.extracted.turns, Vec::new(), &ParseOptions::default());
-            check::turns(&t)?;
-            check::codings(&t)?;
-        }
+        within(move || check_survey(&text, &columns))?;
     }
 }

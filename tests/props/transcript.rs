@@ -5,8 +5,17 @@ use proptest::prelude::*;
 
 use crate::{check, config, inputs, within};
 
-fn parse(text: String, options: ParseOptions) -> Option<Transcript> {
-    within(move || Transcript::parse("p.txt", text, &options).ok())
+/// Parses, then checks the transcript and its codings, all on the watched
+/// thread.
+fn parse_and_check(text: String, options: ParseOptions) -> Result<(), TestCaseError> {
+    within(move || {
+        if let Ok(t) = Transcript::parse("p.txt", text, &options) {
+            check::turns(&t)?;
+            check::nothing_lost(&t)?;
+            check::codings(&t)?;
+        }
+        Ok(())
+    })
 }
 
 proptest! {
@@ -16,20 +25,12 @@ proptest! {
     /// is lost silently, and codings stay inside their segments.
     #[test]
     fn transcripts_keep_every_character(text in inputs::transcript_text(), options in inputs::parse_options()) {
-        if let Some(t) = parse(text, options) {
-            check::turns(&t)?;
-            check::nothing_lost(&t)?;
-            check::codings(&t)?;
-        }
+        parse_and_check(text, options)?;
     }
 
     /// Any text at all.
     #[test]
     fn any_text_parses_or_fails_cleanly(text in "\\PC{0,400}|(?s).{0,400}", options in inputs::parse_options()) {
-        if let Some(t) = parse(text, options) {
-            check::turns(&t)?;
-            check::nothing_lost(&t)?;
-            check::codings(&t)?;
-        }
+        parse_and_check(text, options)?;
     }
 }
