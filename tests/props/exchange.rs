@@ -134,3 +134,19 @@ proptest! {
         within(move || use_import(read_qdpx(&bytes)));
     }
 }
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    /// Deep nesting: the readers walk the tree recursively, and 10,000
+    /// nested `<Code>`s once overflowed the stack (now refused past a depth).
+    #[test]
+    fn qdc_deeply_nested(depth in 0usize..20_000, tag in prop_oneof![Just("Code"), Just("Description"), Just("x")]) {
+        let xml = format!(
+            "<CodeBook><Codes><Code name=\"t\">{}{}</Code></Codes></CodeBook>",
+            format!("<{tag} name=\"a\">").repeat(depth),
+            format!("</{tag}>").repeat(depth)
+        );
+        within(move || use_import(read_qdc(xml.as_bytes())));
+    }
+}

@@ -380,3 +380,25 @@ proptest! {
         within(move || check_text(if odt { odt::extract(&bytes) } else { docx::extract(&bytes) }))?;
     }
 }
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    /// Deep nesting of one element (tables, spans, unknown ones) must not
+    /// exhaust the stack or take long.
+    #[test]
+    fn deeply_nested_elements(depth in 0usize..20_000, which in 0usize..4, odt in any::<bool>()) {
+        let tag = if odt {
+            ["table:table", "text:span", "text:p", "x:odd"][which]
+        } else {
+            ["w:tbl", "w:r", "w:p", "x:odd"][which]
+        };
+        let body = format!("{}text{}", format!("<{tag}>").repeat(depth), format!("</{tag}>").repeat(depth));
+        let bytes = if odt {
+            zip(&[("content.xml".to_string(), format!("<office:document-content {O}><office:body><office:text><text:p>{body}</text:p></office:text></office:body></office:document-content>").into_bytes(), true)])
+        } else {
+            zip(&[("word/document.xml".to_string(), format!("<w:document {W}><w:body><w:p><w:r><w:t>{body}</w:t></w:r></w:p></w:body></w:document>").into_bytes(), true)])
+        };
+        within(move || check_text(if odt { odt::extract(&bytes) } else { docx::extract(&bytes) }))?;
+    }
+}
