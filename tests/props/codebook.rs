@@ -158,3 +158,25 @@ proptest! {
         });
     }
 }
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    /// Deeply nested arrays and inline tables: the TOML and JSON readers
+    /// have their own depth limits; this keeps them from going away.
+    #[test]
+    fn deeply_nested_codebooks(depth in 0usize..50_000, kind in 0u8..3) {
+        let text = match kind {
+            0 => format!("[codebook]\nname = {}1{}", "[".repeat(depth), "]".repeat(depth)),
+            1 => format!("[codebook]\nname = {}1{}", "{a = ".repeat(depth), "}".repeat(depth)),
+            _ => format!("{{\"codebook\": {}1{}}}", "[".repeat(depth), "]".repeat(depth)),
+        };
+        within(move || {
+            let _ = if kind == 2 {
+                Codebook::from_json_str(&text, "deep.json")
+            } else {
+                Codebook::from_toml_str(&text, "deep.toml")
+            };
+        });
+    }
+}
