@@ -141,6 +141,11 @@ pub(super) fn local(qname: &str) -> &str {
     qname.rsplit_once(':').map_or(qname, |(_, l)| l)
 }
 
+/// How deep elements may nest. A REFI-QDA codebook is a few levels deep;
+/// the readers walk the tree recursively, so a file nested thousands deep
+/// (found by the property tests) would overflow the stack and abort.
+pub(super) const MAX_XML_DEPTH: usize = 256;
+
 pub(super) fn parse_xml(text: &str, warnings: &mut Vec<String>) -> Result<Element, ExchangeError> {
     let mut reader = quick_xml::Reader::from_str(text);
     let line_at = |pos: u64| {
@@ -164,6 +169,11 @@ pub(super) fn parse_xml(text: &str, warnings: &mut Vec<String>) -> Result<Elemen
             message,
         };
         match event {
+            Event::Start(_) if stack.len() >= MAX_XML_DEPTH => {
+                return Err(syntax(format!(
+                    "elements nested more than {MAX_XML_DEPTH} deep"
+                )));
+            }
             Event::Start(e) => stack.push(element(&e).map_err(syntax)?),
             Event::Empty(e) => {
                 let el = element(&e).map_err(syntax)?;

@@ -222,3 +222,23 @@ fn imported_toml_loads_back() {
         serde_json::to_value(&book).unwrap()
     );
 }
+
+/// Found by the property tests (`tests/props`): 10,000 nested `<Code>`s
+/// overflowed the stack and aborted the process. Nesting is now bounded.
+#[test]
+fn deeply_nested_codes_are_refused_not_a_stack_overflow() {
+    let nested = |depth: usize| {
+        let codes = depth - 2;
+        format!(
+            "<CodeBook><Codes>{}{}</Codes></CodeBook>",
+            "<Code name=\"a\">".repeat(codes),
+            "</Code>".repeat(codes)
+        )
+    };
+    let deepest = nested(super::refi::MAX_XML_DEPTH);
+    assert!(read_qdc(deepest.as_bytes()).is_ok());
+    for depth in [super::refi::MAX_XML_DEPTH + 1, 100_000] {
+        let err = read_qdc(nested(depth).as_bytes()).unwrap_err().to_string();
+        assert!(err.contains("nested more than 256 deep"), "{err}");
+    }
+}
