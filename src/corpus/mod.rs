@@ -15,11 +15,13 @@ use std::collections::BTreeMap;
 use crate::error::FormatError;
 
 mod decode;
+mod limits;
 mod parse;
 #[cfg(test)]
 mod tests;
 
 pub use decode::{Decoded, decode, decode_owned};
+pub use limits::DEFAULT_MAX_TURN_BYTES;
 use parse::{front_matter, lines_of, paragraphs, sentences, turns};
 
 /// Interviewer labels recognised by default (compared case-insensitively).
@@ -34,6 +36,9 @@ pub struct ParseOptions {
     /// When set, only these exact labels (case-sensitive, at the start of a
     /// line, `Label:`) start turns; any other line continues the turn.
     pub speakers: Option<Vec<String>>,
+    /// A turn longer than this (in bytes) is coded in pieces no longer,
+    /// cut at paragraph or sentence boundaries, with a warning.
+    pub max_turn_bytes: usize,
 }
 
 impl Default for ParseOptions {
@@ -44,6 +49,7 @@ impl Default for ParseOptions {
                 .map(|s| s.to_string())
                 .collect(),
             speakers: None,
+            max_turn_bytes: DEFAULT_MAX_TURN_BYTES,
         }
     }
 }
@@ -179,6 +185,7 @@ impl Transcript {
         let lines = lines_of(&text);
         let (front_matter, body_from) = front_matter(&lines, &text, &mut warnings)?;
         let turns = turns(&lines[body_from..], &text, options, &mut warnings);
+        let turns = limits::split_long_turns(&text, turns, options.max_turn_bytes, &mut warnings);
         Ok(Transcript {
             path: path.to_string(),
             text,
@@ -194,7 +201,7 @@ impl Transcript {
         path: &str,
         text: String,
         turns: Vec<RawTurn>,
-        warnings: Vec<Warning>,
+        mut warnings: Vec<Warning>,
         options: &ParseOptions,
     ) -> Transcript {
         let turns = turns
@@ -214,6 +221,7 @@ impl Transcript {
                 time: raw.time,
             })
             .collect();
+        let turns = limits::split_long_turns(&text, turns, options.max_turn_bytes, &mut warnings);
         Transcript {
             path: path.to_string(),
             text,
