@@ -123,7 +123,10 @@ fn cut_point(span: &str, max: usize) -> (usize, Cut) {
     // piece is never less than half the limit for want of a better cut.
     let half = floor_boundary(window, limit / 2);
     let tail = &window[half..];
-    let sentence = tail
+    // Line breaks inside a paragraph do not end a sentence (as for
+    // `Unit::Sentence`); a space keeps the offsets.
+    let flat = tail.replace(['\n', '\r'], " ");
+    let sentence = flat
         .split_sentence_bound_indices()
         .map(|(i, _)| i)
         .filter(|&i| i > 0)

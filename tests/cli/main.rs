@@ -8,6 +8,7 @@ mod emerge;
 mod exchange;
 mod formats;
 mod help;
+mod limits;
 mod matrix;
 mod merge;
 mod quality;
