@@ -120,28 +120,40 @@ fn cut_point(span: &str, max: usize) -> (usize, Cut) {
     }
     let window = &span[..limit];
     // Sentence and word ends are looked for in the second half only, so a
-    // piece is never less than half the limit for want of a better cut.
+    // piece is never less than half the limit for want of a better cut;
+    // sentence ends first in the last few kilobytes, where there nearly
+    // always is one, so that cutting costs little next to coding.
     let half = floor_boundary(window, limit / 2);
-    let tail = &window[half..];
-    // Line breaks inside a paragraph do not end a sentence (as for
-    // `Unit::Sentence`); a space keeps the offsets.
-    let flat = tail.replace(['\n', '\r'], " ");
-    let sentence = flat
-        .split_sentence_bound_indices()
-        .map(|(i, _)| i)
-        .filter(|&i| i > 0)
-        .last();
-    if let Some(i) = sentence
-        && !window[..half + i].trim().is_empty()
-    {
-        return (half + i, Cut::Sentence);
+    for back in [4 << 10, 64 << 10, usize::MAX] {
+        let from = floor_boundary(window, limit.saturating_sub(back).max(half));
+        if let Some(i) = last_sentence_end(&window[from..])
+            && !window[..from + i].trim().is_empty()
+        {
+            return (from + i, Cut::Sentence);
+        }
+        if from == half {
+            break;
+        }
     }
+    let tail = &window[half..];
     if let Some(i) = tail.rfind(char::is_whitespace)
         && !window[..half + i].trim().is_empty()
     {
         return (half + i, Cut::Word);
     }
     (limit, Cut::Char)
+}
+
+/// The last sentence end in `text` after its start (which is taken to be
+/// one only because the text is cut there). Line breaks inside a paragraph
+/// do not end a sentence (as for `Unit::Sentence`).
+fn last_sentence_end(text: &str) -> Option<usize> {
+    // A space for a line break keeps the offsets.
+    let flat = text.replace(['\n', '\r'], " ");
+    flat.split_sentence_bound_indices()
+        .map(|(i, _)| i)
+        .filter(|&i| i > 0)
+        .last()
 }
 
 /// The last line break in `span[..limit]` that ends a line of text and is
@@ -240,6 +252,15 @@ mod tests {
             pieces(text, 40),
             ["We met weekly. The nurse came too.", "Then it stopped."]
         );
+    }
+
+    #[test]
+    fn a_sentence_end_far_back_in_the_second_half_is_found() {
+        let words = "word ".repeat(20_000);
+        let text = format!("{}End here. Then {}", &words[..60_000], &words[..90_000]);
+        let cut = pieces(&text, 100_000);
+        assert_eq!(cut[0].len(), 60_009);
+        assert!(cut[0].ends_with("word End here."));
     }
 
     #[test]
