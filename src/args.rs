@@ -49,8 +49,8 @@ pub struct ReadArgs {
     pub id_column: Option<String>,
 
     /// Code a speaker turn longer than this many bytes in pieces no longer,
-    /// cut at paragraph or sentence boundaries, with a warning: one huge
-    /// turn must not hold a whole file in every coding and CSV row.
+    /// cut at paragraph or sentence boundaries, with a warning, so that one
+    /// huge turn cannot make coding hold a whole file.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_turn_bytes: u64,
