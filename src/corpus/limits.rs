@@ -70,8 +70,8 @@ pub(super) fn split_long_turns(
             line: turn.line,
             message: format!(
                 "turn of {len} bytes is longer than the limit of {max} bytes \
-                 (--max-turn-bytes): coded as {pieces} pieces cut at paragraph \
-                 or sentence boundaries{hard}"
+                 (--max-turn-bytes): coded as {pieces} pieces cut at paragraph, \
+                 sentence or word boundaries{hard}"
             ),
         });
     }

@@ -57,8 +57,8 @@ fn a_long_turn_is_coded_in_pieces_and_no_text_is_lost() {
     assert!(
         stderr.contains(&format!(
             "long-turn.txt:2: turn of {} bytes is longer than the limit of 100 bytes \
-             (--max-turn-bytes): coded as 6 pieces cut at paragraph or sentence \
-             boundaries; 1 cut falls inside a word",
+             (--max-turn-bytes): coded as 6 pieces cut at paragraph, sentence or \
+             word boundaries; 1 cut falls inside a word",
             turn.len()
         )),
         "{stderr}"
