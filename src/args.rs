@@ -47,6 +47,13 @@ pub struct ReadArgs {
     /// row number).
     #[arg(long, value_name = "COLUMN", requires = "text_column")]
     pub id_column: Option<String>,
+
+    /// Code a speaker turn longer than this many bytes in pieces no longer,
+    /// cut at paragraph or sentence boundaries, with a warning, so that one
+    /// huge turn cannot make coding hold a whole file.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_turn_bytes: u64,
 }
 
 impl ReadArgs {
@@ -55,6 +62,7 @@ impl ReadArgs {
         ReadOptions {
             parse: ParseOptions {
                 speakers: (!self.speakers.is_empty()).then(|| self.speakers.clone()),
+                max_turn_bytes: usize::try_from(self.max_turn_bytes).unwrap_or(usize::MAX),
                 ..ParseOptions::with_interviewers(&self.interviewer)
             },
             survey: self.text_column.as_ref().map(|text| SurveyColumns {

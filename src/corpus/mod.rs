@@ -19,6 +19,7 @@ use crate::error::FormatError;
 
 mod decode;
 mod labels;
+mod limits;
 mod parse;
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,7 @@ mod words;
 
 pub use decode::{Decoded, decode, decode_owned};
 pub use labels::{LabelWhy, SpeakerLabel};
+pub use limits::DEFAULT_MAX_TURN_BYTES;
 use parse::{front_matter, lines_of, paragraphs, sentences, turns};
 use words::share_warning;
 pub use words::{IMPLAUSIBLE_INTERVIEWER_SHARE, Words};
@@ -42,6 +44,9 @@ pub struct ParseOptions {
     /// When set, only these exact labels (case-sensitive, at the start of a
     /// line, `Label:`) start turns; any other line continues the turn.
     pub speakers: Option<Vec<String>>,
+    /// A turn longer than this (in bytes) is coded in pieces no longer,
+    /// cut at paragraph or sentence boundaries, with a warning.
+    pub max_turn_bytes: usize,
 }
 
 impl Default for ParseOptions {
@@ -52,6 +57,7 @@ impl Default for ParseOptions {
                 .map(|s| s.to_string())
                 .collect(),
             speakers: None,
+            max_turn_bytes: DEFAULT_MAX_TURN_BYTES,
         }
     }
 }
@@ -195,7 +201,9 @@ impl Transcript {
         let lines = lines_of(&text);
         let (front_matter, body_from) = front_matter(&lines, &text, &mut warnings)?;
         let body = turns(&lines[body_from..], &text, options, &mut warnings);
-        let (turns, labels) = (body.turns, body.labels);
+        let labels = body.labels;
+        let turns =
+            limits::split_long_turns(&text, body.turns, options.max_turn_bytes, &mut warnings);
         let words = Words::of(&text, &turns, body.uncoded);
         warnings.extend(share_warning(&words, &turns));
         Ok(Transcript {
@@ -235,6 +243,7 @@ impl Transcript {
                 time: raw.time,
             })
             .collect();
+        let turns = limits::split_long_turns(&text, turns, options.max_turn_bytes, &mut warnings);
         let words = Words::of(&text, &turns, 0);
         warnings.extend(share_warning(&words, &turns));
         Transcript {

@@ -22,9 +22,10 @@ use zip::result::ZipError;
 
 use super::FormatError;
 
-/// The largest part read from an archive, decompressed (a guard against zip
-/// bombs; a long transcript's XML is a few megabytes).
-const MAX_PART_BYTES: u64 = 128 << 20;
+/// The largest part read from an archive, uncompressed: a guard against zip
+/// bombs. A long transcript's XML is a few megabytes; Word's markup is
+/// verbose, but 64 MiB still holds several million words of text.
+const MAX_PART_BYTES: u64 = 64 << 20;
 
 /// Tables nested deeper than this are read as the text of their cells.
 const MAX_TABLE_DEPTH: usize = 16;
@@ -68,21 +69,33 @@ impl<'a> Package<'a> {
 
     /// Reads the part `name` as UTF-8 text, or `None` when there is no such
     /// part.
+    ///
+    /// A part whose declared size is over the limit is refused before any
+    /// of it is inflated; since a declared size can lie, no more than the
+    /// limit is ever inflated either.
     pub(super) fn part(&mut self, name: &str) -> Result<Option<String>, FormatError> {
         let file = match self.archive.by_name(name) {
             Ok(file) => file,
             Err(ZipError::FileNotFound) => return Ok(None),
             Err(err) => return Err(error(format!("cannot read {name} in the archive: {err}"))),
         };
-        let mut bytes = Vec::new();
+        let declared = file.size();
+        let too_large = |how: String| {
+            error(format!(
+                "{name} is larger than {} MiB uncompressed ({how}): not read, \
+                 a guard against zip bombs",
+                MAX_PART_BYTES >> 20
+            ))
+        };
+        if declared > MAX_PART_BYTES {
+            return Err(too_large(format!("it declares {declared} bytes")));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
         file.take(MAX_PART_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|err| error(format!("cannot read {name} in the archive: {err}")))?;
         if bytes.len() as u64 > MAX_PART_BYTES {
-            return Err(error(format!(
-                "{name} is larger than {} MiB",
-                MAX_PART_BYTES >> 20
-            )));
+            return Err(too_large(format!("although it declares {declared} bytes")));
         }
         let mut text = String::from_utf8(bytes)
             .map_err(|err| error(format!("{name} is not UTF-8 text: {}", err.utf8_error())))?;

@@ -9,6 +9,7 @@ mod exchange;
 mod formats;
 mod help;
 mod inputs;
+mod limits;
 mod matrix;
 mod merge;
 mod outputs;
