@@ -8,6 +8,7 @@ mod emerge;
 mod exchange;
 mod formats;
 mod help;
+mod hostile;
 mod inputs;
 mod limits;
 mod matrix;
