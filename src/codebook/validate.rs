@@ -157,21 +157,25 @@ impl Codebook {
         problems.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column.unwrap_or(0)));
         problems
     }
+    /// A diagnostic placed at a code's line and, when the codebook's text is
+    /// known, at its `i`th pattern.
+    fn place(&self, d: Diagnostic, code: &Code, i: usize) -> Diagnostic {
+        let d = Diagnostic {
+            line: code.line,
+            ..d
+        };
+        let text = self.text.as_deref().unwrap_or("");
+        match code.pattern_spans.get(i).cloned().flatten() {
+            Some(span) if !text.is_empty() => d.at(text, span),
+            _ => d,
+        }
+    }
+
     /// Two codes with the same patterns (a warning: it is sometimes meant,
     /// as when one word belongs to two themes).
     fn identical_codes(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let text = self.text.as_deref().unwrap_or("");
-        let place = |d: Diagnostic, code: &Code, i: usize| {
-            let d = Diagnostic {
-                line: code.line,
-                ..d
-            };
-            match code.pattern_spans.get(i).cloned().flatten() {
-                Some(span) if !text.is_empty() => d.at(text, span),
-                _ => d,
-            }
-        };
+        let place = |d, code, i| self.place(d, code, i);
         for (a, code) in self.codes.iter().enumerate() {
             for other in &self.codes[..a] {
                 let mut mine: Vec<&String> = code.patterns.iter().collect();
@@ -196,17 +200,7 @@ impl Codebook {
     /// check` asks for them.
     pub fn overlaps(&self) -> Vec<Diagnostic> {
         let mut out = self.identical_codes();
-        let text = self.text.as_deref().unwrap_or("");
-        let place = |d: Diagnostic, code: &Code, i: usize| {
-            let d = Diagnostic {
-                line: code.line,
-                ..d
-            };
-            match code.pattern_spans.get(i).cloned().flatten() {
-                Some(span) if !text.is_empty() => d.at(text, span),
-                _ => d,
-            }
-        };
+        let place = |d, code, i| self.place(d, code, i);
         let compiled: Vec<Vec<Option<regex::Regex>>> = self
             .codes
             .iter()
