@@ -124,6 +124,9 @@ pub fn quote_text(text: &str, evidence: (usize, usize), context: Option<usize>) 
 pub struct Candidate {
     /// The participant id.
     pub participant: String,
+    /// Whether a target code's theme is the segment's primary theme
+    /// ([`Coding::primary`]): such segments come first.
+    pub primary: bool,
     /// Distinct target codes in the segment (more is stronger).
     pub codes: usize,
     /// Words in the segment (fewer, at equal codes, is a tighter quote).
@@ -135,12 +138,14 @@ pub struct Candidate {
 /// Orders candidates for the write-up: each participant's strongest
 /// segment first, then everyone's second strongest, and so on, so one
 /// talkative participant cannot fill the list. Within a round, stronger
-/// evidence (more target codes, then denser: fewer words, though not under
-/// twelve) comes first.
+/// evidence (the segment's primary theme among the targets', then more
+/// target codes, then denser: fewer words, though not under twelve) comes
+/// first.
 /// Returns indexes into `candidates`.
 pub fn rank(candidates: &[Candidate]) -> Vec<usize> {
     let strength = |c: &Candidate| {
         (
+            std::cmp::Reverse(c.primary),
             std::cmp::Reverse(c.codes),
             c.words.clamp(8, usize::MAX),
             c.order,
@@ -314,7 +319,9 @@ pub fn collect(
         start: usize,
         end: usize,
         evidence: (usize, usize),
-        codes: BTreeSet<usize>,
+        /// The primary theme's codes first, then codebook order.
+        codes: Vec<usize>,
+        primary: bool,
         participant: &'a str,
     }
     let mut found: Vec<Found> = Vec::new();
@@ -347,7 +354,8 @@ pub fn collect(
                 start,
                 end,
                 evidence: (first.hit.start - start, first.hit.end - start),
-                codes: codings.iter().map(|c| c.hit.code).collect(),
+                codes: primary_first(&codings),
+                primary: codings.iter().any(|c| c.primary),
                 participant,
             });
         }
@@ -357,6 +365,7 @@ pub fn collect(
         .enumerate()
         .map(|(order, f)| Candidate {
             participant: f.participant.to_string(),
+            primary: f.primary,
             codes: f.codes.len(),
             words: f.file.transcript.text[f.start..f.end]
                 .split_whitespace()
@@ -393,6 +402,15 @@ pub fn collect(
             }
         })
         .collect()
+}
+
+/// The codes of a segment's codings, those of its primary theme first, each
+/// part in codebook order, once each.
+fn primary_first(codings: &[&Coding]) -> Vec<usize> {
+    let mut codes: Vec<(bool, usize)> = codings.iter().map(|c| (!c.primary, c.hit.code)).collect();
+    codes.sort_unstable();
+    codes.dedup_by_key(|(_, code)| *code);
+    codes.into_iter().map(|(_, code)| code).collect()
 }
 
 #[cfg(test)]
@@ -461,6 +479,7 @@ mod tests {
     fn ranking_spreads_quotes_across_participants() {
         let c = |p: &str, codes, words, order| Candidate {
             participant: p.into(),
+            primary: false,
             codes,
             words,
             order,
@@ -474,5 +493,35 @@ mod tests {
             c("C", 2, 60, 4),
         ];
         assert_eq!(rank(&candidates), [1, 4, 3, 0, 2]);
+    }
+
+    #[test]
+    fn segments_of_the_primary_theme_rank_first_and_list_its_codes_first() {
+        let c = |p: &str, primary, codes, order| Candidate {
+            participant: p.into(),
+            primary,
+            codes,
+            words: 20,
+            order,
+        };
+        // A's one primary segment beats its two-code secondary one.
+        let candidates = [c("A", false, 2, 0), c("A", true, 1, 1), c("B", false, 3, 2)];
+        assert_eq!(rank(&candidates), [1, 2, 0]);
+        let coding = |code, primary| Coding {
+            turn: 0,
+            who: 0,
+            start: 0,
+            end: 10,
+            hit: crate::matcher::Hit {
+                code,
+                pattern: 0,
+                start: 0,
+                end: 1,
+            },
+            score: crate::coding::Score::default(),
+            primary,
+        };
+        let (a, b, c2) = (coding(0, false), coding(3, true), coding(1, false));
+        assert_eq!(primary_first(&[&a, &b, &c2]), [3, 0, 1]);
     }
 }
