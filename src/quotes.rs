@@ -319,8 +319,7 @@ pub fn collect(
         start: usize,
         end: usize,
         evidence: (usize, usize),
-        /// The primary theme's codes first, then codebook order.
-        codes: Vec<usize>,
+        codes: BTreeSet<usize>,
         primary: bool,
         participant: &'a str,
     }
@@ -354,7 +353,7 @@ pub fn collect(
                 start,
                 end,
                 evidence: (first.hit.start - start, first.hit.end - start),
-                codes: primary_first(&codings),
+                codes: codings.iter().map(|c| c.hit.code).collect(),
                 primary: codings.iter().any(|c| c.primary),
                 participant,
             });
@@ -402,15 +401,6 @@ pub fn collect(
             }
         })
         .collect()
-}
-
-/// The codes of a segment's codings, those of its primary theme first, each
-/// part in codebook order, once each.
-fn primary_first(codings: &[&Coding]) -> Vec<usize> {
-    let mut codes: Vec<(bool, usize)> = codings.iter().map(|c| (!c.primary, c.hit.code)).collect();
-    codes.sort_unstable();
-    codes.dedup_by_key(|(_, code)| *code);
-    codes.into_iter().map(|(_, code)| code).collect()
 }
 
 #[cfg(test)]
@@ -496,7 +486,7 @@ mod tests {
     }
 
     #[test]
-    fn segments_of_the_primary_theme_rank_first_and_list_its_codes_first() {
+    fn segments_of_the_primary_theme_rank_first() {
         let c = |p: &str, primary, codes, order| Candidate {
             participant: p.into(),
             primary,
@@ -507,21 +497,5 @@ mod tests {
         // A's one primary segment beats its two-code secondary one.
         let candidates = [c("A", false, 2, 0), c("A", true, 1, 1), c("B", false, 3, 2)];
         assert_eq!(rank(&candidates), [1, 2, 0]);
-        let coding = |code, primary| Coding {
-            turn: 0,
-            who: 0,
-            start: 0,
-            end: 10,
-            hit: crate::matcher::Hit {
-                code,
-                pattern: 0,
-                start: 0,
-                end: 1,
-            },
-            score: crate::coding::Score::default(),
-            primary,
-        };
-        let (a, b, c2) = (coding(0, false), coding(3, true), coding(1, false));
-        assert_eq!(primary_first(&[&a, &b, &c2]), [3, 0, 1]);
     }
 }
