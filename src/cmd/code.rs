@@ -214,13 +214,14 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     }
     out.flush()?;
     out.note(&format!(
-        "{} files, {} participants, {} of {} participant {}s coded; {}",
+        "{} files, {} participants, {} of {} participant {}s coded; {}{}",
         summary.files,
         summary.participants,
         summary.coded_segments,
         summary.segments,
         args.unit.unit.name(),
-        words_note(&words)
+        words_note(&words),
+        counting_note(&options)
     ));
     Ok(args.corpus.status(&info, out))
 }
@@ -468,6 +469,19 @@ fn words_note(words: &mint::corpus::Words) -> String {
         "{} words by participants{share}, {} by interviewers, {} not coded",
         words.participant, words.interviewer, words.uncoded
     )
+}
+
+/// What the counts leave out, for the summary: `; codings under 0.500
+/// dropped; primary themes only`, or nothing.
+fn counting_note(options: &mint::coding::Options) -> String {
+    let mut note = String::new();
+    if let Some(min) = options.min_score {
+        note.push_str(&format!("; codings under {min} dropped"));
+    }
+    if options.primary {
+        note.push_str("; primary themes only");
+    }
+    note
 }
 
 /// A `--min-score` value: a number from 0 to 1.

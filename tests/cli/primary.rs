@@ -120,6 +120,19 @@ fn min_score_drops_weak_codings_from_the_table_and_the_codings() {
             coding("4", "staffing", "0.892", "true"),
         ]
     );
+    let (_, stderr, _) = run(mint().args([
+        "code",
+        TRANSCRIPTS,
+        "--codebook",
+        CODEBOOK,
+        "--min-score",
+        "0.5",
+        "--primary",
+    ]));
+    assert!(
+        stderr.contains("2 of 3 participant turns coded; 59 words by participants (86%), 10 by interviewers, 0 not coded; codings under 0.500 dropped; primary themes only"),
+        "{stderr}"
+    );
     // Above every score: no codings at all.
     let (_, rows) = codings(&["--min-score", "0.95"]);
     assert!(rows.is_empty());
