@@ -530,6 +530,56 @@ pub fn is_acronym(word: &str) -> bool {
     letters >= 2
 }
 
+/// How telling one match of a pattern is, for the strength of a coding
+/// ([`crate::coding::score`]): its specificity in (0, 1] and the words a
+/// match of it spans, nominally.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weight {
+    /// 0.3 for a `word*` prefix, 0.4 for one word, 0.7 for a phrase of two
+    /// words, 0.9 for three or more, 0.9 for `A NEAR B`, 0.7 for `re:`.
+    pub specificity: f64,
+    /// The words of the pattern (a `NEAR`'s two halves added; 1 for `re:`).
+    pub words: usize,
+}
+
+/// The [`Weight`] of a codebook pattern, read from its text (it need not
+/// be valid: a pattern that does not compile never matches).
+///
+/// ```
+/// use mint::pattern::weight;
+/// assert!(weight("integrat*").specificity < weight("nurse").specificity);
+/// assert!(weight("nurse").specificity < weight("shared care record").specificity);
+/// assert_eq!(weight("GP NEAR/5 meeting*").words, 2);
+/// ```
+pub fn weight(pattern: &str) -> Weight {
+    let words = |part: &str| part.split(is_separator).filter(|w| !w.is_empty()).count();
+    let pattern = pattern.trim();
+    if pattern.starts_with("re:") {
+        return Weight {
+            specificity: 0.7,
+            words: 1,
+        };
+    }
+    if let Some((a, b)) = pattern.split_once(" NEAR/") {
+        let b = b.split_once(char::is_whitespace).map_or("", |(_, b)| b);
+        return Weight {
+            specificity: 0.9,
+            words: (words(a) + words(b)).max(2),
+        };
+    }
+    let n = words(pattern).max(1);
+    let specificity = match n {
+        1 if pattern.ends_with('*') => 0.3,
+        1 => 0.4,
+        2 => 0.7,
+        _ => 0.9,
+    };
+    Weight {
+        specificity,
+        words: n,
+    }
+}
+
 fn is_separator(c: char) -> bool {
     c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }

@@ -124,6 +124,9 @@ pub fn quote_text(text: &str, evidence: (usize, usize), context: Option<usize>) 
 pub struct Candidate {
     /// The participant id.
     pub participant: String,
+    /// Whether a target code's theme is the segment's primary theme
+    /// ([`Coding::primary`]): such segments come first.
+    pub primary: bool,
     /// Distinct target codes in the segment (more is stronger).
     pub codes: usize,
     /// Words in the segment (fewer, at equal codes, is a tighter quote).
@@ -135,12 +138,14 @@ pub struct Candidate {
 /// Orders candidates for the write-up: each participant's strongest
 /// segment first, then everyone's second strongest, and so on, so one
 /// talkative participant cannot fill the list. Within a round, stronger
-/// evidence (more target codes, then denser: fewer words, though not under
-/// twelve) comes first.
+/// evidence (the segment's primary theme among the targets', then more
+/// target codes, then denser: fewer words, though not under twelve) comes
+/// first.
 /// Returns indexes into `candidates`.
 pub fn rank(candidates: &[Candidate]) -> Vec<usize> {
     let strength = |c: &Candidate| {
         (
+            std::cmp::Reverse(c.primary),
             std::cmp::Reverse(c.codes),
             c.words.clamp(8, usize::MAX),
             c.order,
@@ -315,6 +320,7 @@ pub fn collect(
         end: usize,
         evidence: (usize, usize),
         codes: BTreeSet<usize>,
+        primary: bool,
         participant: &'a str,
     }
     let mut found: Vec<Found> = Vec::new();
@@ -348,6 +354,7 @@ pub fn collect(
                 end,
                 evidence: (first.hit.start - start, first.hit.end - start),
                 codes: codings.iter().map(|c| c.hit.code).collect(),
+                primary: codings.iter().any(|c| c.primary),
                 participant,
             });
         }
@@ -357,6 +364,7 @@ pub fn collect(
         .enumerate()
         .map(|(order, f)| Candidate {
             participant: f.participant.to_string(),
+            primary: f.primary,
             codes: f.codes.len(),
             words: f.file.transcript.text[f.start..f.end]
                 .split_whitespace()
@@ -461,6 +469,7 @@ mod tests {
     fn ranking_spreads_quotes_across_participants() {
         let c = |p: &str, codes, words, order| Candidate {
             participant: p.into(),
+            primary: false,
             codes,
             words,
             order,
@@ -474,5 +483,19 @@ mod tests {
             c("C", 2, 60, 4),
         ];
         assert_eq!(rank(&candidates), [1, 4, 3, 0, 2]);
+    }
+
+    #[test]
+    fn segments_of_the_primary_theme_rank_first() {
+        let c = |p: &str, primary, codes, order| Candidate {
+            participant: p.into(),
+            primary,
+            codes,
+            words: 20,
+            order,
+        };
+        // A's one primary segment beats its two-code secondary one.
+        let candidates = [c("A", false, 2, 0), c("A", true, 1, 1), c("B", false, 3, 2)];
+        assert_eq!(rank(&candidates), [1, 2, 0]);
     }
 }

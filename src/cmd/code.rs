@@ -10,7 +10,7 @@ use anyhow::Context;
 use mint::attributes::{Attributes, PARTICIPANT};
 use mint::cache::Cache;
 use mint::codebook::Codebook;
-use mint::coding::Coded;
+use mint::coding::{Coded, Score};
 use mint::matcher::Matcher;
 use mint::pipeline::LoadedFile;
 use mint::tally::{self, Tally};
@@ -94,6 +94,16 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
 
+    /// Count each segment for its primary theme only (the theme whose codes
+    /// score highest there; see --codings' `score`) and that theme's codes.
+    #[arg(long)]
+    primary: bool,
+
+    /// Drop the codings that score under X (0 to 1) before counting: a
+    /// single common word in a long turn scores about 0.2, a phrase 0.7.
+    #[arg(long, value_name = "X", value_parser = parse_score)]
+    min_score: Option<Score>,
+
     /// Allow --matrix, --codings and --rules to write inside an input folder.
     #[arg(long)]
     write_into_input: bool,
@@ -111,8 +121,14 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
     let unit = args.unit.unit.unit();
     let with_rules = args.rules.is_some();
-    // Codings are only kept when something shows them.
+    // Codings (and their scores) are only kept when something shows them.
     let with_codings = args.codings.is_some() || args.explain;
+    let options = mint::coding::Options {
+        rules: with_rules,
+        codings: with_codings,
+        min_score: args.min_score,
+        primary: args.primary,
+    };
 
     // Files stream through in path order: tallies and codings are taken as
     // each file is done, and the file is dropped.
@@ -123,7 +139,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let cache = match &args.cache {
         Some(dir) => {
             let salt = format!(
-                "{}\n{:?}\n{with_rules}\n{with_codings}\n{:?}",
+                "{}\n{:?}\n{options:?}\n{:?}",
                 serde_json::to_string(&codebook)?,
                 args.unit.unit,
                 args.corpus.read.options()
@@ -135,9 +151,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         }
         None => None,
     };
-    let work = |t: &mint::corpus::Transcript| {
-        mint::coding::code_with(t, &matcher, unit, with_rules, with_codings)
-    };
+    let work = |t: &mint::corpus::Transcript| mint::coding::code_with(t, &matcher, unit, &options);
     let info = args.corpus.stream(out, cache.as_ref(), work, |out, file| {
         for (id, counts) in file.participants.iter().zip(&file.result.by_speaker) {
             tally.add(id, counts);
@@ -200,13 +214,14 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     }
     out.flush()?;
     out.note(&format!(
-        "{} files, {} participants, {} of {} participant {}s coded; {}",
+        "{} files, {} participants, {} of {} participant {}s coded; {}{}",
         summary.files,
         summary.participants,
         summary.coded_segments,
         summary.segments,
         args.unit.unit.name(),
-        words_note(&words)
+        words_note(&words),
+        counting_note(&options)
     ));
     Ok(args.corpus.status(&info, out))
 }
@@ -235,12 +250,14 @@ const CODINGS_HEAD: [&str; 10] = [
     "matched",
     "text",
 ];
-const CODINGS_TAIL: [&str; 5] = [
+const CODINGS_TAIL: [&str; 7] = [
     "pattern",
     "match_start",
     "match_end",
     "time_start",
     "time_end",
+    "score",
+    "primary",
 ];
 
 impl Spool {
@@ -279,6 +296,8 @@ impl Spool {
                 &index.char_offset(coding.hit.end).to_string(),
                 &from,
                 &to,
+                &coding.score.to_string(),
+                if coding.primary { "true" } else { "false" },
             ])?;
         }
         Ok(())
@@ -450,6 +469,27 @@ fn words_note(words: &mint::corpus::Words) -> String {
         "{} words by participants{share}, {} by interviewers, {} not coded",
         words.participant, words.interviewer, words.uncoded
     )
+}
+
+/// What the counts leave out, for the summary: `; codings under 0.500
+/// dropped; primary themes only`, or nothing.
+fn counting_note(options: &mint::coding::Options) -> String {
+    let mut note = String::new();
+    if let Some(min) = options.min_score {
+        note.push_str(&format!("; codings under {min} dropped"));
+    }
+    if options.primary {
+        note.push_str("; primary themes only");
+    }
+    note
+}
+
+/// A `--min-score` value: a number from 0 to 1.
+fn parse_score(value: &str) -> Result<Score, String> {
+    match value.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(Score::from_f64(x)),
+        _ => Err(format!("expected a number from 0 to 1, not {value:?}")),
+    }
 }
 
 fn clock(ms: u64) -> String {

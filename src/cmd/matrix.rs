@@ -82,6 +82,8 @@ struct Seg {
     quote_source: (usize, usize, usize),
     evidence: (usize, usize),
     codes: BTreeSet<usize>,
+    /// The theme is the segment's primary theme.
+    primary: bool,
     words: usize,
 }
 
@@ -116,6 +118,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
                 quote_source: (fi, start, end),
                 evidence: (first.hit.start - start, first.hit.end - start),
                 codes: codings.iter().map(|c| c.hit.code).collect(),
+                primary: codings.iter().any(|c| c.primary),
                 words: file.transcript.text[start..end].split_whitespace().count(),
             });
         }
@@ -145,6 +148,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
                         .enumerate()
                         .map(|(order, s)| Candidate {
                             participant: id.clone(),
+                            primary: s.primary,
                             codes: s.codes.len(),
                             words: s.words,
                             order,

@@ -99,6 +99,8 @@ pub struct Matcher {
     code_theme: Vec<usize>,
     /// Each code's ancestors (sub-codes count for their parents).
     ancestors: Vec<Vec<usize>>,
+    /// Per code, per pattern: how telling a match is (for scores only).
+    weights: Vec<Vec<pattern::Weight>>,
     theme_count: usize,
 }
 
@@ -227,6 +229,11 @@ impl Matcher {
             rules,
             code_theme,
             ancestors,
+            weights: codebook
+                .codes
+                .iter()
+                .map(|c| c.patterns.iter().map(|p| pattern::weight(p)).collect())
+                .collect(),
             theme_count: codebook.themes.len(),
         })
     }
@@ -250,6 +257,12 @@ impl Matcher {
     /// first.
     pub fn ancestors_of(&self, code: usize) -> &[usize] {
         &self.ancestors[code]
+    }
+
+    /// The [`pattern::Weight`] of a code's pattern (indices as in a
+    /// [`Hit`]).
+    pub fn weight(&self, code: usize, pattern: usize) -> pattern::Weight {
+        self.weights[code][pattern]
     }
 
     /// Pushes one hit per code that applies to `text`, in codebook order.

@@ -76,7 +76,9 @@ fn codings_csv_lists_every_coded_turn_with_its_evidence() {
             "match_start",
             "match_end",
             "time_start",
-            "time_end"
+            "time_end",
+            "score",
+            "primary"
         ]
     );
     assert_eq!(

@@ -14,6 +14,7 @@ mod limits;
 mod matrix;
 mod merge;
 mod outputs;
+mod primary;
 mod quality;
 mod quotes;
 mod report;

@@ -9,8 +9,11 @@
 
 use std::collections::BTreeMap;
 
+pub mod score;
+
 use crate::corpus::{Transcript, Unit};
 use crate::matcher::{Hit, Matcher};
+pub use score::Score;
 
 /// One participant segment: a coding unit inside a participant's turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,20 +66,49 @@ pub fn each_segment(
     }
 }
 
-/// Codes every participant segment.
+/// Codes every participant segment, keeping the codings (with scores).
 pub fn code(transcript: &Transcript, matcher: &Matcher, unit: Unit) -> Coded {
-    code_with(transcript, matcher, unit, false, true)
+    let options = Options {
+        codings: true,
+        ..Options::default()
+    };
+    code_with(transcript, matcher, unit, &options)
 }
 
-/// Codes every participant segment; with `rules`, also counts the segments
-/// each pattern matched in ([`Counts::pattern_refs`]). Without `codings`,
-/// [`Coded::codings`] is left empty (only the counts are wanted).
+/// What [`code_with`] keeps and counts beyond the per-speaker counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Count the segments each pattern matched in ([`Counts::pattern_refs`]).
+    pub rules: bool,
+    /// Keep the codings, scored ([`Coded::codings`]); without, it is left
+    /// empty (only the counts are wanted).
+    pub codings: bool,
+    /// Drop the codings scoring under this, before anything counts.
+    pub min_score: Option<Score>,
+    /// Count a segment's codes and theme only for its primary theme.
+    pub primary: bool,
+}
+
+impl Options {
+    /// Whether scores are needed: when codings are kept or a flag asks.
+    /// Otherwise no score is computed (the matcher's plain path).
+    fn scores(&self) -> bool {
+        self.codings || self.primary || self.min_score.is_some()
+    }
+}
+
+/// Codes every participant segment as `options` ask.
+///
+/// With `min_score`, a coding under it is dropped as if its code had not
+/// applied; the primary theme is then chosen among the codings left
+/// ([`score::primary_theme`]). With `primary`, a segment counts for its
+/// primary theme only, and for that theme's codes only: code rows stay
+/// within their theme's row.
 pub fn code_with(
     transcript: &Transcript,
     matcher: &Matcher,
     unit: Unit,
-    rules: bool,
-    codings: bool,
+    options: &Options,
 ) -> Coded {
     let empty = Counts {
         code_refs: vec![0; matcher.code_count()],
@@ -87,39 +119,55 @@ pub fn code_with(
         codings: Vec::new(),
         by_speaker: vec![empty; transcript.participant_speakers().len()],
     };
-    // The last segment (number) in which each code and theme counted.
-    let mut code_counted = vec![usize::MAX; matcher.code_count()];
-    let mut theme_counted = vec![usize::MAX; matcher.theme_count()];
+    let mut tick = Tick {
+        code: vec![usize::MAX; matcher.code_count()],
+        theme: vec![usize::MAX; matcher.theme_count()],
+    };
+    let scores = options.scores();
+    let mut scored: Vec<(Hit, Score)> = Vec::new();
+    let mut counted: Vec<Hit> = Vec::new();
+    let mut kept_pairs: Vec<(usize, usize)> = Vec::new();
     each_segment(
         transcript,
         matcher,
         unit,
-        rules,
+        options.rules || scores,
         |number, seg, hits, matched| {
             let counts = &mut coded.by_speaker[seg.who];
-            counts.segments += 1;
-            for key in matched {
-                *counts.pattern_refs.entry(*key).or_default() += 1;
+            if !scores {
+                tick.count(counts, matcher, number, hits, matched);
+                return;
             }
-            counts.coded_segments += u64::from(!hits.is_empty());
-            // A sub-code counts for its parents too, once per segment.
-            for hit in hits {
-                for &code in std::iter::once(&hit.code).chain(matcher.ancestors_of(hit.code)) {
-                    if code_counted[code] != number {
-                        code_counted[code] = number;
-                        counts.code_refs[code] += 1;
-                    }
-                }
+            let words = transcript.text[seg.start..seg.end]
+                .split_whitespace()
+                .count();
+            scored.clear();
+            scored.extend(
+                hits.iter()
+                    .map(|h| (*h, score::score(matcher, h.code, h.pattern, words, matched)))
+                    .filter(|(_, s)| options.min_score.is_none_or(|min| *s >= min)),
+            );
+            let primary = score::primary_theme(matcher, &scored);
+            counted.clear();
+            counted.extend(
+                scored
+                    .iter()
+                    .filter(|(h, _)| !options.primary || Some(matcher.theme_of(h.code)) == primary)
+                    .map(|(h, _)| *h),
+            );
+            kept_pairs.clear();
+            if options.rules {
+                kept_pairs.extend(
+                    matched
+                        .iter()
+                        .filter(|(c, _)| counted.iter().any(|h| h.code == *c)),
+                );
             }
-            for hit in hits {
-                let theme = matcher.theme_of(hit.code);
-                if theme_counted[theme] != number {
-                    theme_counted[theme] = number;
-                    counts.theme_refs[theme] += 1;
-                }
-                if !codings {
-                    continue;
-                }
+            tick.count(counts, matcher, number, &counted, &kept_pairs);
+            if !options.codings {
+                return;
+            }
+            for (hit, score) in &scored {
                 coded.codings.push(Coding {
                     turn: seg.turn,
                     who: seg.who,
@@ -130,11 +178,52 @@ pub fn code_with(
                         end: seg.start + hit.end,
                         ..*hit
                     },
+                    score: *score,
+                    primary: Some(matcher.theme_of(hit.code)) == primary,
                 });
             }
         },
     );
     coded
+}
+
+/// The last segment (number) in which each code and theme counted.
+struct Tick {
+    code: Vec<usize>,
+    theme: Vec<usize>,
+}
+
+impl Tick {
+    /// Counts segment `number` with `hits` (and the pattern pairs
+    /// `matched`) into `counts`.
+    fn count(
+        &mut self,
+        counts: &mut Counts,
+        matcher: &Matcher,
+        number: usize,
+        hits: &[Hit],
+        matched: &[(usize, usize)],
+    ) {
+        counts.segments += 1;
+        for key in matched {
+            *counts.pattern_refs.entry(*key).or_default() += 1;
+        }
+        counts.coded_segments += u64::from(!hits.is_empty());
+        // A sub-code counts for its parents too, once per segment.
+        for hit in hits {
+            for &code in std::iter::once(&hit.code).chain(matcher.ancestors_of(hit.code)) {
+                if self.code[code] != number {
+                    self.code[code] = number;
+                    counts.code_refs[code] += 1;
+                }
+            }
+            let theme = matcher.theme_of(hit.code);
+            if self.theme[theme] != number {
+                self.theme[theme] = number;
+                counts.theme_refs[theme] += 1;
+            }
+        }
+    }
 }
 
 /// One coded segment × code, with its evidence.
@@ -150,6 +239,10 @@ pub struct Coding {
     pub end: usize,
     /// The code and the first pattern match that applied it.
     pub hit: Hit,
+    /// How strongly the code applies ([`score`]).
+    pub score: Score,
+    /// Whether the code's theme is the segment's primary theme.
+    pub primary: bool,
 }
 
 /// Counts for one speaker of one transcript.
@@ -319,7 +412,11 @@ P1: Nothing to add.\n";
         let m = Matcher::new(&cb).unwrap();
         let t = transcript(TEXT);
         let full = code(&t, &m, Unit::Turn);
-        let counts_only = code_with(&t, &m, Unit::Turn, true, false);
+        let options = Options {
+            rules: true,
+            ..Options::default()
+        };
+        let counts_only = code_with(&t, &m, Unit::Turn, &options);
         assert!(counts_only.codings.is_empty());
         for (a, b) in full.by_speaker.iter().zip(&counts_only.by_speaker) {
             assert_eq!(a.code_refs, b.code_refs);
@@ -329,6 +426,67 @@ P1: Nothing to add.\n";
         let p1 = &counts_only.by_speaker[0];
         assert_eq!(p1.pattern_refs.get(&(0, 0)), Some(&1));
         assert_eq!(p1.pattern_refs.get(&(1, 0)), Some(&1));
+    }
+
+    #[test]
+    fn codings_carry_a_score_and_mark_the_primary_theme() {
+        let cb = codebook();
+        let m = Matcher::new(&cb).unwrap();
+        let t = transcript(TEXT);
+        let coded = code(&t, &m, Unit::Turn);
+        let rows: Vec<(usize, String, bool)> = coded
+            .codings
+            .iter()
+            .map(|c| (c.hit.code, c.score.to_string(), c.primary))
+            .collect();
+        // P1: a prefix (0.3) and a two-word phrase (0.7) of hr_it, primary;
+        // P2: systems (hr_it, 0.3) loses to seamless (vision, 0.4).
+        assert_eq!(
+            rows,
+            [
+                (0, "0.300".to_string(), true),
+                (1, "0.700".to_string(), true),
+                (0, "0.300".to_string(), false),
+                (2, "0.400".to_string(), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn primary_counts_one_theme_per_segment_and_min_score_drops_weak_codings() {
+        let cb = codebook();
+        let m = Matcher::new(&cb).unwrap();
+        let t = transcript(TEXT);
+        let primary = Options {
+            primary: true,
+            ..Options::default()
+        };
+        let coded = code_with(&t, &m, Unit::Turn, &primary);
+        assert!(coded.codings.is_empty());
+        let p2 = &coded.by_speaker[1];
+        assert_eq!(p2.theme_refs, vec![0, 1]);
+        assert_eq!(p2.code_refs, vec![0, 0, 1]);
+        assert_eq!(p2.coded_segments, 1);
+        let strict = Options {
+            codings: true,
+            rules: true,
+            min_score: Some(Score::from_f64(0.35)),
+            ..Options::default()
+        };
+        let coded = code_with(&t, &m, Unit::Turn, &strict);
+        let codes: Vec<usize> = coded.codings.iter().map(|c| c.hit.code).collect();
+        assert_eq!(codes, [1, 2]);
+        assert_eq!(coded.by_speaker[0].code_refs, vec![0, 1, 0]);
+        // The dropped code's patterns are not counted either.
+        assert_eq!(coded.by_speaker[0].pattern_refs.get(&(0, 0)), None);
+        assert_eq!(coded.by_speaker[1].theme_refs, vec![0, 1]);
+        // Nothing left: the segment is not coded.
+        let none = Options {
+            min_score: Some(Score::from_f64(1.0)),
+            ..Options::default()
+        };
+        let coded = code_with(&t, &m, Unit::Turn, &none);
+        assert_eq!(coded.total().coded_segments, 0);
     }
 
     #[test]

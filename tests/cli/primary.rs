@@ -1,0 +1,180 @@
+//! `mint code --primary`, `--min-score` and the codings CSV's `score` and
+//! `primary` columns; quotes of a theme's primary segments first. On the
+//! synthetic fixture in `tests/data/primary`: one participant, three turns
+//! (a record phrase with a passing `staff`; staff words only; a long turn
+//! with one `staff`).
+
+use crate::util::{mint, parse_csv, run};
+
+const TRANSCRIPTS: &str = "tests/data/primary/transcripts";
+const CODEBOOK: &str = "tests/data/primary/codebook.toml";
+
+/// `mint code` on the fixture with `extra` flags: (stdout, stderr, exit).
+fn code(extra: &[&str]) -> (String, String, i32) {
+    run(mint()
+        .args(["code", TRANSCRIPTS, "--codebook", CODEBOOK, "-q"])
+        .args(extra))
+}
+
+/// The table as CSV: (theme, code, references) per row.
+fn references(extra: &[&str]) -> Vec<(String, String, String)> {
+    let (stdout, stderr, status) = code(&[&["--format", "csv"], extra].concat());
+    assert_eq!(status, 0, "{stderr}");
+    let (header, rows) = parse_csv(&stdout);
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (theme, code, refs) = (at("theme"), at("code"), at("total: references"));
+    rows.into_iter()
+        .map(|r| (r[theme].clone(), r[code].clone(), r[refs].clone()))
+        .collect()
+}
+
+fn row(theme: &str, code: &str, refs: &str) -> (String, String, String) {
+    (theme.into(), code.into(), refs.into())
+}
+
+/// The codings CSV: its header and (turn, code, score, primary) per row.
+fn codings(extra: &[&str]) -> (Vec<String>, Vec<[String; 4]>) {
+    let (stdout, stderr, status) = code(&[&["--codings", "-", "--format", "json"], extra].concat());
+    assert_eq!(status, 0, "{stderr}");
+    // The codings come first on stdout, then the JSON table.
+    let csv = &stdout[..stdout.find("\n{").map_or(stdout.len(), |i| i + 1)];
+    let (header, rows) = parse_csv(csv);
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            [
+                r[at("turn")].clone(),
+                r[at("code")].clone(),
+                r[at("score")].clone(),
+                r[at("primary")].clone(),
+            ]
+        })
+        .collect();
+    (header, rows)
+}
+
+fn coding(turn: &str, code: &str, score: &str, primary: &str) -> [String; 4] {
+    [turn.into(), code.into(), score.into(), primary.into()]
+}
+
+#[test]
+fn codings_end_with_a_score_and_whether_the_theme_is_the_segments_primary() {
+    let (header, rows) = codings(&[]);
+    assert_eq!(header[header.len() - 2..], ["score", "primary"]);
+    assert_eq!(
+        rows,
+        [
+            // A passing word (0.4) beside a three-word phrase and a prefix
+            // of the other theme (0.93): that theme is primary.
+            coding("2", "staffing", "0.400", "false"),
+            coding("2", "sharing", "0.930", "true"),
+            // Three staff patterns: 1 - 0.6 × 0.3 × 0.6.
+            coding("4", "staffing", "0.892", "true"),
+            // One word in a long turn loses strength.
+            coding("6", "staffing", "0.251", "true"),
+        ]
+    );
+}
+
+#[test]
+fn primary_counts_each_segment_for_its_primary_theme_only() {
+    assert_eq!(
+        references(&[]),
+        [
+            row("workforce", "", "3"),
+            row("workforce", "staffing", "3"),
+            row("records", "", "1"),
+            row("records", "sharing", "1"),
+        ]
+    );
+    // Turn 2 counts for records only, and so do the codes.
+    assert_eq!(
+        references(&["--primary"]),
+        [
+            row("workforce", "", "2"),
+            row("workforce", "staffing", "2"),
+            row("records", "", "1"),
+            row("records", "sharing", "1"),
+        ]
+    );
+}
+
+#[test]
+fn min_score_drops_weak_codings_from_the_table_and_the_codings() {
+    assert_eq!(
+        references(&["--min-score", "0.5"]),
+        [
+            row("workforce", "", "1"),
+            row("workforce", "staffing", "1"),
+            row("records", "", "1"),
+            row("records", "sharing", "1"),
+        ]
+    );
+    let (_, rows) = codings(&["--min-score", "0.3"]);
+    assert_eq!(
+        rows,
+        [
+            coding("2", "staffing", "0.400", "false"),
+            coding("2", "sharing", "0.930", "true"),
+            coding("4", "staffing", "0.892", "true"),
+        ]
+    );
+    let (_, stderr, _) = run(mint().args([
+        "code",
+        TRANSCRIPTS,
+        "--codebook",
+        CODEBOOK,
+        "--min-score",
+        "0.5",
+        "--primary",
+    ]));
+    assert!(
+        stderr.contains("2 of 3 participant turns coded; 59 words by participants (86%), 10 by interviewers, 0 not coded; codings under 0.500 dropped; primary themes only"),
+        "{stderr}"
+    );
+    // Above every score: no codings at all.
+    let (_, rows) = codings(&["--min-score", "0.95"]);
+    assert!(rows.is_empty());
+}
+
+#[test]
+fn a_min_score_outside_0_to_1_is_an_error() {
+    for bad in ["1.5", "-0.1", "high"] {
+        let (_, stderr, status) = code(&[&format!("--min-score={bad}")]);
+        assert_eq!(status, 2, "{bad}: {stderr}");
+        assert!(stderr.contains("expected a number from 0 to 1"), "{stderr}");
+    }
+}
+
+#[test]
+fn quotes_of_a_theme_put_its_primary_segments_first() {
+    let (stdout, stderr, status) = run(mint().args([
+        "quotes",
+        TRANSCRIPTS,
+        "--codebook",
+        CODEBOOK,
+        "--theme",
+        "workforce",
+        "--format",
+        "csv",
+        "-q",
+    ]));
+    assert_eq!(status, 0, "{stderr}");
+    let (header, rows) = parse_csv(&stdout);
+    let turn = header.iter().position(|h| h == "turn").unwrap();
+    let turns: Vec<&str> = rows.iter().map(|r| r[turn].as_str()).collect();
+    // Turn 2 is shorter than turn 6, but its primary theme is records.
+    assert_eq!(turns, ["4", "6", "2"]);
+}
+
+#[test]
+fn the_cache_keeps_runs_with_and_without_primary_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().to_str().unwrap();
+    let plain = references(&["--cache", cache]);
+    let primary = references(&["--cache", cache, "--primary"]);
+    assert_eq!(plain[0], row("workforce", "", "3"));
+    assert_eq!(primary[0], row("workforce", "", "2"));
+    assert_eq!(references(&["--cache", cache]), plain);
+}
