@@ -509,6 +509,25 @@ fn words_are_runs_of_non_space_bytes() {
     assert_eq!(count_words(""), 0);
     assert_eq!(count_words("  one\ttwo\r\nthree  "), 3);
     assert_eq!(count_words("caf\u{e9} na\u{ef}ve"), 2);
+    // The same as std's ASCII-whitespace split, on every edge.
+    for text in [
+        "x",
+        " ",
+        "x ",
+        " x",
+        "a\x0Cb",
+        "a\u{a0}b",
+        "\n\nI: why?\n\nP: because \t it is.\r\n",
+        "a\x0Bb",
+        &"word ".repeat(300),
+        &"x".repeat(600),
+    ] {
+        assert_eq!(
+            count_words(text),
+            text.split_ascii_whitespace().count() as u64,
+            "{text:?}"
+        );
+    }
 }
 
 #[test]
