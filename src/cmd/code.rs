@@ -17,7 +17,7 @@ use mint::tally::{self, Tally};
 use mint::textpos::CharIndex;
 
 use crate::args::{ByArgs, CodebookArgs, CorpusArgs, FormatArgs, UnitArgs, check_output_path};
-use crate::render::matrix::{Summary, Suppress, ThemeMatrix, write_matrix_csv};
+use crate::render::matrix::{Counting, Summary, Suppress, ThemeMatrix, write_matrix_csv};
 use crate::render::{self, Output, Status};
 
 /// Code transcripts and print theme frequencies by participant group.
@@ -209,6 +209,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             suppress,
             tallies: (&tally, &info.participants),
             long: args.long,
+            counting: Counting::of(&options),
         };
         render::emit(out, args.format.format, &report)?;
     }

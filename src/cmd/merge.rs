@@ -11,11 +11,11 @@ use serde::Deserialize;
 
 use mint::attributes::Attributes;
 use mint::codebook::{Code, Codebook, Meta, Origin, Theme};
-use mint::coding::Counts;
+use mint::coding::{Counts, Score};
 use mint::tally::{self, Tally};
 
 use crate::args::FormatArgs;
-use crate::render::matrix::{SCHEMA_VERSION, Summary, Suppress, ThemeMatrix};
+use crate::render::matrix::{Counting, SCHEMA_VERSION, Summary, Suppress, ThemeMatrix};
 use crate::render::{self, Output, Status};
 
 /// Merge `mint code --format json` outputs of shards into one table.
@@ -58,6 +58,9 @@ struct Shard {
     themes: Vec<ShardTheme>,
     codes: Vec<ShardCode>,
     summary: ShardSummary,
+    /// `--primary` and `--min-score`; absent: the defaults.
+    #[serde(default)]
+    coding: Counting,
     participants: Option<Vec<ShardParticipant>>,
 }
 
@@ -140,6 +143,15 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
                 "{} and {} were coded with different codebooks or units; only runs of one codebook merge",
                 first_path.display(),
                 path.display()
+            );
+        }
+        if !same_counting(&shard.coding, &first.coding) {
+            bail!(
+                "{} ({}) and {} ({}) were coded with different --primary or --min-score; only runs counted alike merge",
+                first_path.display(),
+                describe(&first.coding),
+                path.display(),
+                describe(&shard.coding)
             );
         }
     }
@@ -248,7 +260,32 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         suppress: Suppress(0),
         tallies: (&tally, &attributes),
         long: args.long,
+        counting: first.coding,
     };
     render::emit(out, args.format.format, &report)?;
     Ok(Status::Ok)
+}
+
+/// Whether two shards counted alike: the same `--primary`, and the same
+/// `--min-score` to the thousandth a score is kept in.
+fn same_counting(a: &Counting, b: &Counting) -> bool {
+    let min = |c: &Counting| c.min_score.map(Score::from_f64);
+    a.primary == b.primary && min(a) == min(b)
+}
+
+/// A shard's counting settings as flags: `--primary --min-score 0.5`, or
+/// `no --primary or --min-score`.
+fn describe(c: &Counting) -> String {
+    let mut flags = Vec::new();
+    if c.primary {
+        flags.push("--primary".to_string());
+    }
+    if let Some(min) = c.min_score {
+        flags.push(format!("--min-score {}", Score::from_f64(min)));
+    }
+    if flags.is_empty() {
+        "no --primary or --min-score".to_string()
+    } else {
+        flags.join(" ")
+    }
 }

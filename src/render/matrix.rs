@@ -30,6 +30,35 @@ pub struct Summary {
     pub coded_segments: u64,
 }
 
+/// The settings that change what counts (`--primary`, `--min-score`), as
+/// the JSON's `coding` object records them: left out when both are the
+/// defaults, so a plain run prints what it printed before they existed, and
+/// `mint merge` reads a missing object as the defaults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Counting {
+    /// Each segment counted for its primary theme only.
+    #[serde(default)]
+    pub primary: bool,
+    /// Codings under this score dropped, or null.
+    #[serde(default)]
+    pub min_score: Option<f64>,
+}
+
+impl Counting {
+    /// The settings of `options`.
+    pub fn of(options: &mint::coding::Options) -> Counting {
+        Counting {
+            primary: options.primary,
+            min_score: options.min_score.map(mint::coding::Score::value),
+        }
+    }
+
+    /// Both settings are the defaults.
+    pub fn is_default(&self) -> bool {
+        *self == Counting::default()
+    }
+}
+
 /// A percentage with one decimal, as written in CSV and JSON.
 fn percent(cell: &Cell) -> f64 {
     (cell.percent * 10.0).round() / 10.0
@@ -275,6 +304,9 @@ struct JsonReport<'a> {
     groups: Vec<JsonGroup<'a>>,
     rows: Vec<JsonRow<'a>>,
     summary: &'a Summary,
+    /// `--primary` and `--min-score`, when either is set.
+    #[serde(skip_serializing_if = "Counting::is_default")]
+    coding: Counting,
     /// Counts from 1 to this minus 1 are null (`--min-cell`).
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed_below: Option<u64>,
@@ -385,6 +417,8 @@ pub struct ThemeMatrix<'a> {
     pub tallies: (&'a Tally, &'a BTreeMap<String, Attributes>),
     /// CSV in the long (tidy) layout.
     pub long: bool,
+    /// What the counts left out.
+    pub counting: Counting,
 }
 
 impl Report for ThemeMatrix<'_> {
@@ -479,6 +513,7 @@ fn json_report<'a>(m: &ThemeMatrix<'a>) -> JsonReport<'a> {
             })
             .collect(),
         summary,
+        coding: m.counting,
         suppressed_below: (suppress.0 > 1).then_some(suppress.0),
         stats,
         stats_note: stats.map(|_| STATS_NOTE),

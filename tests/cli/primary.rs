@@ -178,3 +178,72 @@ fn the_cache_keeps_runs_with_and_without_primary_apart() {
     assert_eq!(primary[0], row("workforce", "", "2"));
     assert_eq!(references(&["--cache", cache]), plain);
 }
+
+/// `mint code --format json` on the fixture, parsed.
+fn json(extra: &[&str]) -> serde_json::Value {
+    let (stdout, stderr, status) = code(&[&["--format", "json"], extra].concat());
+    assert_eq!(status, 0, "{stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+#[test]
+fn the_json_records_primary_and_min_score_only_when_set() {
+    assert!(json(&[]).get("coding").is_none());
+    assert_eq!(
+        json(&["--primary"])["coding"],
+        serde_json::json!({"primary": true, "min_score": null})
+    );
+    assert_eq!(
+        json(&["--min-score", "0.5", "--primary"])["coding"],
+        serde_json::json!({"primary": true, "min_score": 0.5})
+    );
+}
+
+#[test]
+fn shards_counted_with_different_settings_do_not_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let shard = |name: &str, extra: &[&str]| {
+        let (stdout, stderr, status) = code(&[&["--format", "json"], extra].concat());
+        assert_eq!(status, 0, "{stderr}");
+        let path = dir.path().join(name);
+        std::fs::write(&path, stdout).unwrap();
+        path
+    };
+    let plain = shard("plain.json", &[]);
+    let primary = shard("primary.json", &["--primary"]);
+    let strict = shard("strict.json", &["--primary", "--min-score", "0.5"]);
+    let merge = |a: &std::path::Path, b: &std::path::Path| {
+        run(mint().args(["merge", "--format", "json"]).arg(a).arg(b))
+    };
+    let (_, stderr, status) = merge(&plain, &primary);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{} (no --primary or --min-score) and {} (--primary) were coded with different --primary or --min-score",
+            plain.display(),
+            primary.display()
+        )),
+        "{stderr}"
+    );
+    let (_, stderr, status) = merge(&primary, &strict);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("(--primary --min-score 0.500)"), "{stderr}");
+    // Alike shards merge, and the merged JSON says how they were counted.
+    let (stdout, stderr, status) = merge(&strict, &strict);
+    assert_eq!(status, 0, "{stderr}");
+    let merged: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        merged["coding"],
+        serde_json::json!({"primary": true, "min_score": 0.5})
+    );
+    // A shard without the key counts as the defaults.
+    let mut old: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&primary).unwrap()).unwrap();
+    old.as_object_mut().unwrap().remove("coding");
+    let old_path = dir.path().join("old.json");
+    std::fs::write(&old_path, old.to_string()).unwrap();
+    let (_, stderr, status) = merge(&old_path, &primary);
+    assert_eq!(status, 2, "{stderr}");
+    let (_, stderr, status) = merge(&old_path, &plain);
+    assert_eq!(status, 0, "{stderr}");
+}
