@@ -196,6 +196,11 @@ pub struct Quote {
     pub end: usize,
     /// The target codes that coded the segment, `;`-separated.
     pub codes: String,
+    /// The best score among the target codes' codings there
+    /// ([`Coding::score`]), from 0 to 1 in thousandths.
+    pub score: f64,
+    /// Whether the target theme is the segment's primary theme.
+    pub primary: bool,
 }
 
 /// A `--theme` or `--code` that the codebook does not have.
@@ -321,6 +326,7 @@ pub fn collect(
         evidence: (usize, usize),
         codes: BTreeSet<usize>,
         primary: bool,
+        score: crate::coding::Score,
         participant: &'a str,
     }
     let mut found: Vec<Found> = Vec::new();
@@ -355,6 +361,7 @@ pub fn collect(
                 evidence: (first.hit.start - start, first.hit.end - start),
                 codes: codings.iter().map(|c| c.hit.code).collect(),
                 primary: codings.iter().any(|c| c.primary),
+                score: codings.iter().map(|c| c.score).max().unwrap_or_default(),
                 participant,
             });
         }
@@ -398,6 +405,8 @@ pub fn collect(
                     .map(|&c| codebook.codes[c].id.as_str())
                     .collect::<Vec<_>>()
                     .join(";"),
+                score: f.score.value(),
+                primary: f.primary,
             }
         })
         .collect()

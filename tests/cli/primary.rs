@@ -169,6 +169,51 @@ fn quotes_of_a_theme_put_its_primary_segments_first() {
 }
 
 #[test]
+fn quotes_end_with_their_best_score_and_whether_the_theme_is_primary() {
+    let quotes = |format: &str, target: &[&str]| {
+        let (stdout, stderr, status) = run(mint()
+            .args(["quotes", TRANSCRIPTS, "--codebook", CODEBOOK, "-q"])
+            .args(["--format", format])
+            .args(target));
+        assert_eq!(status, 0, "{stderr}");
+        stdout
+    };
+    let (header, rows) = parse_csv(&quotes("csv", &["--theme", "workforce"]));
+    assert_eq!(header[header.len() - 2..], ["score", "primary"]);
+    let tail: Vec<[&str; 3]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r[5].as_str(),
+                r[r.len() - 2].as_str(),
+                r[r.len() - 1].as_str(),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            ["4", "0.892", "true"],
+            ["6", "0.251", "true"],
+            ["2", "0.4", "false"]
+        ]
+    );
+    // A code's quotes: its theme is turn 2's primary theme.
+    let text = quotes("json", &["--code", "sharing"]);
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let quote = &json["quotes"][0];
+    assert_eq!(quote["turn"], 2);
+    assert_eq!(quote["score"], 0.93);
+    assert_eq!(quote["primary"], true);
+    // The new keys come last, after `codes`.
+    let at = |key: &str| text.find(&format!("\"{key}\"")).unwrap();
+    assert!(
+        at("codes") < at("score") && at("score") < at("primary"),
+        "{text}"
+    );
+}
+
+#[test]
 fn the_cache_keeps_runs_with_and_without_primary_apart() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().to_str().unwrap();

@@ -19,7 +19,9 @@ fn quotes(args: &[&str]) -> Vec<Vec<String>> {
             "turn",
             "start",
             "end",
-            "codes"
+            "codes",
+            "score",
+            "primary"
         ]
     );
     rows
