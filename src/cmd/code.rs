@@ -409,7 +409,9 @@ fn write_rules(
 }
 
 /// Each coded segment, with the code, pattern and matched text that coded
-/// it: `PATH:LINE turn N (SPEAKER, PARTICIPANT)`, then one line per code.
+/// it: `PATH:LINE turn N (SPEAKER, PARTICIPANT)`, then one line per code,
+/// ending with its score and `primary` when its theme is the segment's
+/// primary theme.
 fn write_explanation(
     w: &mut dyn Write,
     file: &LoadedFile<Coded>,
@@ -448,11 +450,13 @@ fn write_explanation(
             let code = &codebook.codes[coding.hit.code];
             writeln!(
                 w,
-                "  {} / {}  ← {:?} matched {:?}",
+                "  {} / {}  ← {:?} matched {:?}  (score {}{})",
                 code.theme,
                 code.id,
                 code.patterns[coding.hit.pattern],
-                &text[coding.hit.start..coding.hit.end]
+                &text[coding.hit.start..coding.hit.end],
+                coding.score,
+                if coding.primary { ", primary" } else { "" }
             )?;
         }
     }

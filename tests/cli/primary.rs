@@ -292,3 +292,22 @@ fn shards_counted_with_different_settings_do_not_merge() {
     let (_, stderr, status) = merge(&old_path, &plain);
     assert_eq!(status, 0, "{stderr}");
 }
+
+#[test]
+fn explain_shows_each_codings_score_and_marks_the_primary_theme() {
+    let (stdout, stderr, status) = code(&["--explain"]);
+    assert_eq!(status, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    // Turn 2: the passing staff word is not primary; the records phrase is.
+    assert!(
+        lines[0].starts_with("  workforce / staffing  ← ") && lines[0].ends_with("  (score 0.400)"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("  records / sharing  ← ")
+            && lines[1].ends_with("  (score 0.930, primary)"),
+        "{stdout}"
+    );
+    assert!(lines[3].ends_with("  (score 0.251, primary)"), "{stdout}");
+}
