@@ -82,43 +82,76 @@ impl Rates {
     }
 }
 
-/// Codes every sentence of `texts` (each read as one unlabelled participant
-/// turn, split into paragraphs and sentences as [`Unit::Sentence`] does) and
-/// counts, per pattern, the sentences it fired in. A pattern counts once
-/// per sentence, and only where its code applies (an `exclude` or a
-/// `min_hits` the sentence fails means it did not fire).
-pub fn rates<'a>(matcher: &Matcher, texts: impl IntoIterator<Item = &'a str>) -> Rates {
-    let mut out = Rates::default();
-    let options = ParseOptions::default();
-    for (i, text) in texts.into_iter().enumerate() {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let turn = RawTurn {
-            speaker: String::new(),
-            start: 0,
-            end: text.len(),
-            line: 1,
-            time: None,
-        };
-        let name = format!("background-{i}");
-        let transcript =
-            Transcript::from_turns(&name, text.to_string(), vec![turn], Vec::new(), &options);
-        super::each_segment(
-            &transcript,
-            matcher,
-            Unit::Sentence,
-            true,
-            |_, _, _, pairs| {
-                out.sentences += 1;
-                let mut pairs = pairs.to_vec();
-                pairs.sort_unstable();
-                pairs.dedup();
-                for pair in pairs {
-                    *out.fired.entry(pair).or_default() += 1;
-                }
-            },
-        );
+/// Background text cut into sentences: each text read as one unlabelled
+/// participant turn and split into paragraphs and sentences as
+/// [`Unit::Sentence`] splits a transcript.
+#[derive(Debug, Clone, Default)]
+pub struct Background {
+    sentences: Vec<String>,
+}
+
+impl Background {
+    /// Splits `texts` into sentences.
+    pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> Background {
+        let options = ParseOptions::default();
+        let mut sentences = Vec::new();
+        for (i, text) in texts.into_iter().enumerate() {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let turn = RawTurn {
+                speaker: String::new(),
+                start: 0,
+                end: text.len(),
+                line: 1,
+                time: None,
+            };
+            let name = format!("background-{i}");
+            let transcript =
+                Transcript::from_turns(&name, text.to_string(), vec![turn], Vec::new(), &options);
+            for (_, start, end) in transcript.segments(Unit::Sentence) {
+                sentences.push(transcript.text[start..end].to_string());
+            }
+        }
+        Background { sentences }
     }
-    out
+
+    /// The shipped background corpus ([`DEFAULT`]).
+    pub fn shipped() -> Background {
+        Background::new(DEFAULT.iter().map(|(_, text)| *text))
+    }
+
+    /// Number of sentences.
+    pub fn len(&self) -> usize {
+        self.sentences.len()
+    }
+
+    /// Whether there is no sentence at all.
+    pub fn is_empty(&self) -> bool {
+        self.sentences.is_empty()
+    }
+
+    /// Codes every sentence and counts, per pattern, the sentences it fired
+    /// in. A pattern counts once per sentence, and only where its code
+    /// applies (an `exclude` or a `min_hits` the sentence fails means it did
+    /// not fire).
+    pub fn rates(&self, matcher: &Matcher) -> Rates {
+        let mut out = Rates {
+            sentences: self.sentences.len(),
+            fired: BTreeMap::new(),
+        };
+        let mut hits = Vec::new();
+        let mut pairs = Vec::new();
+        for sentence in &self.sentences {
+            hits.clear();
+            pairs.clear();
+            matcher.find_with_patterns(sentence, &mut hits, &mut pairs);
+            pairs.sort_unstable();
+            pairs.dedup();
+            for &pair in &pairs {
+                *out.fired.entry(pair).or_default() += 1;
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -150,7 +183,7 @@ patterns = ["care plan"]
     fn counts_each_pattern_once_per_sentence() {
         let m = matcher(BOOK);
         let text = "It rained all day, day after day. The sun came out.\n\nRain again today.";
-        let r = rates(&m, [text]);
+        let r = Background::new([text]).rates(&m);
         assert_eq!(r.sentences, 3);
         assert_eq!(r.fired.get(&(0, 0)), Some(&1));
         assert_eq!(r.fired.get(&(0, 1)), Some(&2));
@@ -162,11 +195,16 @@ patterns = ["care plan"]
     #[test]
     fn adds_up_over_texts_and_handles_nothing() {
         let m = matcher(BOOK);
-        let r = rates(&m, ["A good day.", "", "Another fine day in town. We wrote a care plan together."]);
+        let r = Background::new([
+            "A good day.",
+            "",
+            "Another fine day in town. We wrote a care plan together.",
+        ])
+        .rates(&m);
         assert_eq!(r.sentences, 3);
         assert_eq!(r.fired.get(&(0, 0)), Some(&2));
         assert_eq!(r.fired.get(&(1, 0)), Some(&1));
-        assert_eq!(rates(&m, []).rate(0, 0), 0.0);
+        assert_eq!(Background::new([]).rates(&m).rate(0, 0), 0.0);
     }
 
     #[test]
@@ -181,7 +219,7 @@ patterns = ["care plan"]
         let names: Vec<&str> = DEFAULT.iter().map(|(n, _)| *n).collect();
         assert_eq!(names, files);
         let m = matcher(BOOK);
-        let r = rates(&m, DEFAULT.iter().map(|(_, t)| *t));
+        let r = Background::shipped().rates(&m);
         assert!(r.sentences >= 250, "{} sentences", r.sentences);
     }
 }
