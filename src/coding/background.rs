@@ -164,19 +164,11 @@ mod tests {
     }
 
     const BOOK: &str = r#"
-[[themes]]
-id = "t"
-label = "T"
-
-[[codes]]
-id = "generic"
-theme = "t"
-patterns = ["day", "rain*"]
-
-[[codes]]
-id = "specific"
-theme = "t"
-patterns = ["care plan"]
+themes = [{ id = "t", label = "T" }]
+codes = [
+  { id = "generic", theme = "t", patterns = ["day", "rain*"] },
+  { id = "specific", theme = "t", patterns = ["care plan"] },
+]
 "#;
 
     #[test]
