@@ -157,6 +157,13 @@ impl Codebook {
         problems.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column.unwrap_or(0)));
         problems
     }
+    /// A diagnostic placed at the line of code `code` (an index into
+    /// [`Codebook::codes`]) and, when the codebook's text is known, at its
+    /// `pattern`th pattern.
+    pub fn at_pattern(&self, d: Diagnostic, code: usize, pattern: usize) -> Diagnostic {
+        self.place(d, &self.codes[code], pattern)
+    }
+
     /// A diagnostic placed at a code's line and, when the codebook's text is
     /// known, at its `i`th pattern.
     fn place(&self, d: Diagnostic, code: &Code, i: usize) -> Diagnostic {

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod background;
 pub mod score;
 
 use crate::corpus::{Transcript, Unit};

@@ -234,3 +234,86 @@ fn writing_into_a_missing_folder_is_an_error_that_names_the_file_not_a_temporary
     );
     assert!(!dir.path().join("missing").exists());
 }
+
+#[test]
+fn check_background_warns_about_a_generic_pattern_and_not_a_specific_one() {
+    let book = "tests/data/background/generic.toml";
+    for extra in [&["--background"][..], &["--background", "default"][..]] {
+        let (stdout, stderr, code) = run(mint().args(["codebook", "check", book]).args(extra));
+        assert_eq!(code, 0, "{stderr}");
+        assert!(
+            stdout.starts_with("background: ") && stdout.contains(" from the shipped background\n"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains(&format!(
+                "{book}:8:13: warning: code \"days\" pattern \"day\" fires in "
+            )),
+            "{stdout}"
+        );
+        assert!(!stdout.contains("pattern \"rota gap*\""), "{stdout}");
+        assert!(
+            stdout.ends_with("1 themes, 1 codes: 0 errors, 1 warning\n"),
+            "{stdout}"
+        );
+    }
+    // A file of the user's own; two sentences of four is above any threshold below 1/2.
+    let (stdout, _, code) = run(mint().args([
+        "codebook",
+        "check",
+        book,
+        "--background",
+        "tests/data/background/offtopic.txt",
+        "--max-background-rate",
+        "0.4",
+    ]));
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(stdout);
+    // A folder, and a threshold the pattern stays under.
+    let (stdout, _, code) = run(mint().args([
+        "codebook",
+        "check",
+        book,
+        "--background",
+        "tests/data/background",
+        "--max-background-rate",
+        "1/2",
+    ]));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("background: 4 sentences in 1 file from tests/data/background\n"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("0 errors, 0 warnings\n"), "{stdout}");
+    // Without the flag, nothing about the background.
+    let (stdout, _, _) = run(mint().args(["codebook", "check", book]));
+    assert_eq!(
+        stdout,
+        format!("{book}: 1 themes, 1 codes: 0 errors, 0 warnings\n")
+    );
+}
+
+#[test]
+fn check_background_rejects_bad_rates_and_missing_files() {
+    let book = "tests/data/background/generic.toml";
+    for rate in ["0", "2", "1/0", "often"] {
+        let (_, stderr, code) = run(mint().args([
+            "codebook",
+            "check",
+            book,
+            "--background",
+            "default",
+            "--max-background-rate",
+            rate,
+        ]));
+        assert_eq!(code, 2, "{rate}: {stderr}");
+        assert!(stderr.contains("is not a rate"), "{stderr}");
+    }
+    let (_, stderr, code) =
+        run(mint().args(["codebook", "check", book, "--background", "nowhere.txt"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("nowhere.txt"), "{stderr}");
+    let (_, _, code) =
+        run(mint().args(["codebook", "check", book, "--max-background-rate", "0.1"]));
+    assert_eq!(code, 2);
+}
