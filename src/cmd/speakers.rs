@@ -94,7 +94,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
                     Role::Participant => "participant",
                 },
                 participant,
-                turns: t.turns.iter().filter(|u| u.speaker == label).count(),
+                turns: turns_of(t, label),
                 why: t.label_why(label).as_str(),
             });
         }
@@ -166,4 +166,16 @@ impl Report for Speakers {
     fn json(&self) -> impl Serialize + '_ {
         SpeakersJson { speakers: &self.0 }
     }
+}
+
+/// How many turns a speaker took: the pieces of a turn cut for
+/// `--max-turn-bytes` share its number and count once.
+fn turns_of(t: &mint::corpus::Transcript, label: &str) -> usize {
+    let numbers: std::collections::BTreeSet<usize> = t
+        .turns
+        .iter()
+        .filter(|u| u.speaker == label)
+        .map(|u| u.index)
+        .collect();
+    numbers.len()
 }

@@ -212,3 +212,23 @@ fn a_zip_bomb_is_refused_and_the_other_files_are_coded() {
         "{stderr}"
     );
 }
+
+#[test]
+fn speakers_counts_a_turn_cut_in_pieces_once() {
+    let (stdout, stderr, status) = run(mint().args([
+        "speakers",
+        "tests/data/limits/long-turn.txt",
+        "--max-turn-bytes",
+        "100",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(status, 0, "{stderr}");
+    let (header, rows) = parse_csv(&stdout);
+    let turns = header.iter().position(|h| h == "turns").unwrap();
+    let counts: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[1].as_str(), r[turns].as_str()))
+        .collect();
+    assert_eq!(counts, [("Interviewer", "2"), ("P1", "2")]);
+}
