@@ -57,8 +57,16 @@ def pct(n, d):
 
 
 def read_csv(path):
+    """Rows as dicts; where a header repeats, its first column wins. mint before #15 wrote an
+    attribute named like one of its own columns (the comments' `code`) as a second column of
+    that name, so the first one is mint's."""
     with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+        rows = csv.reader(f)
+        header = next(rows, [])
+        first = {}
+        for i, name in enumerate(header):
+            first.setdefault(name, i)
+        return [{name: row[i] for name, i in first.items() if i < len(row)} for row in rows]
 
 
 def summary(path):
