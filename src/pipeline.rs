@@ -606,6 +606,21 @@ fn read_and_work<T: Serialize + DeserializeOwned>(
 mod tests {
     use super::*;
 
+    /// A pipeline over `paths` with no sheet and no cache.
+    fn plain<'a>(
+        paths: &'a [PathBuf],
+        filter: &'a Filter,
+        options: &'a ReadOptions,
+    ) -> Pipeline<'a> {
+        Pipeline {
+            paths,
+            filter,
+            options,
+            sheet: None,
+            cache: None,
+        }
+    }
+
     /// A folder with, in path order: a good transcript, an empty file, a
     /// transcript whose front matter never closes, a second good one, and
     /// a file that is not a transcript.
@@ -625,13 +640,8 @@ mod tests {
 
     fn run(dir: &tempfile::TempDir, threads: usize) -> (Vec<String>, Vec<Event>, CorpusInfo) {
         let paths = [dir.path().to_path_buf()];
-        let pipeline = Pipeline {
-            paths: &paths,
-            filter: &Filter::default(),
-            options: &ReadOptions::default(),
-            sheet: None,
-            cache: None,
-        };
+        let (filter, options) = (Filter::default(), ReadOptions::default());
+        let pipeline = plain(&paths, &filter, &options);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -709,13 +719,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("notes.pdf"), b"%PDF").unwrap();
         let paths = [dir.path().to_path_buf()];
-        let pipeline = Pipeline {
-            paths: &paths,
-            filter: &Filter::default(),
-            options: &ReadOptions::default(),
-            sheet: None,
-            cache: None,
-        };
+        let (filter, options) = (Filter::default(), ReadOptions::default());
+        let pipeline = plain(&paths, &filter, &options);
         let err = pipeline.collect(|_| (), |_| {}).unwrap_err();
         assert_eq!(
             err.to_string(),
