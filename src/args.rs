@@ -19,7 +19,7 @@ use mint::corpus::{ParseOptions, Transcript, Unit};
 use mint::discover::Filter;
 use mint::formats::ReadOptions;
 use mint::formats::survey::SurveyColumns;
-use mint::pipeline::{Corpus, CorpusInfo, LoadedFile, Pipeline};
+use mint::pipeline::{Corpus, CorpusInfo, LoadedFile, Pipeline, Streaming};
 
 use crate::render::events::Reporter;
 use crate::render::{Format, Output, Status};
@@ -157,7 +157,7 @@ impl CorpusArgs {
         work: impl Fn(&Transcript) -> T + Sync,
     ) -> anyhow::Result<Corpus<T>> {
         let mut files = Vec::new();
-        let info = self.stream(out, None, work, |_, file| {
+        let info = self.stream(out, None, None, work, |_, file| {
             files.push(file);
             Ok(())
         })?;
@@ -166,11 +166,14 @@ impl CorpusArgs {
 
     /// Reads every transcript, runs `work` on each, and hands each file to
     /// `sink` in path order, keeping none: for `mint code` over any size of
-    /// corpus. Problems go to stderr as they come, in path order.
+    /// corpus. With `windows`, a large plain-text file comes as several
+    /// files, one per window ([`LoadedFile::window`]). Problems go to stderr
+    /// as they come, in path order.
     pub fn stream<T: Send + Serialize + DeserializeOwned>(
         &self,
         out: &mut Output,
         cache: Option<&Cache>,
+        windows: Option<Streaming>,
         work: impl Fn(&Transcript) -> T + Sync,
         sink: impl FnMut(&mut Output, LoadedFile<T>) -> anyhow::Result<()>,
     ) -> anyhow::Result<CorpusInfo> {
@@ -189,6 +192,7 @@ impl CorpusArgs {
             options: &options,
             sheet: sheet.as_ref(),
             cache,
+            stream: windows,
         };
         let mut reporter = Reporter::new(out, sink);
         pipeline.run(work, &mut reporter)

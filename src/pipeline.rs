@@ -12,6 +12,12 @@
 //! of each file's participants are resolved here, from front matter and the
 //! attributes sheet.
 //!
+//! A plain-text file of [`Streaming::from_bytes`] or more is not read
+//! whole when the pipeline is given [`Pipeline::stream`]: it is handed on
+//! in windows ([`crate::corpus::stream`]), one [`LoadedFile`] each, so that
+//! memory is bounded by the window, not the file. Only commands that
+//! count as files go by (`mint code`) ask for it.
+//!
 //! It does not know the command line (the binary turns flags into a
 //! [`Pipeline`]) nor what the work is: a command passes a closure.
 
@@ -27,6 +33,7 @@ use serde::de::DeserializeOwned;
 use crate::attributes::{self, Attributes, Sheet};
 use crate::cache::Cache;
 use crate::corpus::Transcript;
+use crate::corpus::stream::{self, Window};
 use crate::discover::{self, Filter, Found, Skip, SkipKind, Source};
 use crate::error::CorpusError;
 use crate::formats::{self, Outcome, ReadOptions};
@@ -191,6 +198,29 @@ pub struct LoadedFile<T> {
     pub participants: Vec<String>,
     /// What the work gave.
     pub result: T,
+    /// For a file handed on in windows, where this one lies in it: offsets
+    /// in `transcript` are the window's (add [`Window::char_base`] for the
+    /// file's). `None` for a file read whole.
+    pub window: Option<Window>,
+}
+
+/// When and how a large plain-text file is handed on in windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Streaming {
+    /// Files of this many bytes or more are streamed.
+    pub from_bytes: u64,
+    /// Each window is this to twice this many bytes.
+    pub window: usize,
+}
+
+impl Default for Streaming {
+    /// Files of 64 MiB or more, in windows of 8 to 16 MiB.
+    fn default() -> Self {
+        Streaming {
+            from_bytes: 64 << 20,
+            window: 8 << 20,
+        }
+    }
 }
 
 /// What a run leaves besides the files.
@@ -247,10 +277,21 @@ pub struct Pipeline<'a> {
     pub sheet: Option<&'a Sheet>,
     /// Where to keep and find each file's transcript and result.
     pub cache: Option<&'a Cache>,
+    /// Whether large plain-text files are handed on in windows (and never
+    /// cached), for a handler that takes files a window at a time.
+    pub stream: Option<Streaming>,
 }
 
 /// A discovered entry, and for a source what reading it and `work` gave.
-type Processed<T> = (Found, Option<(Outcome, Option<T>)>);
+type Processed<T> = (Found, Option<Done<T>>);
+
+/// What became of a source in the pool.
+enum Done<T> {
+    /// Read whole: what reading it and `work` gave.
+    Read(Outcome, Option<T>),
+    /// Left for the calling thread to hand on in windows.
+    Stream,
+}
 
 impl Pipeline<'_> {
     /// Reads every file and keeps them all.
@@ -312,9 +353,10 @@ impl Pipeline<'_> {
             chunk
                 .into_par_iter()
                 .map(|found| match &found {
+                    Found::Source(source) if self.streams(source) => (found, Some(Done::Stream)),
                     Found::Source(source) => {
                         let (outcome, result) = read_and_work(source, self, &work);
-                        (found, Some((outcome, result)))
+                        (found, Some(Done::Read(outcome, result)))
                     }
                     _ => (found, None),
                 })
@@ -328,7 +370,7 @@ impl Pipeline<'_> {
             // hands the last one on, in order.
             let (next, handled) = std::thread::scope(|scope| {
                 let worker = (!chunk.is_empty()).then(|| scope.spawn(|| compute(chunk)));
-                let handled = state.hand_on(std::mem::take(&mut results), handler);
+                let handled = state.hand_on(std::mem::take(&mut results), &work, handler);
                 (worker.map(|w| w.join()), handled)
             });
             handled?;
@@ -339,6 +381,15 @@ impl Pipeline<'_> {
             }
         }
         state.finish(handler)
+    }
+
+    /// Whether `source` is handed on in windows.
+    fn streams(&self, source: &Source) -> bool {
+        self.stream.is_some_and(|s| {
+            source.format == formats::Format::Plain
+                && source.path.as_os_str() != "-"
+                && std::fs::metadata(&source.path).is_ok_and(|m| m.len() >= s.from_bytes)
+        })
     }
 }
 
@@ -358,9 +409,10 @@ struct State<'p, 'a> {
 
 impl State<'_, '_> {
     /// Hands one chunk's files and events on, in order.
-    fn hand_on<T, H: Handler<T>>(
+    fn hand_on<T: Serialize + DeserializeOwned, H: Handler<T>>(
         &mut self,
         results: Vec<Processed<T>>,
+        work: &impl Fn(&Transcript) -> T,
         handler: &mut H,
     ) -> Result<(), H::Error> {
         if self.total > 0 {
@@ -383,8 +435,21 @@ impl State<'_, '_> {
                     continue;
                 }
             };
-            let Some((outcome, result)) = read else {
-                continue;
+            let (outcome, result) = match read {
+                Some(Done::Read(outcome, result)) => (outcome, result),
+                Some(Done::Stream) => match self.stream(&source, work, handler)? {
+                    // Not UTF-8: read whole after all.
+                    Some(outcome) => (outcome, None),
+                    None => continue,
+                },
+                None => continue,
+            };
+            let (outcome, result) = match (outcome, result) {
+                (Outcome::Read(transcript, note), None) => {
+                    let result = work(&transcript);
+                    (Outcome::Read(transcript, note), Some(result))
+                }
+                other => other,
             };
             let path = || source.path.clone();
             let transcript = match outcome {
@@ -418,23 +483,81 @@ impl State<'_, '_> {
                 }
             };
             let result = result.expect("work ran on every transcript read");
-            for w in &transcript.warnings {
-                handler.event(Event::Warning {
-                    path: path(),
-                    line: Some(w.line),
-                    message: w.message.clone(),
-                });
-            }
-            let participants = self.attribute(&source, &transcript, handler);
-            self.any = true;
-            handler.file(LoadedFile {
-                source,
-                transcript,
-                participants,
-                result,
-            })?;
+            self.hand_on_file(source, transcript, result, None, handler)?;
         }
         Ok(())
+    }
+
+    /// Hands on one transcript (or window of one) with its warnings.
+    fn hand_on_file<T, H: Handler<T>>(
+        &mut self,
+        source: Source,
+        transcript: Transcript,
+        result: T,
+        window: Option<Window>,
+        handler: &mut H,
+    ) -> Result<(), H::Error> {
+        for w in &transcript.warnings {
+            handler.event(Event::Warning {
+                path: source.path.clone(),
+                line: Some(w.line),
+                message: w.message.clone(),
+            });
+        }
+        let participants = self.attribute(&source, &transcript, handler);
+        self.any = true;
+        handler.file(LoadedFile {
+            source,
+            transcript,
+            participants,
+            result,
+            window,
+        })
+    }
+
+    /// Hands a large plain-text file on in windows, running `work` on each.
+    /// `Some` with what reading it whole gave, when it is not UTF-8 text.
+    fn stream<T, H: Handler<T>>(
+        &mut self,
+        source: &Source,
+        work: &impl Fn(&Transcript) -> T,
+        handler: &mut H,
+    ) -> Result<Option<Outcome>, H::Error> {
+        let options = &self.pipeline.options.parse;
+        let size = self.pipeline.stream.unwrap_or_default().window;
+        let failed = |state: &mut Self, handler: &mut H, err: crate::error::FormatError| {
+            handler.event(Event::Failed {
+                path: source.path.clone(),
+                line: (err.line > 0).then_some(err.line),
+                error: err.message,
+            });
+            state.info.failed = true;
+        };
+        let plan = match stream::plan(&source.path, options, size) {
+            Ok(Some(plan)) => plan,
+            Ok(None) => return Ok(Some(read_source(source, self.pipeline.options))),
+            Err(err) => {
+                failed(self, handler, err);
+                return Ok(None);
+            }
+        };
+        let windows = match plan.windows(&source.path, &source.name, options) {
+            Ok(windows) => windows,
+            Err(err) => {
+                failed(self, handler, err);
+                return Ok(None);
+            }
+        };
+        for part in windows {
+            match part {
+                Ok((transcript, window)) => {
+                    let result = work(&transcript);
+                    self.hand_on_file(source.clone(), transcript, result, Some(window), handler)?;
+                }
+                Err(err) => failed(self, handler, err),
+            }
+        }
+        Ok(None)
     }
 
     /// Counts a file passed over, and shows it when it is a warning.
@@ -618,6 +741,7 @@ mod tests {
             options,
             sheet: None,
             cache: None,
+            stream: None,
         }
     }
 

@@ -12,7 +12,7 @@ use mint::cache::Cache;
 use mint::codebook::Codebook;
 use mint::coding::{Coded, Score};
 use mint::matcher::Matcher;
-use mint::pipeline::LoadedFile;
+use mint::pipeline::{LoadedFile, Streaming};
 use mint::tally::{self, Tally};
 use mint::textpos::CharIndex;
 
@@ -107,6 +107,12 @@ pub struct Args {
     /// Allow --matrix, --codings and --rules to write inside an input folder.
     #[arg(long)]
     write_into_input: bool,
+
+    /// Read plain-text files of N bytes or more in windows of N/8 bytes (at
+    /// most 8 MiB) rather than whole, so memory is bounded by the window.
+    #[arg(long, value_name = "N", default_value_t = Streaming::default().from_bytes, hide = true,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    stream_from: u64,
 }
 
 /// Runs `mint code`.
@@ -152,23 +158,32 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         None => None,
     };
     let work = |t: &mint::corpus::Transcript| mint::coding::code_with(t, &matcher, unit, &options);
-    let info = args.corpus.stream(out, cache.as_ref(), work, |out, file| {
-        for (id, counts) in file.participants.iter().zip(&file.result.by_speaker) {
-            tally.add(id, counts);
-        }
-        let total = file.result.total();
-        summary.files += 1;
-        summary.segments += total.segments;
-        summary.coded_segments += total.coded_segments;
-        words.add(&file.transcript.words);
-        if let Some(spool) = &mut spool {
-            spool.add(&file, &codebook)?;
-        }
-        if args.explain {
-            write_explanation(out.stdout(), &file, &codebook)?;
-        }
-        Ok(())
-    })?;
+    let windows = Streaming {
+        from_bytes: args.stream_from,
+        window: usize::try_from(args.stream_from / 8)
+            .unwrap_or(usize::MAX)
+            .clamp(256, Streaming::default().window),
+    };
+    let info = args
+        .corpus
+        .stream(out, cache.as_ref(), Some(windows), work, |out, file| {
+            for (id, counts) in file.participants.iter().zip(&file.result.by_speaker) {
+                tally.add(id, counts);
+            }
+            let total = file.result.total();
+            // A large file comes in windows: it is one file.
+            summary.files += usize::from(file.window.is_none_or(|w| w.first));
+            summary.segments += total.segments;
+            summary.coded_segments += total.coded_segments;
+            words.add(&file.transcript.words);
+            if let Some(spool) = &mut spool {
+                spool.add(&file, &codebook)?;
+            }
+            if args.explain {
+                write_explanation(out.stdout(), &file, &codebook)?;
+            }
+            Ok(())
+        })?;
     summary.participants = info.participants.len();
 
     let by = args.by.breakdown(&info.participants, out)?;
@@ -275,6 +290,9 @@ impl Spool {
     fn add(&mut self, file: &LoadedFile<Coded>, codebook: &Codebook) -> anyhow::Result<()> {
         let text = &file.transcript.text;
         let index = CharIndex::new(text);
+        // Offsets into a window are the file's from its start.
+        let base = file.window.map_or(0, |w| w.char_base);
+        let at = |byte: usize| (base + index.char_offset(byte)).to_string();
         for coding in &file.result.codings {
             let turn = &file.transcript.turns[coding.turn];
             let code = &codebook.codes[coding.hit.code];
@@ -286,15 +304,15 @@ impl Spool {
                 &file.participants[coding.who],
                 &turn.index.to_string(),
                 &turn.speaker,
-                &index.char_offset(coding.start).to_string(),
-                &index.char_offset(coding.end).to_string(),
+                &at(coding.start),
+                &at(coding.end),
                 &code.theme,
                 &code.id,
                 &text[coding.hit.start..coding.hit.end],
                 &text[coding.start..coding.end],
                 &code.patterns[coding.hit.pattern],
-                &index.char_offset(coding.hit.start).to_string(),
-                &index.char_offset(coding.hit.end).to_string(),
+                &at(coding.hit.start),
+                &at(coding.hit.end),
                 &from,
                 &to,
                 &coding.score.to_string(),

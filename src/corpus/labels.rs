@@ -173,11 +173,9 @@ const NEVER_SPEAKERS: &[&str] = &[
 
 /// A label that is never a speaker: one of [`NEVER_SPEAKERS`], or a
 /// bracketed name in lower case (`[laughs]`, `[pause]`).
-fn never_speaker(label: &Label) -> bool {
-    (label.square && label.name.starts_with(char::is_lowercase))
-        || NEVER_SPEAKERS
-            .iter()
-            .any(|w| w.eq_ignore_ascii_case(label.name))
+fn never_speaker(name: &str, square: bool) -> bool {
+    (square && name.starts_with(char::is_lowercase))
+        || NEVER_SPEAKERS.iter().any(|w| w.eq_ignore_ascii_case(name))
 }
 
 /// Labels transcribers use for the person interviewed: `Participant`,
@@ -290,6 +288,102 @@ pub struct SpeakerLabel {
     pub lines: usize,
 }
 
+/// What judging needs of the line where a label is first used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FirstUse {
+    square: bool,
+    bold: bool,
+    timed: bool,
+    /// The line is the body's first line with text.
+    first_text: bool,
+}
+
+impl FirstUse {
+    pub(super) fn of(label: &Label, first_text: bool) -> FirstUse {
+        FirstUse {
+            square: label.square,
+            bold: label.bold,
+            timed: label.time_ms.is_some(),
+            first_text,
+        }
+    }
+}
+
+/// The labels seen so far, one entry per distinct label (by lower-case
+/// name) in order of first use: what [`judge`] decides on. A whole file
+/// fills it in [`judge_labels`]; a streamed one, line by line.
+#[derive(Debug, Default)]
+pub(super) struct Seen {
+    index: HashMap<String, usize>,
+    pub(super) labels: Vec<SpeakerLabel>,
+    firsts: Vec<FirstUse>,
+    /// Candidate lines in all.
+    pub(super) candidates: usize,
+}
+
+impl Seen {
+    /// A candidate label at `line`; the index of its label.
+    pub(super) fn add(&mut self, label: &Label, line: usize, first_text: bool) -> usize {
+        self.candidates += 1;
+        let key = label.name.to_lowercase();
+        let k = match self.index.get(&key) {
+            Some(&k) => k,
+            None => {
+                self.index.insert(key, self.labels.len());
+                self.labels.push(SpeakerLabel {
+                    name: label.name.to_string(),
+                    why: LabelWhy::Once,
+                    line,
+                    lines: 0,
+                });
+                self.firsts.push(FirstUse::of(label, first_text));
+                self.labels.len() - 1
+            }
+        };
+        self.labels[k].lines += 1;
+        k
+    }
+
+    /// Decides which labels are speakers, and why.
+    pub(super) fn judge(mut self, options: &ParseOptions) -> Vec<SpeakerLabel> {
+        let uses_q = self.index.contains_key("q");
+        let only_one = self.candidates == 1;
+        for (entry, first) in self.labels.iter_mut().zip(&self.firsts) {
+            let name = entry.name.as_str();
+            entry.why = if options.speakers.is_some() {
+                LabelWhy::Given
+            } else if options.is_interviewer(name) {
+                LabelWhy::Interviewer
+            } else if is_participant_label(name) || (uses_q && name.eq_ignore_ascii_case("a")) {
+                LabelWhy::KnownRole
+            } else if never_speaker(name, first.square) {
+                LabelWhy::NotASpeaker
+            } else if entry.lines >= 2 {
+                LabelWhy::Recurs
+            } else if only_one && first.first_text {
+                LabelWhy::OnlyLabel
+            } else {
+                LabelWhy::Once
+            };
+        }
+        // A label used once, in bold or with a time stamp like a speaker taken
+        // for another reason, is a speaker too.
+        let (mut bold, mut timed) = (false, false);
+        for (l, first) in self.labels.iter().zip(&self.firsts) {
+            if l.why.taken() {
+                bold |= first.bold;
+                timed |= first.timed;
+            }
+        }
+        for (l, first) in self.labels.iter_mut().zip(&self.firsts) {
+            if l.why == LabelWhy::Once && (first.bold && bold || first.timed && timed) {
+                l.why = LabelWhy::SameForm;
+            }
+        }
+        self.labels
+    }
+}
+
 /// Decides which label candidates are speakers: each distinct label (by
 /// lower-case name) in order of first use, with why, and the index of each
 /// candidate's label in that list.
@@ -299,66 +393,17 @@ pub(super) fn judge_labels(
     text: &str,
     options: &ParseOptions,
 ) -> (Vec<SpeakerLabel>, Vec<usize>) {
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut labels: Vec<SpeakerLabel> = Vec::new();
-    // The candidate where each label is first used.
-    let mut first: Vec<usize> = Vec::new();
-    let mut of_candidate = Vec::with_capacity(candidates.len());
-    for (c, (i, label)) in candidates.iter().enumerate() {
-        let key = label.name.to_lowercase();
-        let k = *index.entry(key).or_insert_with(|| {
-            labels.push(SpeakerLabel {
-                name: label.name.to_string(),
-                why: LabelWhy::Once,
-                line: lines[*i].number,
-                lines: 0,
-            });
-            first.push(c);
-            labels.len() - 1
-        });
-        labels[k].lines += 1;
-        of_candidate.push(k);
-    }
-    let uses_q = index.contains_key("q");
     // The first line with text, where a file's only label may be.
-    let first_text = lines.iter().position(|l| {
-        let line = &text[l.start..l.end];
-        !line.trim().is_empty() && !is_time_line(line)
-    });
-    for (entry, &c) in labels.iter_mut().zip(&first) {
-        let (i, label) = &candidates[c];
-        let name = label.name;
-        entry.why = if options.speakers.is_some() {
-            LabelWhy::Given
-        } else if options.is_interviewer(name) {
-            LabelWhy::Interviewer
-        } else if is_participant_label(name) || (uses_q && name.eq_ignore_ascii_case("a")) {
-            LabelWhy::KnownRole
-        } else if never_speaker(label) {
-            LabelWhy::NotASpeaker
-        } else if entry.lines >= 2 {
-            LabelWhy::Recurs
-        } else if candidates.len() == 1 && first_text == Some(*i) {
-            LabelWhy::OnlyLabel
-        } else {
-            LabelWhy::Once
-        };
-    }
-    // A label used once, in bold or with a time stamp like a speaker taken
-    // for another reason, is a speaker too.
-    let form = |c: usize| (candidates[c].1.bold, candidates[c].1.time_ms.is_some());
-    let (mut bold, mut timed) = (false, false);
-    for (l, &c) in labels.iter().zip(&first) {
-        if l.why.taken() {
-            bold |= form(c).0;
-            timed |= form(c).1;
-        }
-    }
-    for (l, &c) in labels.iter_mut().zip(&first) {
-        let (b, t) = form(c);
-        if l.why == LabelWhy::Once && (b && bold || t && timed) {
-            l.why = LabelWhy::SameForm;
-        }
-    }
-    (labels, of_candidate)
+    let first_text = lines.iter().position(|l| has_text(&text[l.start..l.end]));
+    let mut seen = Seen::default();
+    let of_candidate = candidates
+        .iter()
+        .map(|(i, label)| seen.add(label, lines[*i].number, first_text == Some(*i)))
+        .collect();
+    (seen.judge(options), of_candidate)
+}
+
+/// A line with text: not blank, not only a time stamp.
+pub(super) fn has_text(line: &str) -> bool {
+    !line.trim().is_empty() && !is_time_line(line)
 }

@@ -22,11 +22,46 @@ pub const DEFAULT_MAX_TURN_BYTES: usize = 1 << 20;
 
 /// Where a piece was cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cut {
+pub(super) enum Cut {
     Paragraph,
     Sentence,
     Word,
     Char,
+}
+
+/// A turn cut into pieces: where, how long it was, and how it was cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Split {
+    /// The turn's 1-based index.
+    pub(super) index: usize,
+    /// The turn's line.
+    pub(super) line: usize,
+    /// The turn's length in bytes.
+    pub(super) bytes: usize,
+    /// How many pieces it became.
+    pub(super) pieces: usize,
+    /// How many of the cuts fall inside a word.
+    pub(super) inside_words: usize,
+}
+
+impl Split {
+    /// The warning at the turn's line.
+    pub(super) fn warning(&self, max: usize) -> Warning {
+        let hard = match self.inside_words {
+            0 => String::new(),
+            1 => "; 1 cut falls inside a word".to_string(),
+            n => format!("; {n} cuts fall inside a word"),
+        };
+        Warning {
+            line: self.line,
+            message: format!(
+                "turn of {} bytes is longer than the limit of {max} bytes \
+                 (--max-turn-bytes): coded as {} pieces cut at paragraph, \
+                 sentence or word boundaries{hard}",
+                self.bytes, self.pieces
+            ),
+        }
+    }
 }
 
 /// Cuts every turn longer than `max` bytes into pieces of at most `max`
@@ -39,21 +74,34 @@ pub(super) fn split_long_turns(
     max: usize,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Turn> {
+    let (turns, splits) = split_turns(text, turns, max);
+    warnings.extend(splits.iter().map(|s| s.warning(max)));
+    turns
+}
+
+/// [`split_long_turns`], with what was cut as values rather than warnings.
+pub(super) fn split_turns(text: &str, turns: Vec<Turn>, max: usize) -> (Vec<Turn>, Vec<Split>) {
     if turns.iter().all(|t| t.end - t.start <= max) {
-        return turns;
+        return (turns, Vec::new());
     }
     let mut out = Vec::with_capacity(turns.len());
+    let mut splits = Vec::new();
     for turn in turns {
         let len = turn.end - turn.start;
         if len <= max {
             out.push(turn);
             continue;
         }
-        let mut pieces = 0;
-        let mut inside_words = 0;
+        let mut split = Split {
+            index: turn.index,
+            line: turn.line,
+            bytes: len,
+            pieces: 0,
+            inside_words: 0,
+        };
         for (start, end, cut) in pieces_of(text, turn.start, turn.end, max) {
-            pieces += 1;
-            inside_words += usize::from(cut == Some(Cut::Char));
+            split.pieces += 1;
+            split.inside_words += usize::from(cut == Some(Cut::Char));
             out.push(Turn {
                 start,
                 end,
@@ -61,21 +109,9 @@ pub(super) fn split_long_turns(
                 ..turn
             });
         }
-        let hard = match inside_words {
-            0 => String::new(),
-            1 => "; 1 cut falls inside a word".to_string(),
-            n => format!("; {n} cuts fall inside a word"),
-        };
-        warnings.push(Warning {
-            line: turn.line,
-            message: format!(
-                "turn of {len} bytes is longer than the limit of {max} bytes \
-                 (--max-turn-bytes): coded as {pieces} pieces cut at paragraph, \
-                 sentence or word boundaries{hard}"
-            ),
-        });
+        splits.push(split);
     }
-    out
+    (out, splits)
 }
 
 /// The pieces of `start..end`, in order, each with how it was cut from the
@@ -109,7 +145,7 @@ fn pieces_of(
 /// Where to end the first piece of `span` (longer than `max`): a byte
 /// offset in `1..=max` (or past the first character, when `max` is
 /// smaller) with text before it that is not only whitespace.
-fn cut_point(span: &str, max: usize) -> (usize, Cut) {
+pub(super) fn cut_point(span: &str, max: usize) -> (usize, Cut) {
     let limit = floor_boundary(span, max);
     if limit == 0 {
         let first = span.chars().next().map_or(span.len(), char::len_utf8);

@@ -21,6 +21,7 @@ mod decode;
 mod labels;
 mod limits;
 mod parse;
+pub mod stream;
 #[cfg(test)]
 mod tests;
 mod words;
@@ -200,7 +201,7 @@ impl Transcript {
         let mut warnings = Vec::new();
         let lines = lines_of(&text);
         let (front_matter, body_from) = front_matter(&lines, &text, &mut warnings)?;
-        let body = turns(&lines[body_from..], &text, options, &mut warnings);
+        let body = turns(&lines[body_from..], &text, options, &mut warnings, None);
         let labels = body.labels;
         let turns =
             limits::split_long_turns(&text, body.turns, options.max_turn_bytes, &mut warnings);

@@ -161,30 +161,36 @@ pub(super) fn turns(
     text: &str,
     options: &ParseOptions,
     warnings: &mut Vec<Warning>,
+    fixed: Option<&Fixed>,
 ) -> Body {
     // Candidate label lines: (line index, label).
     let candidates: Vec<(usize, Label)> = lines
         .iter()
         .enumerate()
-        .filter_map(|(i, line)| {
-            let content = &text[line.start..line.end];
-            match &options.speakers {
-                Some(speakers) => exact_label(content, speakers).map(|l| (i, l)),
-                None => label_of(content)
-                    .filter(|l| {
-                        !l.deep || options.is_interviewer(l.name) || is_participant_label(l.name)
-                    })
-                    .map(|l| (i, l)),
-            }
-        })
+        .filter_map(|(i, line)| candidate(&text[line.start..line.end], options).map(|l| (i, l)))
         .collect();
-    let (labels, of_candidate) = judge_labels(&candidates, lines, text, options);
-    let starts: Vec<(usize, Label)> = candidates
-        .into_iter()
-        .zip(of_candidate)
-        .filter(|(_, k)| labels[*k].why.taken())
-        .map(|(c, _)| c)
-        .collect();
+    let (labels, starts) = match fixed {
+        // A window of a streamed file: the file's judgement holds.
+        Some(fixed) => {
+            let starts = candidates
+                .into_iter()
+                .filter(|(_, l)| fixed.taken.contains(&l.name.to_lowercase()))
+                .collect();
+            (Vec::new(), starts)
+        }
+        None => {
+            let (labels, of_candidate) = judge_labels(&candidates, lines, text, options);
+            let starts: Vec<(usize, Label)> = candidates
+                .into_iter()
+                .zip(of_candidate)
+                .filter(|(_, k)| labels[*k].why.taken())
+                .map(|(c, _)| c)
+                .collect();
+            (labels, starts)
+        }
+    };
+    let carry = fixed.and_then(|f| f.carry.as_ref());
+    let first_index = fixed.map_or(1, |f| f.next_index);
 
     let body_start = lines.first().map_or(text.len(), |l| l.start);
     let line_at = |from: usize, at: usize| {
@@ -202,6 +208,13 @@ pub(super) fn turns(
                 uncoded: 0,
             };
         }
+        if let Some(carry) = carry {
+            return Body {
+                turns: vec![continued(carry, start, end)],
+                labels,
+                uncoded: 0,
+            };
+        }
         let line = line_at(0, start);
         warnings.push(Warning {
             line,
@@ -213,12 +226,20 @@ pub(super) fn turns(
             uncoded: 0,
         };
     }
-    let interviewer_only = starts.iter().all(|(_, l)| options.is_interviewer(l.name));
+    let interviewer_only = fixed.map_or_else(
+        || starts.iter().all(|(_, l)| options.is_interviewer(l.name)),
+        |f| f.interviewer_only,
+    );
     let mut turns = Vec::with_capacity(starts.len() * (1 + usize::from(interviewer_only)));
     let first_label_at = lines[starts[0].0].start;
     let (s, e) = trim_content(text, body_start, first_label_at);
     let mut uncoded = 0;
-    if s < e {
+    let mut first_index = first_index;
+    if let (true, Some(carry)) = (s < e, carry) {
+        // The turn the last window ended in goes on.
+        turns.push(continued(carry, s, e));
+        first_index = carry.index;
+    } else if s < e {
         let line = line_at(0, s);
         let words = count_words(&text[s..e]);
         if !interviewer_only || looks_like_header(&text[s..e]) {
@@ -242,7 +263,10 @@ pub(super) fn turns(
             });
         }
     }
-    let paragraph_mode = interviewer_only && blank_separated(lines, text, &starts);
+    let paragraph_mode = match fixed {
+        Some(f) => f.paragraph_mode,
+        None => interviewer_only && blank_separated(lines, text, &starts),
+    };
     for (k, (i, label)) in starts.iter().enumerate() {
         let next = starts.get(k + 1).map_or(lines.len(), |n| n.0);
         let region_end = lines.get(next).map_or(text.len(), |l| l.start);
@@ -282,12 +306,47 @@ pub(super) fn turns(
         }
     }
     for (k, turn) in turns.iter_mut().enumerate() {
-        turn.index = k + 1;
+        turn.index = first_index + k;
     }
     Body {
         turns,
         labels,
         uncoded,
+    }
+}
+
+/// A label candidate on a line: a label that may start a turn.
+pub(super) fn candidate<'a>(content: &'a str, options: &ParseOptions) -> Option<Label<'a>> {
+    match &options.speakers {
+        Some(speakers) => exact_label(content, speakers),
+        None => label_of(content)
+            .filter(|l| !l.deep || options.is_interviewer(l.name) || is_participant_label(l.name)),
+    }
+}
+
+/// What a window of a streamed file takes from the whole file: which labels
+/// are speakers, whether only the interviewer is labelled and paragraphs
+/// are blank-separated, the turn the last window ended in, and the index of
+/// the next turn.
+#[derive(Debug, Clone)]
+pub(super) struct Fixed {
+    /// Lower-case names of the labels taken as speakers.
+    pub(super) taken: std::collections::HashSet<String>,
+    pub(super) interviewer_only: bool,
+    pub(super) paragraph_mode: bool,
+    /// The last turn of the last window (its line absolute).
+    pub(super) carry: Option<Turn>,
+    /// The index the window's first new turn takes.
+    pub(super) next_index: usize,
+}
+
+/// The rest of `carry`, cut at a window's edge: `start..end` of this window.
+fn continued(carry: &Turn, start: usize, end: usize) -> Turn {
+    Turn {
+        start,
+        end,
+        speaker: carry.speaker.clone(),
+        ..*carry
     }
 }
 
@@ -346,24 +405,50 @@ fn interviewer_end(
 /// judge by, a blank line for every eight lines of text will do.
 fn blank_separated(lines: &[Line], text: &str, starts: &[(usize, Label)]) -> bool {
     let blank = |i: usize| text[lines[i].start..lines[i].end].trim().is_empty();
+    judged_blank_separated(starts.iter().skip(1).map(|&(i, _)| blank(i - 1))).unwrap_or_else(|| {
+        let mut runs = Runs::default();
+        for i in 0..lines.len() {
+            runs.line(blank(i));
+        }
+        runs.blank_separated()
+    })
+}
+
+/// [`blank_separated`] by the labels: whether the line before each label
+/// but the first is blank (`None` when there is no such label).
+pub(super) fn judged_blank_separated(before: impl Iterator<Item = bool>) -> Option<bool> {
     let (mut after_blank, mut judged) = (0, 0);
     // The first label often follows a header and its blank line either way.
-    for &(i, _) in starts.iter().skip(1) {
+    for blank in before {
         judged += 1;
-        after_blank += usize::from(blank(i - 1));
+        after_blank += usize::from(blank);
     }
-    if judged > 0 {
-        return after_blank * 2 > judged;
-    }
-    let (mut runs, mut text_lines) = (0, 0);
-    for i in 0..lines.len() {
-        if !blank(i) {
-            text_lines += 1;
-        } else if i > 0 && !blank(i - 1) {
-            runs += 1;
+    (judged > 0).then_some(after_blank * 2 > judged)
+}
+
+/// [`blank_separated`] without labels to judge by: runs of blank lines
+/// against lines of text, one line at a time.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Runs {
+    runs: usize,
+    text_lines: usize,
+    last_blank: Option<bool>,
+}
+
+impl Runs {
+    pub(super) fn line(&mut self, blank: bool) {
+        if !blank {
+            self.text_lines += 1;
+        } else if self.last_blank == Some(false) {
+            self.runs += 1;
         }
+        self.last_blank = Some(blank);
     }
-    runs * 8 >= text_lines
+
+    /// A blank line for every eight lines of text will do.
+    pub(super) fn blank_separated(&self) -> bool {
+        self.runs * 8 >= self.text_lines
+    }
 }
 
 /// Text that reads as a header rather than speech: at most ten lines, each

@@ -89,15 +89,21 @@ const SHARE_MIN_WORDS: u64 = 100;
 /// A warning when the interviewer holds an implausible share of the words,
 /// at the line of the first interviewer turn.
 pub(super) fn share_warning(words: &Words, turns: &[Turn]) -> Option<Warning> {
+    let line = turns
+        .iter()
+        .find(|t| t.role == Role::Interviewer)
+        .map_or(0, |t| t.line);
+    share_warning_at(words, line)
+}
+
+/// [`share_warning`], at the line of the first interviewer turn (0 for
+/// none).
+pub(super) fn share_warning_at(words: &Words, line: usize) -> Option<Warning> {
     let spoken = words.participant + words.interviewer;
     if spoken < SHARE_MIN_WORDS || words.interviewer * 100 <= IMPLAUSIBLE_INTERVIEWER_SHARE * spoken
     {
         return None;
     }
-    let line = turns
-        .iter()
-        .find(|t| t.role == Role::Interviewer)
-        .map_or(0, |t| t.line);
     Some(Warning {
         line,
         message: format!(

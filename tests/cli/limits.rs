@@ -232,3 +232,69 @@ fn speakers_counts_a_turn_cut_in_pieces_once() {
         .collect();
     assert_eq!(counts, [("Interviewer", "2"), ("P1", "2")]);
 }
+
+// See: #15 (item 11)
+#[test]
+fn a_large_file_read_in_windows_codes_as_it_does_read_whole() {
+    let code = |extra: &[&str], format: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let codings = dir.path().join("codings.csv");
+        let (stdout, stderr, status) = run(mint()
+            .args(["code", "examples/transcripts", "--attributes"])
+            .args(["examples/participants.csv", "--format", format, "--codings"])
+            .arg(&codings)
+            .args(extra));
+        assert_eq!(status, 0, "{stderr}");
+        (stdout, stderr, std::fs::read_to_string(codings).unwrap())
+    };
+    for format in ["table", "json"] {
+        // Every example transcript is over 4,000 bytes: all are read in
+        // windows of 500 bytes, cut where turns start.
+        assert_eq!(code(&["--stream-from", "4000"], format), code(&[], format));
+    }
+}
+
+// See: #15 (item 11)
+#[test]
+fn a_giant_turn_read_in_windows_loses_no_text_and_keeps_file_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("giant.txt");
+    let sentence = "The district nurse and the social worker share an office now. ";
+    let text = format!(
+        "Interviewer: Tell me about the team.\nP1: {}\nInterviewer: Thanks.\nP1: Fine.\n",
+        sentence.repeat(500)
+    );
+    std::fs::write(&path, &text).unwrap();
+    let path = path.to_str().unwrap();
+    // Windows of 1,000 bytes; turns cut at 2,000.
+    let args = ["--stream-from", "8000", "--max-turn-bytes", "2000"];
+    let (rows, stderr, code) = codings(path, &args);
+    assert_eq!(code, 0, "{stderr}");
+    let turn_start = text.find("P1: ").unwrap() + 4;
+    let turn_end = text[..text.find("\nInterviewer: Thanks").unwrap()]
+        .trim_end()
+        .len();
+    let pieces = segments(&rows);
+    let mut at = turn_start;
+    for (turn, start, end, piece) in pieces.iter().filter(|p| p.0 == "2") {
+        assert!(piece.len() <= 2000, "{turn}: {} bytes", piece.len());
+        assert_eq!(&text[*start..*end], piece, "offsets are the file's");
+        assert!(
+            text[at..*start].trim().is_empty(),
+            "lost text before {start}"
+        );
+        at = *end;
+    }
+    assert_eq!(at, turn_end, "the pieces end where the turn does");
+    assert_eq!(pieces.last().unwrap().3, "Fine.");
+    // One warning for the turn, at its line; one file.
+    assert_eq!(stderr.matches("pieces").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "giant.txt:2: turn of {} bytes is longer than the limit of 2000 bytes",
+            turn_end - turn_start
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 files, 1 participants"), "{stderr}");
+}
