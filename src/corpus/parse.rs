@@ -190,6 +190,18 @@ pub(super) fn turns(
         }
     };
     let carry = fixed.and_then(|f| f.carry.as_ref());
+    // A window's edge inside the file is no turn's edge: a time stamp's line
+    // is dropped only at a turn's.
+    let (open_start, open_end) = fixed.map_or((false, false), |f| f.open);
+    let trim = |start: usize, end: usize| {
+        trim_content(
+            text,
+            start,
+            end,
+            open_start && start == 0,
+            open_end && end == text.len(),
+        )
+    };
     let first_index = fixed.map_or(1, |f| f.next_index);
 
     let body_start = lines.first().map_or(text.len(), |l| l.start);
@@ -199,8 +211,11 @@ pub(super) fn turns(
             .find(|l| l.end > at)
             .map_or(1, |l| l.number)
     };
-    if starts.is_empty() {
-        let (start, end) = trim_content(text, body_start, text.len());
+    // A window of a file with labels, before the first of them, is read as
+    // the text before a first label.
+    let labelled = fixed.is_some_and(|f| f.labelled);
+    if starts.is_empty() && (carry.is_some() || !labelled) {
+        let (start, end) = trim(body_start, text.len());
         if start == end {
             return Body {
                 turns: Vec::new(),
@@ -231,8 +246,8 @@ pub(super) fn turns(
         |f| f.interviewer_only,
     );
     let mut turns = Vec::with_capacity(starts.len() * (1 + usize::from(interviewer_only)));
-    let first_label_at = lines[starts[0].0].start;
-    let (s, e) = trim_content(text, body_start, first_label_at);
+    let first_label_at = starts.first().map_or(text.len(), |(i, _)| lines[*i].start);
+    let (s, e) = trim(body_start, first_label_at);
     let mut uncoded = 0;
     let mut first_index = first_index;
     if let (true, Some(carry)) = (s < e, carry) {
@@ -275,7 +290,7 @@ pub(super) fn turns(
         } else {
             region_end
         };
-        let (start, end) = trim_content(text, lines[*i].start + label.text_at, own_end);
+        let (start, end) = trim(lines[*i].start + label.text_at, own_end);
         let role = if options.is_interviewer(label.name) {
             Role::Interviewer
         } else {
@@ -299,7 +314,7 @@ pub(super) fn turns(
             time,
         });
         if own_end < region_end {
-            let (s, e) = trim_content(text, own_end, region_end);
+            let (s, e) = trim(own_end, region_end);
             if s < e {
                 turns.push(unlabelled(s, e, line_at(*i, s)));
             }
@@ -332,6 +347,10 @@ pub(super) fn candidate<'a>(content: &'a str, options: &ParseOptions) -> Option<
 pub(super) struct Fixed {
     /// Lower-case names of the labels taken as speakers.
     pub(super) taken: std::collections::HashSet<String>,
+    /// Whether any line of the file starts a turn.
+    pub(super) labelled: bool,
+    /// Whether the window starts, and ends, inside the file.
+    pub(super) open: (bool, bool),
     pub(super) interviewer_only: bool,
     pub(super) paragraph_mode: bool,
     /// The last turn of the last window (its line absolute).
@@ -478,17 +497,24 @@ pub(super) fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) 
 }
 
 /// Like [`trim_span`], and also drops lines that are only a time stamp at
-/// either end.
-pub(super) fn trim_content(text: &str, start: usize, end: usize) -> (usize, usize) {
+/// either end, but at an end that is the edge of a window inside a turn
+/// (`open_start`, `open_end`), not of the turn.
+fn trim_content(
+    text: &str,
+    start: usize,
+    end: usize,
+    open_start: bool,
+    open_end: bool,
+) -> (usize, usize) {
     let (mut start, mut end) = trim_span(text, start, end);
     while start < end {
         let slice = &text[start..end];
         let bytes = slice.as_bytes();
         let first_end = memchr::memchr2(b'\n', b'\r', bytes).unwrap_or(slice.len());
         let last_start = memchr::memrchr2(b'\n', b'\r', bytes).map_or(0, |i| i + 1);
-        if is_time_line(&slice[..first_end]) {
+        if !open_start && is_time_line(&slice[..first_end]) {
             (start, end) = trim_span(text, start + first_end, end);
-        } else if is_time_line(&slice[last_start..]) {
+        } else if !open_end && is_time_line(&slice[last_start..]) {
             (start, end) = trim_span(text, start, start + last_start);
         } else {
             break;

@@ -12,9 +12,11 @@
 //! are the file's.
 //!
 //! A window ends where a turn starts when one does in its second half;
-//! otherwise inside a turn, at a paragraph, sentence or word boundary (as
+//! otherwise inside a turn, at a line start, or in a line longer than half
+//! a window at a paragraph, sentence or word boundary (as
 //! [`super::ParseOptions::max_turn_bytes`] cuts), and the next window's
-//! first turn goes on with that turn's speaker, role, index and line. So a
+//! first turn goes on with that turn's speaker, role, index and line (a
+//! time stamp at the cut is kept, as inside a turn). So a
 //! window boundary cuts a turn only when the turn is longer than a window,
 //! which `--max-turn-bytes` (1 MiB by default, below any window) cuts anyway.
 //! Only the whitespace at a cut is in no turn; no text is lost.
@@ -335,6 +337,8 @@ impl<'o> Scan<'o> {
         Plan {
             starts: starts.iter().map(|(at, _, _)| *at).collect(),
             fixed: Fixed {
+                labelled: !starts.is_empty(),
+                open: (false, true),
                 taken,
                 interviewer_only,
                 paragraph_mode,
@@ -385,6 +389,7 @@ impl Plan {
             },
             line_base: 0,
             fixed: self.fixed.clone(),
+            open_start: false,
             front_matter: BTreeMap::new(),
             open: None,
             words: Words::default(),
@@ -406,6 +411,8 @@ pub struct Windows<'a> {
     /// Lines before the window.
     line_base: usize,
     fixed: Fixed,
+    /// Whether the window starts inside a turn.
+    open_start: bool,
     front_matter: BTreeMap<String, String>,
     /// The turn the last window ended in, as far as it has gone.
     open: Option<Span>,
@@ -456,7 +463,11 @@ impl Windows<'_> {
                 }
             }
         }
-        let cut = if self.eof { self.buf.len() } else { self.cut() };
+        let (cut, at_turn) = if self.eof {
+            (self.buf.len(), true)
+        } else {
+            self.cut()
+        };
         let rest = self.buf.split_off(cut);
         let text = std::mem::replace(&mut self.buf, rest);
         let mut window = self.window;
@@ -464,6 +475,9 @@ impl Windows<'_> {
         self.done = window.last;
         let lines_in = line_breaks(&text);
         let chars = text.chars().count();
+        // A window cut where a turn starts has the edges of turns.
+        self.fixed.open = (self.open_start, !at_turn);
+        self.open_start = !at_turn;
         let (mut transcript, splits) = self.parse(text)?;
         self.account(&mut transcript, &splits, window);
         // The next window.
@@ -477,22 +491,35 @@ impl Windows<'_> {
         Ok((transcript, window))
     }
 
-    /// Where this window ends in the buffer: at the last turn start in it
-    /// (past its start), else at a paragraph, sentence or word boundary.
-    fn cut(&self) -> usize {
+    /// Where this window ends in the buffer, and whether a turn starts
+    /// there: at the last turn start in its
+    /// second half, else at the last line start there, else at a paragraph,
+    /// sentence or word boundary.
+    fn cut(&self) -> (usize, bool) {
         let base = self.window.byte_base;
         let end = base + self.buf.len();
         let starts = &self.plan.starts;
         let i = starts.partition_point(|&s| s < end);
         if i > 0 && starts[i - 1] > base + self.plan.window / 2 {
-            return starts[i - 1] - base;
+            return (starts[i - 1] - base, true);
         }
-        let (mut cut, _) = cut_point(&self.buf, self.buf.len() - 1);
         let bytes = self.buf.as_bytes();
+        // The start of the last line in the second half (not between the CR
+        // and LF of a line break).
+        let half = self.plan.window / 2;
+        let line_start = memchr::memrchr2_iter(b'\n', b'\r', &bytes[half.min(bytes.len())..])
+            .map(|i| half + i + 1)
+            .find(|&at| at < bytes.len() && !(bytes[at - 1] == b'\r' && bytes[at] == b'\n'));
+        if let Some(at) = line_start {
+            return (at, false);
+        }
+        // One line longer than half a window: a paragraph, sentence or word
+        // boundary in it.
+        let (mut cut, _) = cut_point(&self.buf, self.buf.len() - 1);
         if bytes[cut - 1] == b'\r' && bytes.get(cut) == Some(&b'\n') {
             cut += 1;
         }
-        cut
+        (cut, false)
     }
 
     /// Parses one window's text with the file's judgement.

@@ -140,7 +140,7 @@ pub fn line_spans(text: &str) -> Vec<(usize, usize)> {
 
 /// A line with no words: only digits, punctuation and `am`/`pm`, such as a
 /// time stamp `(10.01 am)`. The parser may drop it at a turn's edge.
-fn wordless(line: &str) -> bool {
+pub fn wordless(line: &str) -> bool {
     let mut letters = line.chars().filter(|c| c.is_alphabetic());
     letters.clone().count() <= 4 && letters.all(|c| "apmAPM".contains(c))
 }
