@@ -15,7 +15,7 @@
 //! It does not know the command line (the binary turns flags into a
 //! [`Pipeline`]) nor what the work is: a command passes a closure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::Read as _;
 use std::path::PathBuf;
@@ -29,7 +29,7 @@ use crate::cache::Cache;
 use crate::corpus::Transcript;
 use crate::discover::{self, Filter, Found, Skip, SkipKind, Source};
 use crate::error::CorpusError;
-use crate::formats::{self, Outcome, ReadOptions};
+use crate::formats::{self, Format, Outcome, ReadOptions};
 
 /// How many files are read and coded in parallel before they are handed
 /// on, in order: memory stays bounded by a chunk, whatever the corpus size.
@@ -292,7 +292,11 @@ impl Pipeline<'_> {
         work: impl Fn(&Transcript) -> T + Sync,
         handler: &mut H,
     ) -> Result<CorpusInfo, H::Error> {
-        let found = discover::discover(self.paths, self.filter);
+        let (found, members, warnings) =
+            project_members(discover::discover(self.paths, self.filter));
+        for warning in warnings {
+            handler.event(warning);
+        }
         let total = if handler.wants_progress() {
             found.iter().filter_map(source_bytes).sum()
         } else {
@@ -312,6 +316,10 @@ impl Pipeline<'_> {
             chunk
                 .into_par_iter()
                 .map(|found| match &found {
+                    Found::Source(source) if source.format == Format::Qdpx => {
+                        let (outcome, result) = read_member(source, &members, self.options, &work);
+                        (found, Some((outcome, result)))
+                    }
                     Found::Source(source) => {
                         let (outcome, result) = read_and_work(source, self, &work);
                         (found, Some((outcome, result)))
@@ -559,6 +567,125 @@ fn read_bytes(source: &Source) -> std::io::Result<Vec<u8>> {
             .map(|_| bytes)
     } else {
         std::fs::read(&source.path)
+    }
+}
+
+/// The text sources of the REFI-QDA projects among the inputs, by the name
+/// of their [`Source`]: their text and their case's variables.
+type Members = HashMap<String, (String, attributes::Attributes)>;
+
+/// Replaces each project (`.qdpx`) among the inputs by one source per text
+/// source in it, named by the source's name in the project (made unique),
+/// or by an error when it cannot be read. The project's warnings come as
+/// warnings of the project file, to hand on before the files.
+fn project_members(found: Vec<Found>) -> (Vec<Found>, Members, Vec<Event>) {
+    let mut out = Vec::with_capacity(found.len());
+    let mut members = Members::new();
+    let mut warnings = Vec::new();
+    for f in found {
+        let Found::Source(source) = &f else {
+            out.push(f);
+            continue;
+        };
+        if source.format != Format::Qdpx {
+            out.push(f);
+            continue;
+        }
+        let read = std::fs::read(&source.path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| crate::exchange::read_project(&b).map_err(|e| with_causes(&e)));
+        let project = match read {
+            Ok(project) => project,
+            Err(message) => {
+                let source = std::io::Error::other(message);
+                let path = source_path(&f);
+                out.push(Found::Error(CorpusError::Io { path, source }));
+                continue;
+            }
+        };
+        warnings.extend(project.warnings.iter().map(|message| Event::Warning {
+            path: source.path.clone(),
+            line: None,
+            message: message.clone(),
+        }));
+        for text in &project.sources {
+            let mut name = if text.name.is_empty() {
+                text.guid.clone()
+            } else {
+                text.name.clone()
+            };
+            let base = name.clone();
+            for n in 2.. {
+                if !members.contains_key(&name) {
+                    break;
+                }
+                name = format!("{base} ({n})");
+            }
+            let mut attrs: attributes::Attributes = text
+                .variables
+                .iter()
+                .map(|(k, v)| (k.to_lowercase(), v.clone()))
+                .collect();
+            if let [case] = project.cases_of(&text.guid).as_slice() {
+                attrs.extend(
+                    case.values
+                        .iter()
+                        .map(|(k, v)| (k.to_lowercase(), v.clone())),
+                );
+                if !case.name.is_empty() {
+                    attrs.insert(attributes::PARTICIPANT.to_string(), case.name.clone());
+                }
+            }
+            members.insert(name.clone(), (text.text.clone(), attrs));
+            out.push(Found::Source(Source {
+                path: source.path.clone(),
+                name,
+                format: Format::Qdpx,
+            }));
+        }
+    }
+    (out, members, warnings)
+}
+
+/// An error's message followed by its causes', `: `-separated.
+fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        message.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    message
+}
+
+fn source_path(found: &Found) -> PathBuf {
+    match found {
+        Found::Source(s) => s.path.clone(),
+        _ => PathBuf::new(),
+    }
+}
+
+/// Parses a project's text source as a transcript, its case's variables
+/// over its front matter, and runs `work` on it.
+fn read_member<T>(
+    source: &Source,
+    members: &Members,
+    options: &ReadOptions,
+    work: &impl Fn(&Transcript) -> T,
+) -> (Outcome, Option<T>) {
+    let Some((text, attrs)) = members.get(&source.name) else {
+        return (Outcome::Skip("not in its project".into()), None);
+    };
+    if text.trim().is_empty() {
+        return (Outcome::Skip("empty file".into()), None);
+    }
+    match Transcript::parse(&source.name, text.clone(), &options.parse) {
+        Ok(mut transcript) => {
+            transcript.front_matter.extend(attrs.clone());
+            let result = work(&transcript);
+            (Outcome::Read(Box::new(transcript), None), Some(result))
+        }
+        Err(err) => (Outcome::Fail(err), None),
     }
 }
 
