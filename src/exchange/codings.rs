@@ -14,7 +14,8 @@
 //! * `file, turn, code` or `participant, turn, code`: a whole turn, counted
 //!   from 1 as mint's outputs count them.
 //!
-//! Any layout may add `coder`; other columns are attributes. With a
+//! Any layout may add `coder`; other columns are attributes. A cell mint
+//! quoted for spreadsheets (`'-5 beds`) is read without the quote. With a
 //! codebook, each code is matched by id, then by label (case and spacing
 //! aside) and written as its id with its theme; a code that matches
 //! neither is an error naming the row and its file. Without one, codes
@@ -30,6 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::project_read::{Project, ProjectError};
 use crate::codebook::Codebook;
+use crate::csvcell::unescape;
 
 /// The codings CSV's columns before the attributes (as `mint code
 /// --codings` writes them).
@@ -350,10 +352,8 @@ pub fn read_codings_csv(
         let record = record.map_err(syntax)?;
         let line = record.position().map_or(0, |p| p.line());
         let cell = |name: &str| {
-            column(name)
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .to_string()
+            let written = column(name).and_then(|i| record.get(i)).unwrap_or("");
+            unescape(written).to_string()
         };
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
@@ -385,7 +385,7 @@ pub fn read_codings_csv(
                     record
                         .get(*i)
                         .filter(|v| !v.is_empty())
-                        .map(|v| (h.clone(), v.to_string()))
+                        .map(|v| (h.clone(), unescape(v).to_string()))
                 })
                 .collect(),
             coder: cell(CODER),
@@ -432,4 +432,69 @@ fn match_code(coding: &mut HumanCoding, book: &Codebook, line: u64) -> Result<()
     coding.code = code.id.clone();
     coding.theme = code.theme.clone();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book() -> Codebook {
+        Codebook::from_toml_str(
+            "[[themes]]\nid = \"t\"\n\n[[codes]]\nid = \"cost\"\ntheme = \"t\"\nlabel = \"Cost  of Care\"\npatterns = [\"cost\"]\n",
+            "book.toml",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_span_sheet_is_read_and_its_codes_matched_by_label() {
+        let sheet = "\u{feff}File,Start,End,Code,Coder,Site\na.txt,3,9,cost of care,ana,'-north\n";
+        let read = read_codings_csv(sheet.as_bytes(), Some(&book())).unwrap();
+        assert_eq!(read.attributes, ["site"]);
+        let c = &read.codings[0];
+        assert_eq!((c.start, c.end, c.turn), (Some(3), Some(9), None));
+        assert_eq!(
+            (c.theme.as_str(), c.code.as_str(), c.coder.as_str()),
+            ("t", "cost", "ana")
+        );
+        assert_eq!(c.attributes["site"], "-north");
+    }
+
+    #[test]
+    fn an_unknown_code_names_its_line_and_file() {
+        let sheet = "participant,turn,code\nP1,2,cost\nP2,4,staffing\n";
+        let err = read_codings_csv(sheet.as_bytes(), Some(&book())).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 3 (file \"P2\"): unknown code \"staffing\": not an id or label of the codebook"
+        );
+        // Without a codebook codes are kept as written.
+        let read = read_codings_csv(sheet.as_bytes(), None).unwrap();
+        assert_eq!(read.codings[1].code, "staffing");
+    }
+
+    #[test]
+    fn bad_numbers_and_unknown_layouts_are_errors() {
+        let err = read_codings_csv(b"file,turn,code\na,two,x\n", None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 2: turn \"two\" is not a whole number"
+        );
+        let err = read_codings_csv(b"file,code\na,x\n", None).unwrap_err();
+        assert!(matches!(err, CodingsError::Layout { .. }), "{err}");
+    }
+
+    #[test]
+    fn what_is_written_reads_back_the_same() {
+        let sheet = "file,start,end,code,coder,site\na.txt,3,9,cost,ana,north\n";
+        let read = read_codings_csv(sheet.as_bytes(), Some(&book())).unwrap();
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(read.header()).unwrap();
+        for c in &read.codings {
+            out.write_record(read.record(c)).unwrap();
+        }
+        let written = out.into_inner().unwrap();
+        let again = read_codings_csv(&written, Some(&book())).unwrap();
+        assert_eq!(again, read);
+    }
 }
