@@ -12,6 +12,12 @@
 //! of each file's participants are resolved here, from front matter and the
 //! attributes sheet.
 //!
+//! A REFI-QDA project (`.qdpx`) among the inputs is read once, before the
+//! files, and each of its text sources is handed on as a transcript named
+//! by its name in the project, with its case's variables over its front
+//! matter (the case's name as participant); such transcripts are not
+//! cached, being in memory already.
+//!
 //! It does not know the command line (the binary turns flags into a
 //! [`Pipeline`]) nor what the work is: a command passes a closure.
 

@@ -25,7 +25,9 @@
 //! GUIDs are given in canonical form (upper case, no braces), whatever the
 //! file wrote. The codebook as a mint [`Codebook`](crate::codebook::Codebook)
 //! comes from [`read_qdpx`](super::read_qdpx); this module keeps the tree as
-//! the project has it.
+//! the project has it. A coding whose code is a case (a `<Code>` sharing a
+//! `<Case>`'s GUID, as some exporters write case membership) is not a
+//! thematic coding: it is counted in a warning, not read.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read};
@@ -430,6 +432,7 @@ struct Counts {
     skipped_media: Vec<String>,
     no_text: Vec<String>,
     comments: usize,
+    case_codings: usize,
     unknown_codes: Vec<String>,
     bad_guids: usize,
     utf16: usize,
@@ -457,6 +460,13 @@ impl Counts {
                 "{} selection{} without a code (comments on a quotation) ignored",
                 self.comments,
                 plural(self.comments)
+            ));
+        }
+        if self.case_codings > 0 {
+            w.push(format!(
+                "{} coding{} with a code that is a case (case membership) not read as codings",
+                self.case_codings,
+                plural(self.case_codings)
             ));
         }
         for guid in &self.unknown_codes {
@@ -659,7 +669,7 @@ impl Reader<'_, '_, '_> {
                 "PlainTextSelection" => self.selection(child, &guid, &offsets),
                 "Coding" => {
                     let whole = Span {
-                        guid: self.guid(child, "coding"),
+                        guid: String::new(),
                         start: 0,
                         end: offsets.length as i64,
                         user: None,
@@ -732,6 +742,14 @@ impl Reader<'_, '_, '_> {
             .child("CodeRef")
             .and_then(|r| r.attribute("targetGUID"))
             .and_then(normalise_guid);
+        if let Some(case) = &code
+            && self.project.cases.iter().any(|c| &c.guid == case)
+        {
+            // A code that is a case (as NVivo's case nodes): membership,
+            // not a thematic coding.
+            self.counts.case_codings += 1;
+            return;
+        }
         let Some(code) = code.filter(|c| self.project.code(c).is_some()) else {
             self.counts.unknown_codes.push(guid);
             return;
@@ -742,9 +760,14 @@ impl Reader<'_, '_, '_> {
         if start > end {
             return self.outside(span, source, offsets);
         }
+        let selection = if span.guid.is_empty() {
+            guid.clone()
+        } else {
+            span.guid.clone()
+        };
         self.project.codings.push(TextCoding {
             guid,
-            selection: span.guid.clone(),
+            selection,
             source: source.to_string(),
             code,
             start,

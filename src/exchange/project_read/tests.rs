@@ -308,3 +308,23 @@ fn the_hand_written_sample_project_imports_as_expected() {
         "ana.coder"
     );
 }
+
+#[test]
+fn a_coding_with_a_case_for_its_code_is_case_membership_not_a_coding() {
+    let case = "2648B09B-C967-57CE-931B-663AF30DDFCC";
+    let qde = qde("NVivo", 0, 3).replace(
+        &format!("<CodeRef targetGUID=\"{COST}\"/>"),
+        &format!("<CodeRef targetGUID=\"{case}\"/>"),
+    );
+    let txt = format!("sources/{SRC}.txt");
+    let bytes = zip_of(&[("project.qde", qde.as_bytes()), (&txt, b"Ana: hi")]);
+    let p = read_project(&bytes).unwrap();
+    assert!(p.codings.is_empty());
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("1 coding with a code that is a case")),
+        "{:?}",
+        p.warnings
+    );
+}
