@@ -433,6 +433,8 @@ struct Counts {
     no_text: Vec<String>,
     comments: usize,
     case_codings: usize,
+    /// Project-level elements not read (`Notes`, `Sets`, `Links`, ...).
+    dropped: std::collections::BTreeSet<String>,
     unknown_codes: Vec<String>,
     bad_guids: usize,
     utf16: usize,
@@ -460,6 +462,13 @@ impl Counts {
                 "{} selection{} without a code (comments on a quotation) ignored",
                 self.comments,
                 plural(self.comments)
+            ));
+        }
+        if !self.dropped.is_empty() {
+            let names: Vec<String> = self.dropped.iter().map(|n| format!("<{n}>")).collect();
+            w.push(format!(
+                "not read (mint reads sources, codes, cases and codings): {}",
+                names.join(", ")
             ));
         }
         if self.case_codings > 0 {
@@ -529,7 +538,10 @@ impl Reader<'_, '_, '_> {
                 }
                 "Variables" => self.read_variables(child),
                 "Cases" => self.read_cases(child),
-                _ => {}
+                "Sources" | "Description" => {}
+                other => {
+                    self.counts.dropped.insert(other.to_string());
+                }
             }
         }
         // Sources after the codebook, whatever the order in the file, so

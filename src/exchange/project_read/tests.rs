@@ -307,6 +307,9 @@ fn the_hand_written_sample_project_imports_as_expected() {
         p.user(p.codings[0].coder.as_deref().unwrap()).unwrap().name,
         "ana.coder"
     );
+    let dropped =
+        "not read (mint reads sources, codes, cases and codings): <NoteRef>, <Notes>, <Sets>";
+    assert!(p.warnings.iter().any(|w| w == dropped), "{:?}", p.warnings);
 }
 
 #[test]
