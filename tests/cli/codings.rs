@@ -317,6 +317,30 @@ fn bad_projects_are_refused_with_exit_2_and_nothing_written() {
 }
 
 #[test]
+fn a_project_entry_inflating_past_the_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let qde = std::fs::read(fixture("codings/project/project.qde")).unwrap();
+    let path = dir.path().join("bomb.qdpx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(false);
+    zip.start_file("project.qde", stored).unwrap();
+    zip.write_all(&qde).unwrap();
+    zip.start_file("sources/one.txt", stored).unwrap();
+    zip.write_all(&vec![b'a'; (64 << 20) + 1]).unwrap();
+    zip.finish().unwrap();
+    let out = dir.path().join("out.csv");
+    let (_, err, code) = codings(&[path.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("entry sources/one.txt inflates past 67108864 bytes"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
 fn code_reads_a_projects_text_sources_with_case_variables_as_attributes() {
     let dir = tempfile::tempdir().unwrap();
     let qdpx = study(dir.path());
