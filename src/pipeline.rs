@@ -578,7 +578,7 @@ fn read_bytes(source: &Source) -> std::io::Result<Vec<u8>> {
 
 /// The text sources of the REFI-QDA projects among the inputs, by the name
 /// of their [`Source`]: their text and their case's variables.
-type Members = HashMap<String, (String, attributes::Attributes)>;
+type Members = HashMap<String, (String, Attributes)>;
 
 /// Replaces each project (`.qdpx`) among the inputs by one source per text
 /// source in it, named by the source's name in the project (made unique),
@@ -603,8 +603,7 @@ fn project_members(found: Vec<Found>) -> (Vec<Found>, Members, Vec<Event>) {
         let project = match read {
             Ok(project) => project,
             Err(message) => {
-                let source = std::io::Error::other(message);
-                let path = source_path(&f);
+                let (path, source) = (source.path.clone(), std::io::Error::other(message));
                 out.push(Found::Error(CorpusError::Io { path, source }));
                 continue;
             }
@@ -614,34 +613,8 @@ fn project_members(found: Vec<Found>) -> (Vec<Found>, Members, Vec<Event>) {
             line: None,
             message: message.clone(),
         }));
-        for text in &project.sources {
-            let mut name = if text.name.is_empty() {
-                text.guid.clone()
-            } else {
-                text.name.clone()
-            };
-            let base = name.clone();
-            for n in 2.. {
-                if !members.contains_key(&name) {
-                    break;
-                }
-                name = format!("{base} ({n})");
-            }
-            let mut attrs: attributes::Attributes = text
-                .variables
-                .iter()
-                .map(|(k, v)| (k.to_lowercase(), v.clone()))
-                .collect();
-            if let [case] = project.cases_of(&text.guid).as_slice() {
-                attrs.extend(
-                    case.values
-                        .iter()
-                        .map(|(k, v)| (k.to_lowercase(), v.clone())),
-                );
-                if !case.name.is_empty() {
-                    attrs.insert(attributes::PARTICIPANT.to_string(), case.name.clone());
-                }
-            }
+        for (text, name) in project.sources.iter().zip(project.transcript_names()) {
+            let attrs = project.attributes_of(&text.guid);
             members.insert(name.clone(), (text.text.clone(), attrs));
             out.push(Found::Source(Source {
                 path: source.path.clone(),
@@ -662,13 +635,6 @@ fn with_causes(err: &dyn std::error::Error) -> String {
         cause = c.source();
     }
     message
-}
-
-fn source_path(found: &Found) -> PathBuf {
-    match found {
-        Found::Source(s) => s.path.clone(),
-        _ => PathBuf::new(),
-    }
 }
 
 /// Parses a project's text source as a transcript, its case's variables

@@ -231,37 +231,24 @@ pub fn project_codings(
                 .as_str(),
         ),
     };
+    let names = project.transcript_names();
     let mut attributes = BTreeSet::new();
     let mut codings = Vec::new();
     for c in &project.codings {
         if wanted.is_some() && c.coder.as_deref() != wanted {
             continue;
         }
-        let Some(source) = project.source(&c.source) else {
+        let Some(order) = project.sources.iter().position(|s| s.guid == c.source) else {
             continue;
         };
-        let cases = project.cases_of(&source.guid);
-        let mut attrs: BTreeMap<String, String> = source
-            .variables
-            .iter()
-            .map(|(k, v)| (k.to_lowercase(), v.clone()))
-            .collect();
-        if let [case] = cases.as_slice() {
-            attrs.extend(
-                case.values
-                    .iter()
-                    .map(|(k, v)| (k.to_lowercase(), v.clone())),
-            );
-        }
-        attrs.remove("participant");
+        let source = &project.sources[order];
+        let mut attrs = project.attributes_of(&source.guid);
+        let participant = attrs.remove("participant").unwrap_or_default();
         attributes.extend(attrs.keys().cloned());
         let path = project.code_path(&c.code);
         let mut coding = HumanCoding {
-            file: source.name.clone(),
-            participant: match cases.as_slice() {
-                [case] if !case.name.is_empty() => case.name.clone(),
-                _ => String::new(),
-            },
+            file: names[order].clone(),
+            participant,
             start: Some(c.start),
             end: Some(c.end),
             theme: if path.len() > 1 {
@@ -293,7 +280,6 @@ pub fn project_codings(
                 code: coding.code,
             });
         }
-        let order = project.sources.iter().position(|s| s.guid == source.guid);
         codings.push((order, coding));
     }
     codings.sort_by(|(a, x), (b, y)| {

@@ -269,6 +269,53 @@ impl Project {
             .filter(|c| c.sources.iter().any(|s| s == source))
             .collect()
     }
+
+    /// The attributes of a source's participant, as mint names attributes
+    /// (lower case): its document variables, then the variables of its case
+    /// when it belongs to exactly one, with the case's name as
+    /// `participant`.
+    pub fn attributes_of(&self, source: &str) -> BTreeMap<String, String> {
+        let mut attrs: BTreeMap<String, String> = self
+            .source(source)
+            .map(|s| &s.variables)
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.to_lowercase(), v.clone()))
+            .collect();
+        if let [case] = self.cases_of(source).as_slice() {
+            attrs.extend(
+                case.values
+                    .iter()
+                    .map(|(k, v)| (k.to_lowercase(), v.clone())),
+            );
+            if !case.name.is_empty() {
+                attrs.insert("participant".to_string(), case.name.clone());
+            }
+        }
+        attrs
+    }
+
+    /// The name of each source as a transcript, in source order: its name
+    /// (its GUID when it has none), with ` (2)`, ` (3)`, ... after a name
+    /// already taken.
+    pub fn transcript_names(&self) -> Vec<String> {
+        let mut taken = std::collections::HashSet::new();
+        self.sources
+            .iter()
+            .map(|s| {
+                let base = if s.name.is_empty() { &s.guid } else { &s.name };
+                let name = (1..)
+                    .map(|n| match n {
+                        1 => base.clone(),
+                        n => format!("{base} ({n})"),
+                    })
+                    .find(|name| !taken.contains(name))
+                    .expect("a free number exists");
+                taken.insert(name.clone());
+                name
+            })
+            .collect()
+    }
 }
 
 /// How much a read may inflate.

@@ -331,3 +331,22 @@ fn a_coding_with_a_case_for_its_code_is_case_membership_not_a_coding() {
         p.warnings
     );
 }
+
+#[test]
+fn transcript_names_are_unique_and_attributes_come_from_the_one_case() {
+    let p = read_project(&project("mint", "Ana: the cost\n", 5, 13)).unwrap();
+    let attrs = p.attributes_of(SRC);
+    assert_eq!(attrs["role"], "nurse");
+    assert_eq!(attrs["participant"], "P01");
+    let mut twice = p.clone();
+    twice.sources.push(p.sources[0].clone());
+    twice.sources[1].guid = "X".into();
+    twice.sources.push(TextSource {
+        name: String::new(),
+        ..p.sources[0].clone()
+    });
+    assert_eq!(
+        twice.transcript_names(),
+        ["Interview 1", "Interview 1 (2)", SRC]
+    );
+}
