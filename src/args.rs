@@ -80,7 +80,8 @@ pub struct CorpusArgs {
     /// recursively, in sorted order, for .txt, .md, .docx, .odt, .vtt and
     /// .srt files (and .csv with --text-column); README, LICENSE, codebooks
     /// and .toml files in them are skipped with a warning. A file named here
-    /// is read whatever its name.
+    /// is read whatever its name; a REFI-QDA project (.qdpx) named here is
+    /// read as its text sources, with its case variables as attributes.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

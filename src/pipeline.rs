@@ -18,10 +18,16 @@
 //! memory is bounded by the window, not the file. Only commands that
 //! count as files go by (`mint code`) ask for it.
 //!
+//! A REFI-QDA project (`.qdpx`) among the inputs is read once, before the
+//! files, and each of its text sources is handed on as a transcript named
+//! by its name in the project, with its case's variables over its front
+//! matter (the case's name as participant); such transcripts are not
+//! cached, being in memory already.
+//!
 //! It does not know the command line (the binary turns flags into a
 //! [`Pipeline`]) nor what the work is: a command passes a closure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::Read as _;
 use std::path::PathBuf;
@@ -36,7 +42,7 @@ use crate::corpus::Transcript;
 use crate::corpus::stream::{self, Window};
 use crate::discover::{self, Filter, Found, Skip, SkipKind, Source};
 use crate::error::CorpusError;
-use crate::formats::{self, Outcome, ReadOptions};
+use crate::formats::{self, Format, Outcome, ReadOptions};
 
 /// How many files are read and coded in parallel before they are handed
 /// on, in order: memory stays bounded by a chunk, whatever the corpus size.
@@ -333,7 +339,11 @@ impl Pipeline<'_> {
         work: impl Fn(&Transcript) -> T + Sync,
         handler: &mut H,
     ) -> Result<CorpusInfo, H::Error> {
-        let found = discover::discover(self.paths, self.filter);
+        let (found, members, warnings) =
+            project_members(discover::discover(self.paths, self.filter));
+        for warning in warnings {
+            handler.event(warning);
+        }
         let total = if handler.wants_progress() {
             found.iter().filter_map(source_bytes).sum()
         } else {
@@ -354,6 +364,10 @@ impl Pipeline<'_> {
                 .into_par_iter()
                 .map(|found| match &found {
                     Found::Source(source) if self.streams(source) => (found, Some(Done::Stream)),
+                    Found::Source(source) if source.format == Format::Qdpx => {
+                        let (outcome, result) = read_member(source, &members, self.options, &work);
+                        (found, Some(Done::Read(outcome, result)))
+                    }
                     Found::Source(source) => {
                         let (outcome, result) = read_and_work(source, self, &work);
                         (found, Some(Done::Read(outcome, result)))
@@ -386,7 +400,7 @@ impl Pipeline<'_> {
     /// Whether `source` is handed on in windows.
     fn streams(&self, source: &Source) -> bool {
         self.stream.is_some_and(|s| {
-            source.format == formats::Format::Plain
+            source.format == Format::Plain
                 && source.path.as_os_str() != "-"
                 && std::fs::metadata(&source.path).is_ok_and(|m| m.len() >= s.from_bytes)
         })
@@ -682,6 +696,91 @@ fn read_bytes(source: &Source) -> std::io::Result<Vec<u8>> {
             .map(|_| bytes)
     } else {
         std::fs::read(&source.path)
+    }
+}
+
+/// The text sources of the REFI-QDA projects among the inputs, by the name
+/// of their [`Source`]: their text and their case's variables.
+type Members = HashMap<String, (String, Attributes)>;
+
+/// Replaces each project (`.qdpx`) among the inputs by one source per text
+/// source in it, named by the source's name in the project (made unique),
+/// or by an error when it cannot be read. The project's warnings come as
+/// warnings of the project file, to hand on before the files.
+fn project_members(found: Vec<Found>) -> (Vec<Found>, Members, Vec<Event>) {
+    let mut out = Vec::with_capacity(found.len());
+    let mut members = Members::new();
+    let mut warnings = Vec::new();
+    for f in found {
+        let Found::Source(source) = &f else {
+            out.push(f);
+            continue;
+        };
+        if source.format != Format::Qdpx {
+            out.push(f);
+            continue;
+        }
+        let read = std::fs::read(&source.path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| crate::exchange::read_project(&b).map_err(|e| with_causes(&e)));
+        let project = match read {
+            Ok(project) => project,
+            Err(message) => {
+                let (path, source) = (source.path.clone(), std::io::Error::other(message));
+                out.push(Found::Error(CorpusError::Io { path, source }));
+                continue;
+            }
+        };
+        warnings.extend(project.warnings.iter().map(|message| Event::Warning {
+            path: source.path.clone(),
+            line: None,
+            message: message.clone(),
+        }));
+        for (text, name) in project.sources.iter().zip(project.transcript_names()) {
+            let attrs = project.attributes_of(&text.guid);
+            members.insert(name.clone(), (text.text.clone(), attrs));
+            out.push(Found::Source(Source {
+                path: source.path.clone(),
+                name,
+                format: Format::Qdpx,
+            }));
+        }
+    }
+    (out, members, warnings)
+}
+
+/// An error's message followed by its causes', `: `-separated.
+fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        message.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    message
+}
+
+/// Parses a project's text source as a transcript, its case's variables
+/// over its front matter, and runs `work` on it.
+fn read_member<T>(
+    source: &Source,
+    members: &Members,
+    options: &ReadOptions,
+    work: &impl Fn(&Transcript) -> T,
+) -> (Outcome, Option<T>) {
+    let Some((text, attrs)) = members.get(&source.name) else {
+        return (Outcome::Skip("not in its project".into()), None);
+    };
+    if text.trim().is_empty() {
+        return (Outcome::Skip("empty file".into()), None);
+    }
+    match Transcript::parse(&source.name, text.clone(), &options.parse) {
+        Ok(mut transcript) => {
+            transcript.front_matter.extend(attrs.clone());
+            let result = work(&transcript);
+            (Outcome::Read(Box::new(transcript), None), Some(result))
+        }
+        Err(err) => (Outcome::Fail(err), None),
     }
 }
 

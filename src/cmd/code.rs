@@ -11,6 +11,7 @@ use mint::attributes::{Attributes, PARTICIPANT};
 use mint::cache::Cache;
 use mint::codebook::Codebook;
 use mint::coding::{Coded, Score};
+use mint::exchange::{CODINGS_HEAD, CODINGS_TAIL};
 use mint::matcher::Matcher;
 use mint::pipeline::{LoadedFile, Streaming};
 use mint::tally::{self, Tally};
@@ -252,29 +253,6 @@ struct Spool {
     file: std::fs::File,
     csv: csv::Writer<std::io::BufWriter<std::fs::File>>,
 }
-
-/// The fixed columns of the codings CSV, before and after the attributes.
-const CODINGS_HEAD: [&str; 10] = [
-    "file",
-    "participant",
-    "turn",
-    "speaker",
-    "start",
-    "end",
-    "theme",
-    "code",
-    "matched",
-    "text",
-];
-const CODINGS_TAIL: [&str; 7] = [
-    "pattern",
-    "match_start",
-    "match_end",
-    "time_start",
-    "time_end",
-    "score",
-    "primary",
-];
 
 impl Spool {
     fn new() -> anyhow::Result<Spool> {

@@ -5,6 +5,7 @@
 
 pub mod code;
 pub mod codebook;
+pub mod codings;
 pub mod cooccur;
 pub mod emerge;
 pub mod matrix;
@@ -23,6 +24,7 @@ use crate::render::{Output, Status};
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Code(code::Args),
+    Codings(codings::Args),
     Cooccur(cooccur::Args),
     Emerge(emerge::Args),
     Matrix(matrix::Args),
@@ -39,6 +41,7 @@ pub enum Command {
 pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
     match command {
         Command::Code(args) => code::run(args, out),
+        Command::Codings(args) => codings::run(args, out),
         Command::Cooccur(args) => cooccur::run(args, out),
         Command::Emerge(args) => emerge::run(args, out),
         Command::Matrix(args) => matrix::run(args, out),

@@ -55,11 +55,13 @@
 //! `json` and `toml`. `import` has what the readers share.
 
 mod build;
+mod codings;
 mod csv;
 mod description;
 mod import;
 mod json;
 mod markdown;
+mod project_read;
 mod qdc;
 mod refi;
 mod toml;
@@ -68,10 +70,18 @@ mod tree;
 #[cfg(test)]
 mod tests;
 
+pub use self::codings::{
+    CODER, CODINGS_HEAD, CODINGS_TAIL, CodingsError, HumanCoding, HumanCodings, project_codings,
+    read_codings_csv,
+};
 pub use self::csv::{CSV_COLUMNS, SUMMARY_COLUMNS, read_csv, write_csv};
 pub use self::description::toml_basic_string;
 pub use self::json::write_json;
 pub use self::markdown::write_markdown;
+pub use self::project_read::{
+    Case, MAX_PROJECT_BYTES, MAX_QDE_BYTES, MAX_SOURCE_BYTES, OutsideCoding, Project, ProjectCode,
+    ProjectError, TextCoding, TextSource, User, Variable, read_project,
+};
 pub use self::qdc::{read_qdc, read_qdpx, write_qdc};
 pub use self::refi::{CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, code_guid, theme_guid};
 pub use self::toml::write_toml;

@@ -36,6 +36,9 @@ pub enum Format {
     Srt,
     /// A survey export: one response per CSV row.
     Survey,
+    /// A text source of a REFI-QDA project (`.qdpx`): the pipeline reads
+    /// the project once and hands on each text source as a transcript.
+    Qdpx,
 }
 
 impl Format {
@@ -49,6 +52,7 @@ impl Format {
             "vtt" => Format::Vtt,
             "srt" => Format::Srt,
             "csv" if surveys => Format::Survey,
+            "qdpx" => Format::Qdpx,
             _ => return None,
         })
     }
@@ -103,6 +107,13 @@ pub fn read(name: &str, format: Format, bytes: Vec<u8>, options: &ReadOptions) -
         Err(err) => Err(err),
     };
     let (result, note) = match format {
+        Format::Qdpx => {
+            let message = "a REFI-QDA project holds several transcripts: give it to a corpus command (mint code study.qdpx)";
+            return Outcome::Fail(FormatError {
+                line: 0,
+                message: message.into(),
+            });
+        }
         Format::Docx | Format::Odt => {
             let text = if format == Format::Docx {
                 docx::extract(&bytes)

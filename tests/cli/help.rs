@@ -19,6 +19,11 @@ fn mint_code_help() {
 }
 
 #[test]
+fn mint_codings_help() {
+    insta::assert_snapshot!(help(&["codings", "--help"]));
+}
+
+#[test]
 fn mint_sample_help() {
     insta::assert_snapshot!(help(&["sample", "--help"]));
 }

@@ -3,6 +3,7 @@
 mod architecture;
 mod code;
 mod codebook;
+mod codings;
 mod cooccur;
 mod emerge;
 mod exchange;

@@ -27,6 +27,7 @@ mod exchange;
 mod inputs;
 
 mod office;
+mod project;
 mod reach;
 mod read;
 mod survey;
