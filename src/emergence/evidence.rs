@@ -1,7 +1,7 @@
 //! Pass two: evidence about the shortlisted phrases. [`detail`] goes over
 //! one participant's segments again and records, for each phrase on the
-//! shortlist, the forms participants said it in, the turns it was said in,
-//! and how many participants said it in each theme's segments ([`Detail`]).
+//! shortlist, the forms participants said it in, the segments it was said
+//! in, and how many participants said it in each theme's segments ([`Detail`]).
 //! Grouping, patterns and labels are made from this evidence.
 //!
 //! Not here: pass one's counts and scores (`keyness.rs`), or what is made
@@ -19,7 +19,6 @@ use super::tokens::{Token, Tokenizer, for_each_phrase};
 pub(super) struct Detail {
     pub(super) stems: String,
     pub(super) forms: BTreeMap<String, u32>,
-    pub(super) contexts: BTreeSet<u32>,
     /// The segments it was said in (indexes into the input's segments).
     pub(super) segments: BTreeSet<u32>,
     /// Participants who said it in each theme's segments.
@@ -34,7 +33,6 @@ impl Detail {
         for (form, n) in other.forms {
             *self.forms.entry(form).or_default() += n;
         }
-        self.contexts.extend(other.contexts);
         self.segments.extend(other.segments);
         if self.theme_participants.len() < other.theme_participants.len() {
             self.theme_participants
@@ -92,7 +90,6 @@ pub(super) fn detail(
             });
             let form = span.iter().map(|t| &*t.word).collect::<Vec<_>>().join(" ");
             *d.forms.entry(form).or_default() += 1;
-            d.contexts.insert(seg.context);
             d.segments.insert(index);
             for &t in &seg.themes {
                 if seen.insert((hash, t)) {

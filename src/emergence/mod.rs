@@ -22,16 +22,26 @@
 //!    times, and by at least `min_participants` participants. The score is
 //!    divided by the most an occurrence can add, so that the large uncoded
 //!    text and a small theme compare fairly.
-//! 3. **Grouping.** The best phrases are grouped by how they co-occur in
-//!    the same speaker turns (average-linkage clustering on the Ochiai
-//!    coefficient); a phrase inside another always joins it.
+//!    A single word among the [`COMMON_WORDS`] commonest of general
+//!    English is dropped unless it has a strong reason
+//!    ([`common_word_reason`]: keyness and participants), which it keeps
+//!    and the candidate states. A phrase of two or three words counts
+//!    [`MULTI_WORD_WEIGHT`] times its keyness when ranked.
+//! 3. **Grouping.** The best phrases are grouped when they are said in
+//!    mostly the same segments: average-linkage clustering on the Jaccard
+//!    index, while it is at least [`MIN_JACCARD`].
 //! 4. **Candidates.** Each group becomes a code with patterns in mint's
-//!    pattern language (`referral*`). Its support is what those patterns
-//!    match, applied as `mint code` applies them, with up to three
-//!    exemplars from different participants, and a suggested parent theme:
-//!    the theme coded most above its base rate in the same turns.
-//!    Candidates from uncoded text come first, then sub-topics of themes,
-//!    each by the sum of their phrases' scores.
+//!    pattern language (`referral*`) and a label (its best phrase, or
+//!    `phrase / phrase`). Its support is what those patterns match,
+//!    applied as `mint code` applies them; a candidate whose segments have
+//!    a Jaccard index of at least [`MIN_JACCARD`] with a better one's is
+//!    merged into it, and one whose segments are mostly a better one's is
+//!    dropped. Each gets up to three exemplars from different
+//!    participants, and a suggested parent theme: the theme coded most
+//!    above its base rate in the same turns. Candidates from uncoded text
+//!    come first, then sub-topics of themes, each by the sum of their
+//!    phrases' scores. [`over_represented`] says in which groups of
+//!    participants a candidate is said more than overall.
 //!
 //! Everything is deterministic: counts are integers merged in any order,
 //! and every ranking breaks ties by text.
@@ -43,7 +53,8 @@
 //! the codebook names already), `keyness.rs` (pass one: counts and
 //! scores), `evidence.rs` (pass two: forms and turns of the shortlist),
 //! `cluster.rs` (grouping), `draft.rs` (labels, patterns and ids),
-//! `support.rs` (what the patterns match, exemplars, parent themes).
+//! `support.rs` (what the patterns match, merging, exemplars, parent
+//! themes), `groups.rs` (where a candidate is over-represented).
 //! `segments.rs` holds [`coded_segments`], the per-transcript coding
 //! step `mint emerge` runs before [`propose`], kept apart so that it can
 //! be replaced without touching the rest.

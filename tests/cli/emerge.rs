@@ -5,8 +5,6 @@ use std::fs;
 use std::path::Path;
 
 use mint::codebook::Codebook;
-use mint::pattern::{self, Pattern};
-use regex::Regex;
 
 use crate::util::{mint, parse_csv, run};
 
@@ -17,38 +15,6 @@ fn emerge_json(args: &[&str]) -> serde_json::Value {
     let (stdout, stderr, code) = run(mint().arg("emerge").args(args).args(["--format", "json"]));
     assert_eq!(code, 0, "{stderr}");
     serde_json::from_str(&stdout).unwrap()
-}
-
-/// The candidates' phrases, best candidate first.
-fn phrases(json: &serde_json::Value) -> Vec<Vec<String>> {
-    json["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            c["phrases"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| p["text"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .collect()
-}
-
-/// Regexes of the given codes' patterns (both halves of a NEAR pattern).
-fn regexes(book: &Codebook, theme: &str) -> Vec<Regex> {
-    let options = pattern::Options { variants: true };
-    book.codes
-        .iter()
-        .filter(|c| c.theme == theme)
-        .flat_map(|c| &c.patterns)
-        .flat_map(|p| match pattern::compile(p, &options).unwrap() {
-            Pattern::Single(c) => vec![c.regex],
-            Pattern::Near { a, b, .. } => vec![a.regex, b.regex],
-        })
-        .map(|r| Regex::new(&r).unwrap())
-        .collect()
 }
 
 /// A synthetic study written into `dir`: `(file, participant, text of the
