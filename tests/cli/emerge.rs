@@ -679,3 +679,34 @@ fn write_refuses_json_and_exits_2() {
     assert_eq!(code, 2);
     assert!(stderr.contains("needs a TOML codebook"), "{stderr}");
 }
+
+/// See: #16. Over-represented groups follow the stated rule, and every
+/// quote says who said it and in which file.
+#[test]
+fn candidates_name_the_groups_they_are_over_represented_in_and_sourced_quotes() {
+    let json = emerge_json(&[EXAMPLES, "--limit", "10"]);
+    let mut groups = 0;
+    for c in json["candidates"].as_array().unwrap() {
+        for g in c["over_represented"].as_array().unwrap() {
+            groups += 1;
+            let (inside, overall) = (
+                g["share_in_group"].as_f64().unwrap(),
+                g["share_overall"].as_f64().unwrap(),
+            );
+            assert!(inside >= 1.5 * overall - 1e-4, "{g}");
+            assert!(g["segments"].as_u64().unwrap() >= 3, "{g}");
+            assert!(g["participants"].as_u64().unwrap() >= 2, "{g}");
+            assert!(["level", "sector"].contains(&g["attribute"].as_str().unwrap()));
+        }
+        // Up to three, one per participant.
+        let exemplars = c["exemplars"].as_array().unwrap();
+        let people = c["support"]["participants"].as_u64().unwrap() as usize;
+        assert_eq!(exemplars.len(), people.min(3), "{c}");
+        for e in exemplars {
+            assert!(e["file"].as_str().unwrap().ends_with(".txt"), "{e}");
+            assert!(!e["participant"].as_str().unwrap().is_empty(), "{e}");
+            assert!(e["quote"].as_str().unwrap().chars().count() <= 210, "{e}");
+        }
+    }
+    assert!(groups > 0, "{json}");
+}

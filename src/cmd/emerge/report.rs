@@ -143,17 +143,19 @@ impl<'a> Report<'a> {
 }
 
 /// Where a candidate is over-represented, for people and CSV:
-/// `level=strategic: 12.0% of its segments vs 4.0% overall (5)`, joined
-/// by `; `.
+/// `level=strategic: 1.20% vs 0.40% overall (x3.0, 5 segments)`: its share
+/// of the group's segments against its share of all segments, joined by
+/// `separator`.
 pub(super) fn over_text(over: &[GroupShare], separator: &str) -> String {
     over.iter()
         .map(|g| {
             format!(
-                "{}={}: {:.1}% vs {:.1}% overall ({} segments)",
+                "{}={}: {:.2}% vs {:.2}% overall (x{:.1}, {} segments)",
                 g.attribute,
                 g.value,
                 100.0 * g.share_in_group,
                 100.0 * g.share_overall,
+                g.lift(),
                 g.segments
             )
         })
