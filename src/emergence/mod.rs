@@ -25,8 +25,9 @@
 //!    A single word among the [`COMMON_WORDS`] commonest of general
 //!    English is dropped unless it has a strong reason
 //!    ([`common_word_reason`]: keyness and participants), which it keeps
-//!    and the candidate states. A phrase of two or three words counts
-//!    [`MULTI_WORD_WEIGHT`] times its keyness when ranked.
+//!    and the candidate states. A phrase of two or three words, or a
+//!    hyphenated compound, counts [`MULTI_WORD_WEIGHT`] times its keyness
+//!    when ranked.
 //! 3. **Grouping.** The best phrases are grouped when they are said in
 //!    mostly the same segments: average-linkage clustering on the Jaccard
 //!    index, while it is at least [`MIN_JACCARD`].
@@ -105,9 +106,10 @@ const SHORTLIST_THEME: usize = 120;
 /// A phrase must occur at least this many times where it stands out.
 const MIN_OCCURRENCES: u32 = 3;
 
-/// A phrase of two or three words (a collocation) counts this many times
-/// its keyness when phrases and candidates are ranked: a multi-word
-/// phrase names a topic better than a word does.
+/// A phrase of two or three words (a collocation), or a hyphenated
+/// compound (`top-down`), counts this many times its keyness when phrases
+/// and candidates are ranked: a multi-word phrase names a topic better
+/// than a word does.
 pub const MULTI_WORD_WEIGHT: f64 = 2.0;
 
 /// A single common English word ([`COMMON_WORDS`]) is kept only with a
@@ -397,6 +399,8 @@ pub fn propose_with(
         }
         let e = &counts.entries[counts.index[&s.hash] as usize];
         let words = d.stems.split(' ').count();
+        // A hyphenated compound (`top-down`) is a collocation too.
+        let parts = d.stems.split([' ', '-']).filter(|w| !w.is_empty()).count();
         // A single common word stays only with a strong reason.
         let reason = if words == 1 && lexicon.is_common(&d.stems) {
             let there = match s.source {
@@ -413,7 +417,7 @@ pub fn propose_with(
         let phrase = Phrase {
             text: d.text(),
             stems: d.stems.clone(),
-            score: s.score * if words > 1 { MULTI_WORD_WEIGHT } else { 1.0 },
+            score: s.score * if parts > 1 { MULTI_WORD_WEIGHT } else { 1.0 },
             source: s.source,
             occurrences: e.total,
             participants: e.participants,

@@ -161,7 +161,7 @@ fn a_single_common_word_needs_keyness_and_many_participants_and_says_why() {
 }
 
 #[test]
-fn a_multi_word_phrase_outranks_an_equally_key_single_word() {
+fn a_multi_word_phrase_or_compound_outranks_an_equally_key_single_word() {
     let book = book();
     let ids: Vec<String> = (1..=4).map(|i| format!("P{i}")).collect();
     let mut lines = Vec::new();
@@ -170,10 +170,16 @@ fn a_multi_word_phrase_outranks_an_equally_key_single_word() {
         lines.push((p, "The huddle was cancelled."));
         lines.push((p, "The zeppelin hangar."));
         lines.push((p, "A pelican."));
+        lines.push((p, "Some self-rostering."));
     }
     let input = input(&ids, &lines, &book);
     let found = propose(&input, &book, &Options::default()).unwrap();
     let labels: Vec<&str> = found.iter().map(|c| c.label.as_str()).collect();
-    assert_eq!(labels.first(), Some(&"zeppelin hangar"), "{labels:?}");
-    assert!(labels.contains(&"pelican"), "{labels:?}");
+    // A hyphenated compound is a collocation too.
+    let rank = |l: &str| labels.iter().position(|x| *x == l);
+    for l in ["zeppelin hangar", "self-rostering", "pelican"] {
+        assert!(rank(l).is_some(), "{l}: {labels:?}");
+    }
+    assert!(rank("self-rostering") < rank("pelican"), "{labels:?}");
+    assert!(rank("zeppelin hangar") < rank("pelican"), "{labels:?}");
 }
