@@ -1,14 +1,21 @@
-//! Step 3 of the method: grouping. The best phrases are clustered by how
-//! they co-occur in the same speaker turns (average-linkage on the Ochiai
-//! coefficient), and a phrase inside another always joins it.
+//! Step 3 of the method: grouping. Phrases that are said in mostly the
+//! same segments are one topic ("hospice" and "hospice referral"; a
+//! collocation and its parts): the best phrases are clustered by the
+//! Jaccard index of their segments (average linkage), and groups merge
+//! while it is at least [`MIN_JACCARD`]. Candidates whose patterns match
+//! mostly the same segments are merged again later, by the same rule
+//! (`support.rs`).
 //!
 //! Not here: what a group becomes (label, patterns, id: `draft.rs`).
+
+use std::collections::BTreeSet;
 
 use super::Phrase;
 use super::evidence::Detail;
 
-/// Groups merge while their average Ochiai coefficient is at least this.
-const MIN_COOCCURRENCE: f64 = 0.2;
+/// Phrases (and candidates) whose segments have a Jaccard index of at
+/// least this (shared segments over the segments of either) are merged.
+pub const MIN_JACCARD: f64 = 0.6;
 
 /// Whether the stems of `inner` are a run of the stems of `outer`.
 pub(super) fn contains(outer: &str, inner: &str) -> bool {
@@ -17,27 +24,27 @@ pub(super) fn contains(outer: &str, inner: &str) -> bool {
     i.len() < o.len() && o.windows(i.len()).any(|w| w == i.as_slice())
 }
 
-/// Groups phrases (best first) by co-occurrence in turns: average-linkage
-/// clustering on the Ochiai coefficient; a phrase inside another one
-/// counts as fully associated with it. Returns member indexes, each group
-/// in input order.
+/// The Jaccard index of two sorted sets: shared over either.
+pub(super) fn jaccard<T: Ord>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> f64 {
+    let both = a.intersection(b).count();
+    let either = a.len() + b.len() - both;
+    if either == 0 {
+        0.0
+    } else {
+        both as f64 / either as f64
+    }
+}
+
+/// Groups phrases (best first) by the segments they are said in:
+/// average-linkage clustering on the Jaccard index, merging the most
+/// similar pair of groups while it is at least [`MIN_JACCARD`] (ties go to
+/// the earlier pair). Returns member indexes, each group in input order.
 pub(super) fn group(phrases: &[(&Phrase, &Detail)]) -> Vec<Vec<usize>> {
     let n = phrases.len();
     let mut sim = vec![vec![0.0f64; n]; n];
     for a in 0..n {
         for b in a + 1..n {
-            let (pa, da) = phrases[a];
-            let (pb, db) = phrases[b];
-            let s = if contains(&pa.stems, &pb.stems) || contains(&pb.stems, &pa.stems) {
-                1.0
-            } else {
-                let both = da.contexts.intersection(&db.contexts).count();
-                if both < 2 {
-                    0.0
-                } else {
-                    both as f64 / ((da.contexts.len() * db.contexts.len()) as f64).sqrt()
-                }
-            };
+            let s = jaccard(&phrases[a].1.segments, &phrases[b].1.segments);
             sim[a][b] = s;
             sim[b][a] = s;
         }
@@ -54,7 +61,7 @@ pub(super) fn group(phrases: &[(&Phrase, &Detail)]) -> Vec<Vec<usize>> {
                     }
                 }
                 let avg = total / (groups[x].len() * groups[y].len()) as f64;
-                if avg >= MIN_COOCCURRENCE && best.is_none_or(|(s, _, _)| avg > s) {
+                if avg >= MIN_JACCARD && best.is_none_or(|(s, _, _)| avg > s) {
                     best = Some((avg, x, y));
                 }
             }
@@ -67,4 +74,44 @@ pub(super) fn group(phrases: &[(&Phrase, &Detail)]) -> Vec<Vec<usize>> {
         groups[x].sort_unstable();
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jaccard_is_shared_over_either() {
+        let a: BTreeSet<u32> = [1, 2, 3, 4].into();
+        let b: BTreeSet<u32> = [2, 3, 4, 5].into();
+        assert!((jaccard(&a, &b) - 0.6).abs() < 1e-12);
+        assert_eq!(jaccard(&BTreeSet::<u32>::new(), &BTreeSet::new()), 0.0);
+    }
+
+    #[test]
+    fn phrases_said_in_mostly_the_same_segments_are_one_group() {
+        let phrase = |text: &str| Phrase {
+            text: text.into(),
+            stems: text.into(),
+            score: 1.0,
+            source: super::super::Source::Uncoded,
+            occurrences: 3,
+            participants: 2,
+            reason: None,
+        };
+        let detail = |segs: &[u32]| Detail {
+            segments: segs.iter().copied().collect(),
+            ..Detail::default()
+        };
+        let (a, b, c) = (
+            phrase("hospice referral"),
+            phrase("hospice"),
+            phrase("wifi"),
+        );
+        let (da, db, dc) = (detail(&[1, 2, 3]), detail(&[1, 2, 3, 4]), detail(&[3, 9]));
+        assert_eq!(
+            group(&[(&a, &da), (&b, &db), (&c, &dc)]),
+            [vec![0, 1], vec![2]]
+        );
+    }
 }

@@ -18,6 +18,12 @@ use crate::pattern;
 /// At most this many patterns per candidate.
 const MAX_PATTERNS: usize = 8;
 
+/// A label names at most this many phrases: `phrase / phrase`.
+const MAX_LABEL_PHRASES: usize = 2;
+
+/// Joins the phrases of a label.
+pub(super) const LABEL_SEPARATOR: &str = " / ";
+
 /// A candidate from a group of phrases (best first): label, patterns and
 /// score; support comes later.
 pub(super) fn draft(members: &[(&Phrase, &Detail)]) -> Candidate {
@@ -35,7 +41,7 @@ pub(super) fn draft(members: &[(&Phrase, &Detail)]) -> Candidate {
         let overlaps = label.iter().any(|l| {
             l.stems == p.stems || contains(&l.stems, &p.stems) || contains(&p.stems, &l.stems)
         });
-        if !overlaps && label.len() < 3 {
+        if !overlaps && label.len() < MAX_LABEL_PHRASES {
             label.push(p);
         }
     }
@@ -62,11 +68,12 @@ pub(super) fn draft(members: &[(&Phrase, &Detail)]) -> Candidate {
     Candidate {
         source,
         id: String::new(),
+        reason: reason_of(&label),
         label: label
             .iter()
             .map(|p| p.text.as_str())
             .collect::<Vec<_>>()
-            .join(", "),
+            .join(LABEL_SEPARATOR),
         phrases: members.iter().map(|(p, _)| (*p).clone()).collect(),
         patterns,
         score: members.iter().map(|(p, _)| p.score).sum(),
@@ -76,6 +83,16 @@ pub(super) fn draft(members: &[(&Phrase, &Detail)]) -> Candidate {
         participants: Vec::new(),
         exemplars: Vec::new(),
     }
+}
+
+/// Why a label of single common words stands: each such phrase's reason,
+/// after the word.
+pub(super) fn reason_of(label: &[&Phrase]) -> Option<String> {
+    let reasons: Vec<String> = label
+        .iter()
+        .filter_map(|p| p.reason.as_ref().map(|r| format!("\"{}\": {r}", p.text)))
+        .collect();
+    (!reasons.is_empty()).then(|| reasons.join("; "))
 }
 
 /// Patterns for a phrase: one with `*` where its forms differ only in
@@ -168,10 +185,10 @@ fn prune_patterns(patterns: Vec<String>) -> Vec<String> {
     keep
 }
 
-/// A code id from a label: its first phrase (phrases are joined by `, `)
-/// as lower-case words joined by `_`.
+/// A code id from a label: its first phrase (phrases are joined by
+/// [`LABEL_SEPARATOR`]) as lower-case words joined by `_`.
 fn slug(label: &str) -> String {
-    crate::codebook::slug(label.split(',').next().unwrap_or(""))
+    crate::codebook::slug(label.split(LABEL_SEPARATOR).next().unwrap_or(""))
 }
 
 /// Gives each candidate an id unique among the codebook's ids and theirs.

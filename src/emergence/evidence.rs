@@ -1,7 +1,7 @@
 //! Pass two: evidence about the shortlisted phrases. [`detail`] goes over
 //! one participant's segments again and records, for each phrase on the
-//! shortlist, the forms participants said it in, the turns it was said in,
-//! and how many participants said it in each theme's segments ([`Detail`]).
+//! shortlist, the forms participants said it in, the segments it was said
+//! in, and how many participants said it in each theme's segments ([`Detail`]).
 //! Grouping, patterns and labels are made from this evidence.
 //!
 //! Not here: pass one's counts and scores (`keyness.rs`), or what is made
@@ -19,7 +19,8 @@ use super::tokens::{Token, Tokenizer, for_each_phrase};
 pub(super) struct Detail {
     pub(super) stems: String,
     pub(super) forms: BTreeMap<String, u32>,
-    pub(super) contexts: BTreeSet<u32>,
+    /// The segments it was said in (indexes into the input's segments).
+    pub(super) segments: BTreeSet<u32>,
     /// Participants who said it in each theme's segments.
     pub(super) theme_participants: Vec<u32>,
 }
@@ -32,7 +33,7 @@ impl Detail {
         for (form, n) in other.forms {
             *self.forms.entry(form).or_default() += n;
         }
-        self.contexts.extend(other.contexts);
+        self.segments.extend(other.segments);
         if self.theme_participants.len() < other.theme_participants.len() {
             self.theme_participants
                 .resize(other.theme_participants.len(), 0);
@@ -62,14 +63,14 @@ impl Detail {
 pub(super) fn detail(
     tokenizer: &mut Tokenizer,
     coverage: &Coverage,
-    segments: &[&Segment],
+    segments: &[(u32, &Segment)],
     wanted: &HashSet<u64>,
     themes: usize,
     details: &mut HashMap<u64, Detail>,
     tokens: &mut Vec<Token>,
 ) {
     let mut seen: HashSet<(u64, usize)> = HashSet::new();
-    for seg in segments {
+    for &(index, seg) in segments {
         tokens.clear();
         tokenizer.tokens(seg.text, tokens);
         let named = coverage.covered(seg.text, tokens);
@@ -89,7 +90,7 @@ pub(super) fn detail(
             });
             let form = span.iter().map(|t| &*t.word).collect::<Vec<_>>().join(" ");
             *d.forms.entry(form).or_default() += 1;
-            d.contexts.insert(seg.context);
+            d.segments.insert(index);
             for &t in &seg.themes {
                 if seen.insert((hash, t)) {
                     d.theme_participants[t] += 1;

@@ -147,10 +147,10 @@ impl Counts {
         &mut self,
         tokenizer: &mut Tokenizer,
         coverage: &Coverage,
-        segments: &[&Segment],
+        segments: &[(u32, &Segment)],
         tokens: &mut Vec<Token>,
     ) {
-        for seg in segments {
+        for &(_, seg) in segments {
             tokens.clear();
             tokenizer.tokens(seg.text, tokens);
             let named = coverage.covered(seg.text, tokens);

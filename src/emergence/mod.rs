@@ -22,16 +22,27 @@
 //!    times, and by at least `min_participants` participants. The score is
 //!    divided by the most an occurrence can add, so that the large uncoded
 //!    text and a small theme compare fairly.
-//! 3. **Grouping.** The best phrases are grouped by how they co-occur in
-//!    the same speaker turns (average-linkage clustering on the Ochiai
-//!    coefficient); a phrase inside another always joins it.
+//!    A single word among the [`COMMON_WORDS`] commonest of general
+//!    English is dropped unless it has a strong reason
+//!    ([`common_word_reason`]: keyness and participants), which it keeps
+//!    and the candidate states. A phrase of two or three words, or a
+//!    hyphenated compound, counts [`MULTI_WORD_WEIGHT`] times its keyness
+//!    when ranked.
+//! 3. **Grouping.** The best phrases are grouped when they are said in
+//!    mostly the same segments: average-linkage clustering on the Jaccard
+//!    index, while it is at least [`MIN_JACCARD`].
 //! 4. **Candidates.** Each group becomes a code with patterns in mint's
-//!    pattern language (`referral*`). Its support is what those patterns
-//!    match, applied as `mint code` applies them, with up to three
-//!    exemplars from different participants, and a suggested parent theme:
-//!    the theme coded most above its base rate in the same turns.
-//!    Candidates from uncoded text come first, then sub-topics of themes,
-//!    each by the sum of their phrases' scores.
+//!    pattern language (`referral*`) and a label (its best phrase, or
+//!    `phrase / phrase`). Its support is what those patterns match,
+//!    applied as `mint code` applies them; a candidate whose segments have
+//!    a Jaccard index of at least [`MIN_JACCARD`] with a better one's is
+//!    merged into it, and one whose segments are mostly a better one's is
+//!    dropped. Each gets up to three exemplars from different
+//!    participants, and a suggested parent theme: the theme coded most
+//!    above its base rate in the same turns. Candidates from uncoded text
+//!    come first, then sub-topics of themes, each by the sum of their
+//!    phrases' scores. [`over_represented`] says in which groups of
+//!    participants a candidate is said more than overall.
 //!
 //! Everything is deterministic: counts are integers merged in any order,
 //! and every ranking breaks ties by text.
@@ -43,7 +54,8 @@
 //! the codebook names already), `keyness.rs` (pass one: counts and
 //! scores), `evidence.rs` (pass two: forms and turns of the shortlist),
 //! `cluster.rs` (grouping), `draft.rs` (labels, patterns and ids),
-//! `support.rs` (what the patterns match, exemplars, parent themes).
+//! `support.rs` (what the patterns match, merging, exemplars, parent
+//! themes), `groups.rs` (where a candidate is over-represented).
 //! `segments.rs` holds [`coded_segments`], the per-transcript coding
 //! step `mint emerge` runs before [`propose`], kept apart so that it can
 //! be replaced without touching the rest.
@@ -52,6 +64,7 @@ mod cluster;
 mod coverage;
 mod draft;
 mod evidence;
+mod groups;
 mod keyness;
 mod segments;
 mod support;
@@ -64,15 +77,21 @@ use rayon::prelude::*;
 use crate::codebook::Codebook;
 use crate::error::CodebookError;
 
+pub use cluster::MIN_JACCARD;
 use cluster::group;
 pub use coverage::Coverage;
 use draft::{assign_ids, draft};
 use evidence::{Detail, detail};
+pub use groups::{
+    GroupShare, MIN_GROUP_LIFT, MIN_GROUP_PARTICIPANTS, MIN_GROUP_SEGMENTS, over_represented,
+};
 use keyness::{Counts, HashIndex, Scored, best};
 pub use keyness::{MIN_BACKGROUND_RATIO, MIN_KEYNESS, MIN_RATIO, log_likelihood};
 pub use segments::{CodedSegment, coded_segments};
 use support::support;
-pub use tokens::{BACKGROUND_EN, Background, Kind, Lexicon, Token, Tokenizer};
+pub use tokens::{
+    BACKGROUND_EN, Background, COMMON_WORDS, Kind, Lexicon, Token, Tokenizer, common_words,
+};
 
 /// How many of the best phrases are grouped into candidates.
 const POOL: usize = 60;
@@ -86,6 +105,47 @@ const SHORTLIST_THEME: usize = 120;
 
 /// A phrase must occur at least this many times where it stands out.
 const MIN_OCCURRENCES: u32 = 3;
+
+/// A phrase of two or three words (a collocation), or a hyphenated
+/// compound (`top-down`), counts this many times its keyness when phrases
+/// and candidates are ranked: a multi-word phrase names a topic better
+/// than a word does.
+pub const MULTI_WORD_WEIGHT: f64 = 2.0;
+
+/// A single common English word ([`COMMON_WORDS`]) is kept only with a
+/// keyness (as ranked) of at least this...
+pub const COMMON_MIN_KEYNESS: f64 = 10.0;
+
+/// ...said where it stands out by at least this many participants, and
+/// by at least [`COMMON_MIN_SHARE`] of them.
+pub const COMMON_MIN_PARTICIPANTS: u32 = 5;
+
+/// The share of all participants a common word must be said by, where it
+/// stands out.
+pub const COMMON_MIN_SHARE: f64 = 0.25;
+
+/// Why a single common English word may be a candidate: its keyness
+/// where it stands out, and how many of all participants say it there.
+/// `None` when the reason is not strong enough: keyness under
+/// [`COMMON_MIN_KEYNESS`], or said by fewer than
+/// [`COMMON_MIN_PARTICIPANTS`] participants or [`COMMON_MIN_SHARE`] of all.
+///
+/// ```
+/// use mint::emergence::common_word_reason;
+/// assert!(common_word_reason(25.0, 9, 24).is_some());
+/// assert!(common_word_reason(25.0, 4, 24).is_none());
+/// assert!(common_word_reason(5.0, 20, 24).is_none());
+/// ```
+pub fn common_word_reason(score: f64, participants: u32, of: usize) -> Option<String> {
+    let enough = participants >= COMMON_MIN_PARTICIPANTS
+        && f64::from(participants) >= COMMON_MIN_SHARE * of as f64;
+    (score >= COMMON_MIN_KEYNESS && enough).then(|| {
+        format!(
+            "common English word kept: keyness {score:.1} (at least {COMMON_MIN_KEYNESS:.0}), \
+             said by {participants} of {of} participants where it stands out"
+        )
+    })
+}
 
 /// One participant segment, as [`propose`] sees it.
 #[derive(Debug, Clone)]
@@ -117,6 +177,17 @@ pub struct Options {
     pub min_participants: u32,
     /// At most this many candidates.
     pub limit: usize,
+}
+
+impl Input<'_> {
+    /// How many participants there are (ids beyond them are labels).
+    fn participants_len(&self) -> usize {
+        self.segments
+            .iter()
+            .map(|s| s.participant as usize + 1)
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 impl Default for Options {
@@ -152,6 +223,9 @@ pub struct Phrase {
     pub occurrences: u32,
     /// Participants who said it.
     pub participants: u32,
+    /// Why a single common English word is kept ([`common_word_reason`]);
+    /// `None` for every other phrase.
+    pub reason: Option<String>,
 }
 
 /// A proposed emergent code.
@@ -182,6 +256,9 @@ pub struct Candidate {
     pub participants: Vec<u32>,
     /// Up to three exemplar segments, from different participants.
     pub exemplars: Vec<usize>,
+    /// Why the candidate stands although its label is a single common
+    /// English word (keyness and dispersion); `None` otherwise.
+    pub reason: Option<String>,
 }
 
 /// Proposes candidate emergent codes. `codebook` is the one the segments'
@@ -321,13 +398,30 @@ pub fn propose_with(
             continue;
         }
         let e = &counts.entries[counts.index[&s.hash] as usize];
+        let words = d.stems.split(' ').count();
+        // A hyphenated compound (`top-down`) is a collocation too.
+        let parts = d.stems.split([' ', '-']).filter(|w| !w.is_empty()).count();
+        // A single common word stays only with a strong reason.
+        let reason = if words == 1 && lexicon.is_common(&d.stems) {
+            let there = match s.source {
+                Source::Uncoded => e.uncoded_participants,
+                Source::Theme(t) => d.theme_participants.get(t).copied().unwrap_or(0),
+            };
+            match common_word_reason(s.score, there, input.participants_len()) {
+                Some(r) => Some(r),
+                None => continue,
+            }
+        } else {
+            None
+        };
         let phrase = Phrase {
             text: d.text(),
             stems: d.stems.clone(),
-            score: s.score,
+            score: s.score * if parts > 1 { MULTI_WORD_WEIGHT } else { 1.0 },
             source: s.source,
             occurrences: e.total,
             participants: e.participants,
+            reason,
         };
         phrases.push((s, phrase, d));
     }
@@ -365,7 +459,7 @@ pub fn propose_with(
 }
 
 /// The participants' segments, by participant index.
-fn by_participant<'s, 'a>(input: &'s Input<'a>) -> Vec<Vec<&'s Segment<'a>>> {
+fn by_participant<'s, 'a>(input: &'s Input<'a>) -> Vec<Vec<(u32, &'s Segment<'a>)>> {
     let n = input
         .segments
         .iter()
@@ -373,9 +467,9 @@ fn by_participant<'s, 'a>(input: &'s Input<'a>) -> Vec<Vec<&'s Segment<'a>>> {
         .max()
         .unwrap_or(0)
         .max(input.participants.len());
-    let mut out: Vec<Vec<&Segment>> = vec![Vec::new(); n];
-    for seg in &input.segments {
-        out[seg.participant as usize].push(seg);
+    let mut out: Vec<Vec<(u32, &Segment)>> = vec![Vec::new(); n];
+    for (i, seg) in input.segments.iter().enumerate() {
+        out[seg.participant as usize].push((i as u32, seg));
     }
     out
 }

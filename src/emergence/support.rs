@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rayon::prelude::*;
 
+use super::cluster::{MIN_JACCARD, jaccard};
+use super::draft::LABEL_SEPARATOR;
 use super::tokens::{Kind, Lexicon, Tokenizer, for_each_phrase};
 use super::{Candidate, Input, Options};
 use crate::codebook::{Code, Codebook, Meta, Origin, Theme};
@@ -40,11 +42,24 @@ pub(super) fn support(
             if out.len() == options.limit {
                 break;
             }
+            // Mostly the same segments as a better candidate: one topic.
+            let set: BTreeSet<usize> = segs.iter().copied().collect();
+            if let Some(k) = out
+                .iter()
+                .position(|o| jaccard(&o.segments.iter().copied().collect(), &set) >= MIN_JACCARD)
+            {
+                let o = &mut out[k];
+                absorb(o, c, &set);
+                let segs = std::mem::take(&mut o.segments);
+                fill(o, input, lexicon, &rates, segs);
+                continue;
+            }
             let participants: BTreeSet<u32> = segs
                 .iter()
                 .map(|&s| input.segments[s].participant)
                 .collect();
-            // The same segments as a better candidate: not a new code.
+            // Most of its segments are those of a better candidate: not a
+            // new code.
             let duplicate = out.iter().any(|o| {
                 let both = o
                     .segments
@@ -56,17 +71,55 @@ pub(super) fn support(
             if participants.len() < min_p || duplicate {
                 continue;
             }
-            if let Some((t, lift)) = rates.nearest(input, &segs) {
-                c.parent = Some(t);
-                c.lift = lift;
-            }
-            c.exemplars = exemplars(input, lexicon, &c, &segs);
-            c.participants = participants.into_iter().collect();
-            c.segments = segs;
+            fill(&mut c, input, lexicon, &rates, segs);
             out.push(c);
         }
     }
     Ok(out)
+}
+
+/// Fills in a candidate's support from the segments its patterns match:
+/// parent theme, exemplars, participants.
+fn fill(c: &mut Candidate, input: &Input, lexicon: &Lexicon, rates: &ThemeRates, segs: Vec<usize>) {
+    (c.parent, c.lift) = match rates.nearest(input, &segs) {
+        Some((t, lift)) => (Some(t), lift),
+        None => (None, 0.0),
+    };
+    let participants: BTreeSet<u32> = segs
+        .iter()
+        .map(|&s| input.segments[s].participant)
+        .collect();
+    c.exemplars = exemplars(input, lexicon, c, &segs);
+    c.participants = participants.into_iter().collect();
+    c.segments = segs;
+}
+
+/// Merges candidate `c` (matching `segs`) into the better candidate `into`:
+/// its phrases and patterns are added, its first phrase joins the label
+/// when the label has room, and the segments are those of either.
+fn absorb(into: &mut Candidate, c: Candidate, segs: &BTreeSet<usize>) {
+    let label_phrases = into.label.split(LABEL_SEPARATOR).count();
+    if label_phrases < 2
+        && let Some(first) = c.label.split(LABEL_SEPARATOR).next()
+        && !first.is_empty()
+    {
+        into.label = format!("{}{LABEL_SEPARATOR}{first}", into.label);
+        if let Some(r) = c.reason {
+            into.reason = Some(match into.reason.take() {
+                Some(mine) => format!("{mine}; {r}"),
+                None => r,
+            });
+        }
+    }
+    for p in c.patterns {
+        if !into.patterns.contains(&p) {
+            into.patterns.push(p);
+        }
+    }
+    into.phrases.extend(c.phrases);
+    into.score += c.score;
+    let all: BTreeSet<usize> = into.segments.iter().chain(segs).copied().collect();
+    into.segments = all.into_iter().collect();
 }
 
 /// Which themes are coded in each turn, and in how many turns each is.

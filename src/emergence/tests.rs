@@ -122,3 +122,64 @@ fn the_same_input_gives_the_same_candidates() {
     let b = propose(&input, &book, &Options::default()).unwrap();
     assert_eq!(a, b);
 }
+
+/// Six participants keep saying "water" (a common English word) outside
+/// the codebook; `n` of them do.
+fn water_study(n: u32) -> (Vec<String>, Vec<(u32, &'static str)>) {
+    let ids: Vec<String> = (1..=6).map(|i| format!("P{i}")).collect();
+    let mut lines = Vec::new();
+    for p in 0..6 {
+        lines.push((p, "Our system crashed again on Monday."));
+        lines.push((p, "The huddle was cancelled."));
+        if p < n {
+            lines.push((p, "The water was off."));
+            lines.push((p, "Water everywhere, water in the lift."));
+        }
+    }
+    (ids, lines)
+}
+
+#[test]
+fn a_single_common_word_needs_keyness_and_many_participants_and_says_why() {
+    let book = book();
+    assert!(crate::emergence::common_words().contains(&"water"));
+    let (ids, lines) = water_study(6);
+    let many = input(&ids, &lines, &book);
+    let found = propose(&many, &book, &Options::default()).unwrap();
+    let water = found.iter().find(|c| c.label == "water").expect("water");
+    let reason = water.reason.as_deref().unwrap();
+    assert!(reason.contains("common English word"), "{reason}");
+    assert!(reason.contains("6 of 6 participants"), "{reason}");
+    // Said by three of six participants: not reason enough.
+    let (ids, lines) = water_study(3);
+    let few = input(&ids, &lines, &book);
+    let found = propose(&few, &book, &Options::default()).unwrap();
+    assert!(
+        found.iter().all(|c| !c.label.contains("water")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_multi_word_phrase_or_compound_outranks_an_equally_key_single_word() {
+    let book = book();
+    let ids: Vec<String> = (1..=4).map(|i| format!("P{i}")).collect();
+    let mut lines = Vec::new();
+    for p in 0..4 {
+        lines.push((p, "Our system crashed again on Monday."));
+        lines.push((p, "The huddle was cancelled."));
+        lines.push((p, "The zeppelin hangar."));
+        lines.push((p, "A pelican."));
+        lines.push((p, "Some self-rostering."));
+    }
+    let input = input(&ids, &lines, &book);
+    let found = propose(&input, &book, &Options::default()).unwrap();
+    let labels: Vec<&str> = found.iter().map(|c| c.label.as_str()).collect();
+    // A hyphenated compound is a collocation too.
+    let rank = |l: &str| labels.iter().position(|x| *x == l);
+    for l in ["zeppelin hangar", "self-rostering", "pelican"] {
+        assert!(rank(l).is_some(), "{l}: {labels:?}");
+    }
+    assert!(rank("self-rostering") < rank("pelican"), "{labels:?}");
+    assert!(rank("zeppelin hangar") < rank("pelican"), "{labels:?}");
+}

@@ -20,6 +20,22 @@ pub const BACKGROUND_EN: &str = include_str!("../../data/wordfreq/en.tsv");
 /// The longest phrase, in words.
 const MAX_WORDS: usize = 3;
 
+/// How many of the background list's most frequent words are "common
+/// English": a candidate that is one of them alone needs a strong reason.
+pub const COMMON_WORDS: usize = 1000;
+
+/// The [`COMMON_WORDS`] most frequent words of the embedded English list
+/// ([`BACKGROUND_EN`]), most frequent first (ties alphabetical, as the list
+/// is sorted).
+pub fn common_words() -> Vec<&'static str> {
+    BACKGROUND_EN
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t').map(|(w, _)| w.trim()))
+        .take(COMMON_WORDS)
+        .collect()
+}
+
 /// Words that never start or end a phrase: function words, contractions,
 /// fillers and the light verbs of conversation. Spelled-out numbers too.
 const STOP_WORDS: &str = "
@@ -107,6 +123,8 @@ pub enum Kind {
 #[derive(Debug, Clone)]
 pub struct Background {
     by_stem: HashMap<String, f64>,
+    /// The stems of the list's [`COMMON_WORDS`] most frequent words.
+    common: HashSet<String>,
     /// The probability given to words the list does not have: its smallest.
     floor: f64,
 }
@@ -117,11 +135,14 @@ impl Background {
         Background::parse(BACKGROUND_EN)
     }
 
-    /// Reads `word<TAB>zipf` lines (`#` starts a comment). Words with the
-    /// same stem add up.
+    /// Reads `word<TAB>zipf` lines (`#` starts a comment), most frequent
+    /// first. Words with the same stem add up; the stems of the first
+    /// [`COMMON_WORDS`] words are common English.
     pub fn parse(text: &str) -> Background {
         let stemmer = Stemmer::create(Algorithm::English);
         let mut by_stem: HashMap<String, f64> = HashMap::new();
+        let mut common: HashSet<String> = HashSet::new();
+        let mut seen = 0;
         let mut floor = f64::INFINITY;
         for line in text.lines() {
             let line = line.trim();
@@ -136,10 +157,16 @@ impl Background {
             };
             let p = 10f64.powf(zipf - 9.0);
             floor = floor.min(p);
-            *by_stem.entry(stemmer.stem(word).into_owned()).or_default() += p;
+            let stem = stemmer.stem(word).into_owned();
+            if seen < COMMON_WORDS {
+                common.insert(stem.clone());
+                seen += 1;
+            }
+            *by_stem.entry(stem).or_default() += p;
         }
         Background {
             by_stem,
+            common,
             floor: if floor.is_finite() { floor } else { 1e-6 },
         }
     }
@@ -147,6 +174,12 @@ impl Background {
     /// The probability of a stem, or the floor.
     pub fn probability(&self, stem: &str) -> f64 {
         self.by_stem.get(stem).copied().unwrap_or(self.floor)
+    }
+
+    /// Whether a stem is that of one of the [`COMMON_WORDS`] most frequent
+    /// words of the list.
+    pub fn is_common(&self, stem: &str) -> bool {
+        self.common.contains(stem)
     }
 }
 
@@ -160,6 +193,11 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// Whether a stem is that of a common English word ([`COMMON_WORDS`]).
+    pub fn is_common(&self, stem: &str) -> bool {
+        self.background.is_common(stem)
+    }
+
     /// A lexicon that never lets the given ids (participant ids, speaker
     /// labels; compared in lower case) into a phrase.
     pub fn new<S: AsRef<str>>(ids: &[S], background: Background) -> Lexicon {

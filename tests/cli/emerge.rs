@@ -5,8 +5,6 @@ use std::fs;
 use std::path::Path;
 
 use mint::codebook::Codebook;
-use mint::pattern::{self, Pattern};
-use regex::Regex;
 
 use crate::util::{mint, parse_csv, run};
 
@@ -17,38 +15,6 @@ fn emerge_json(args: &[&str]) -> serde_json::Value {
     let (stdout, stderr, code) = run(mint().arg("emerge").args(args).args(["--format", "json"]));
     assert_eq!(code, 0, "{stderr}");
     serde_json::from_str(&stdout).unwrap()
-}
-
-/// The candidates' phrases, best candidate first.
-fn phrases(json: &serde_json::Value) -> Vec<Vec<String>> {
-    json["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            c["phrases"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| p["text"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .collect()
-}
-
-/// Regexes of the given codes' patterns (both halves of a NEAR pattern).
-fn regexes(book: &Codebook, theme: &str) -> Vec<Regex> {
-    let options = pattern::Options { variants: true };
-    book.codes
-        .iter()
-        .filter(|c| c.theme == theme)
-        .flat_map(|c| &c.patterns)
-        .flat_map(|p| match pattern::compile(p, &options).unwrap() {
-            Pattern::Single(c) => vec![c.regex],
-            Pattern::Near { a, b, .. } => vec![a.regex, b.regex],
-        })
-        .map(|r| Regex::new(&r).unwrap())
-        .collect()
 }
 
 /// A synthetic study written into `dir`: `(file, participant, text of the
@@ -66,69 +32,299 @@ fn write_study(dir: &Path, files: &[(&str, &str, &str, &str)]) {
     }
 }
 
-/// See: #5. With one theme's codes removed from the default codebook, one
-/// of the top five candidates on the example study should be that theme's
-/// talk, judged by the removed codes' own patterns.
-#[test]
-fn ablation_finds_a_removed_theme_among_the_top_five_candidates() {
-    let full = Codebook::default_codebook();
-    let dir = tempfile::tempdir().unwrap();
-    // The six runs go side by side: each is a process of its own.
-    let children: Vec<_> = full
-        .themes
-        .iter()
-        .map(|theme| {
-            let mut ablated = full.clone();
-            ablated.codes.retain(|c| c.theme != theme.id);
-            let path = dir.path().join(format!("without-{}.toml", theme.id));
-            fs::write(&path, toml::to_string(&ablated).unwrap()).unwrap();
-            mint()
-                .args([
-                    "emerge",
-                    EXAMPLES,
-                    "--limit",
-                    "5",
-                    "--format",
-                    "json",
-                    "--codebook",
-                ])
-                .arg(&path)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let mut hits = 0;
-    let mut report = String::new();
-    for (theme, child) in full.themes.iter().zip(children) {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let judges = regexes(&full, &theme.id);
-        let top = phrases(&json);
-        let hit = top.iter().position(|phrases| {
-            phrases
-                .iter()
-                .any(|p| judges.iter().any(|re| re.is_match(p)))
-        });
-        hits += usize::from(hit.is_some());
-        report.push_str(&format!(
-            "{:<24} {:<5} {}\n",
-            theme.id,
-            hit.map_or("miss".to_string(), |i| format!("#{}", i + 1)),
-            top.iter()
-                .map(|p| p.iter().take(3).cloned().collect::<Vec<_>>().join("/"))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        ));
+/// Words that recognise each theme's talk in a candidate, taken from the
+/// theme's description in the default codebook (not from the codebook's
+/// patterns, which another change may rewrite): a candidate is the theme's
+/// when a word of its label or phrases starts with one of them.
+const THEME_WORDS: &[(&str, &[&str])] = &[
+    (
+        "vision",
+        &[
+            "integrat",
+            "vision",
+            "seamless",
+            "person-centred",
+            "one service",
+            "benefit",
+            "communicat",
+            "directive",
+            "inevitab",
+            "top-down",
+            "imposed",
+            "announce",
+        ],
+    ),
+    (
+        "organisation",
+        &[
+            "plan",
+            "detail",
+            "cascad",
+            "dominat",
+            "boundar",
+            "geograph",
+            "patch",
+            "workload",
+            "acute",
+            "hospital",
+            "discharg",
+            "handover",
+            "leader",
+            "courage",
+            "distributed",
+            "decision",
+            "locality",
+        ],
+    ),
+    (
+        "professional_boundaries",
+        &[
+            "role",
+            "responsib",
+            "legal",
+            "dut",
+            "governance",
+            "regist",
+            "accountab",
+            "risk",
+            "capacity",
+            "task",
+            "assess",
+            "specialis",
+            "identit",
+            "generic",
+            "means-test",
+            "charg",
+            "budget",
+            "fund",
+            "financ",
+            "continuing healthcare",
+            "OT",
+        ],
+    ),
+    (
+        "hr_it",
+        &[
+            "IT",
+            "system",
+            "record",
+            "access",
+            "data",
+            "consent",
+            "confidential",
+            "grade",
+            "band",
+            "pay",
+            "terms",
+            "condition",
+            "polic",
+            "hours",
+            "employ",
+            "contract",
+            "co-locat",
+            "building",
+            "office",
+            "laptop",
+            "wifi",
+            "login",
+            "password",
+        ],
+    ),
+    (
+        "day_to_day_delivery",
+        &[
+            "GP",
+            "MDT",
+            "multi-disciplinary",
+            "meeting",
+            "huddle",
+            "staff",
+            "caseload",
+            "resource",
+            "home care",
+            "asset",
+            "voluntary",
+            "charit",
+            "church",
+            "referr",
+            "colleague",
+            "joint",
+            "prescrib",
+            "vacanc",
+            "recruit",
+        ],
+    ),
+    (
+        "measuring_impact",
+        &[
+            "transfer",
+            "pathway",
+            "referr",
+            "single point",
+            "indicator",
+            "admission",
+            "length of stay",
+            "prevent",
+            "self-care",
+            "quantif",
+            "measur",
+            "outcome",
+            "cost",
+            "dashboard",
+            "target",
+            "evaluat",
+            "evidence",
+            "metric",
+            "KPI",
+        ],
+    ),
+];
+
+/// Whether a candidate's label or phrases name one of `words`: a word (or
+/// run of words) of them starts with it; all-capital words (acronyms)
+/// compare as written, others in lower case.
+fn recognised(candidate: &serde_json::Value, words: &[&str]) -> bool {
+    let mut texts = vec![candidate["label"].as_str().unwrap().to_string()];
+    for p in candidate["phrases"].as_array().unwrap() {
+        texts.push(p["text"].as_str().unwrap().to_string());
     }
-    println!("ablation hit rate {hits}/{}\n{report}", full.themes.len());
-    assert!(hits >= 5, "hit rate {hits}/6:\n{report}");
+    texts.iter().any(|text| {
+        let tokens: Vec<&str> = text
+            .split(|c: char| c.is_whitespace() || c == '/' || c == ',')
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.iter().any(|w| {
+            let acronym = w.chars().all(|c| c.is_ascii_uppercase());
+            let n = w.split(' ').count();
+            tokens.windows(n).any(|run| {
+                let run = run.join(" ");
+                if acronym {
+                    run.starts_with(w)
+                } else {
+                    run.to_lowercase().starts_with(w)
+                }
+            })
+        })
+    })
+}
+
+/// The default codebook without one theme's codes, written into `dir`.
+fn without_theme(dir: &Path, theme: &str) -> std::path::PathBuf {
+    let mut book = Codebook::default_codebook();
+    assert!(book.themes.iter().any(|t| t.id == theme), "{theme}");
+    book.codes.retain(|c| c.theme != theme);
+    let path = dir.join(format!("without-{theme}.toml"));
+    fs::write(&path, toml::to_string(&book).unwrap()).unwrap();
+    path
+}
+
+/// See: #5, #16. With one theme's codes removed from the default codebook,
+/// one of the top five candidates on the example study should be that
+/// theme's talk, recognised by [`THEME_WORDS`]. Returns the rank found.
+fn ablation(theme: &str) -> Option<usize> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = without_theme(dir.path(), theme);
+    let json = emerge_json(&[
+        EXAMPLES,
+        "--limit",
+        "5",
+        "--codebook",
+        path.to_str().unwrap(),
+    ]);
+    let words = THEME_WORDS.iter().find(|(t, _)| *t == theme).unwrap().1;
+    let candidates = json["candidates"].as_array().unwrap();
+    let found = candidates.iter().position(|c| recognised(c, words));
+    let labels: Vec<&str> = candidates
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    println!("without {theme}: {:?} in {labels:?}", found.map(|i| i + 1));
+    found.map(|i| i + 1)
+}
+
+#[test]
+fn theme_words_recognise_only_what_they_should() {
+    let c = serde_json::json!({"label": "council OTs / generic worker", "phrases": [{"text": "top-down"}]});
+    assert!(recognised(&c, &["OT"]));
+    assert!(recognised(&c, &["generic"]));
+    assert!(recognised(&c, &["top-down"]));
+    assert!(!recognised(&c, &["IT", "worker bee"]));
+    assert_eq!(THEME_WORDS.len(), Codebook::default_codebook().themes.len());
+}
+
+#[test]
+fn without_vision_a_top_five_candidate_is_vision_talk() {
+    assert!(ablation("vision").is_some());
+}
+
+/// Fails honestly today: without its codes, organisation talk (discharge,
+/// leadership, boundaries) is spread thin over words other themes code
+/// too, and what surfaces is people introducing their team ("North
+/// neighbourhood", "reablement"). Kept, ignored, as the one theme of six
+/// that `mint emerge` does not yet recover; run with `--ignored` to see.
+#[test]
+#[ignore = "organisation talk is not recovered in the top five (see the comment)"]
+fn without_organisation_a_top_five_candidate_is_organisation_talk() {
+    assert!(ablation("organisation").is_some());
+}
+
+#[test]
+fn without_professional_boundaries_a_top_five_candidate_is_boundaries_talk() {
+    assert!(ablation("professional_boundaries").is_some());
+}
+
+#[test]
+fn without_hr_it_a_top_five_candidate_is_hr_or_it_talk() {
+    assert!(ablation("hr_it").is_some());
+}
+
+#[test]
+fn without_day_to_day_delivery_a_top_five_candidate_is_delivery_talk() {
+    assert!(ablation("day_to_day_delivery").is_some());
+}
+
+#[test]
+fn without_measuring_impact_a_top_five_candidate_is_impact_talk() {
+    assert!(ablation("measuring_impact").is_some());
+}
+
+/// See: #16. The top ten on the example study (with the full default
+/// codebook and with each theme removed) hold no single word of the 1,000
+/// commonest English words unless the candidate says why it stands.
+#[test]
+fn top_ten_hold_no_common_single_word_without_a_reason() {
+    let common: std::collections::HashSet<&str> =
+        mint::emergence::common_words().into_iter().collect();
+    assert_eq!(common.len(), mint::emergence::COMMON_WORDS);
+    let dir = tempfile::tempdir().unwrap();
+    let mut runs = vec![emerge_json(&[EXAMPLES, "--limit", "10"])];
+    for (theme, _) in THEME_WORDS {
+        let path = without_theme(dir.path(), theme);
+        runs.push(emerge_json(&[
+            EXAMPLES,
+            "--limit",
+            "10",
+            "--codebook",
+            path.to_str().unwrap(),
+        ]));
+    }
+    let mut seen = 0;
+    for json in &runs {
+        for c in json["candidates"].as_array().unwrap() {
+            seen += 1;
+            for part in c["label"].as_str().unwrap().split(" / ") {
+                let word = part.to_lowercase();
+                let singular = word.strip_suffix('s').unwrap_or(&word);
+                if !word.contains(' ')
+                    && (common.contains(word.as_str()) || common.contains(singular))
+                {
+                    let reason = c["reason"].as_str().unwrap_or("");
+                    assert!(reason.contains("common English word"), "{c}");
+                }
+            }
+        }
+    }
+    assert!(seen >= 50, "{seen}");
 }
 
 const FIXTURE_CODEBOOK: &str = r#"
@@ -354,7 +550,7 @@ fn output_is_the_same_whatever_the_thread_count_and_formats_agree() {
     );
     let (header, rows) = parse_csv(&outputs[2]);
     assert_eq!(
-        header[..10],
+        header[..12],
         [
             "rank",
             "id",
@@ -365,11 +561,13 @@ fn output_is_the_same_whatever_the_thread_count_and_formats_agree() {
             "nearest_theme",
             "lift",
             "score",
-            "segments"
+            "segments",
+            "reason",
+            "over_represented"
         ]
     );
     assert!(header.contains(&"operational / health: participants".to_string()));
-    assert_eq!(header.last().map(String::as_str), Some("attribution_3"));
+    assert_eq!(header.last().map(String::as_str), Some("source_3"));
     assert_eq!(rows[0][1], "hospice_referral");
     assert_eq!(rows[0][6], "new theme");
 }
@@ -480,4 +678,35 @@ fn write_refuses_json_and_exits_2() {
         .arg(dir.path().join("x.json")));
     assert_eq!(code, 2);
     assert!(stderr.contains("needs a TOML codebook"), "{stderr}");
+}
+
+/// See: #16. Over-represented groups follow the stated rule, and every
+/// quote says who said it and in which file.
+#[test]
+fn candidates_name_the_groups_they_are_over_represented_in_and_sourced_quotes() {
+    let json = emerge_json(&[EXAMPLES, "--limit", "10"]);
+    let mut groups = 0;
+    for c in json["candidates"].as_array().unwrap() {
+        for g in c["over_represented"].as_array().unwrap() {
+            groups += 1;
+            let (inside, overall) = (
+                g["share_in_group"].as_f64().unwrap(),
+                g["share_overall"].as_f64().unwrap(),
+            );
+            assert!(inside >= 1.5 * overall - 1e-4, "{g}");
+            assert!(g["segments"].as_u64().unwrap() >= 3, "{g}");
+            assert!(g["participants"].as_u64().unwrap() >= 2, "{g}");
+            assert!(["level", "sector"].contains(&g["attribute"].as_str().unwrap()));
+        }
+        // Up to three, one per participant.
+        let exemplars = c["exemplars"].as_array().unwrap();
+        let people = c["support"]["participants"].as_u64().unwrap() as usize;
+        assert_eq!(exemplars.len(), people.min(3), "{c}");
+        for e in exemplars {
+            assert!(e["file"].as_str().unwrap().ends_with(".txt"), "{e}");
+            assert!(!e["participant"].as_str().unwrap().is_empty(), "{e}");
+            assert!(e["quote"].as_str().unwrap().chars().count() <= 210, "{e}");
+        }
+    }
+    assert!(groups > 0, "{json}");
 }

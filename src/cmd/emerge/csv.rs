@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use super::report::{Report, percent};
+use super::report::{Report, over_text, percent};
 
 pub(super) fn write_csv(w: &mut dyn Write, report: &Report) -> anyhow::Result<()> {
     let mut csv = crate::render::csv::Writer::new(w);
@@ -20,6 +20,8 @@ pub(super) fn write_csv(w: &mut dyn Write, report: &Report) -> anyhow::Result<()
         "lift",
         "score",
         "segments",
+        "reason",
+        "over_represented",
     ]
     .map(String::from)
     .to_vec();
@@ -33,6 +35,7 @@ pub(super) fn write_csv(w: &mut dyn Write, report: &Report) -> anyhow::Result<()
     for i in 1..=3 {
         header.push(format!("quote_{i}"));
         header.push(format!("attribution_{i}"));
+        header.push(format!("source_{i}"));
     }
     csv.write_record(&header)?;
     for row in &report.rows {
@@ -52,6 +55,8 @@ pub(super) fn write_csv(w: &mut dyn Write, report: &Report) -> anyhow::Result<()
             format!("{:.2}", c.lift),
             format!("{:.1}", c.score),
             row.segments.to_string(),
+            c.reason.clone().unwrap_or_default(),
+            over_text(&row.over, "; "),
         ];
         for g in &row.groups {
             record.push(g.participants.to_string());
@@ -66,8 +71,9 @@ pub(super) fn write_csv(w: &mut dyn Write, report: &Report) -> anyhow::Result<()
                 Some(e) => {
                     record.push(e.quote.clone());
                     record.push(e.attribution.clone());
+                    record.push(e.source());
                 }
-                None => record.extend([String::new(), String::new()]),
+                None => record.extend([String::new(), String::new(), String::new()]),
             }
         }
         csv.write_record(&record)?;

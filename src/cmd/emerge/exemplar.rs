@@ -1,5 +1,5 @@
 //! The exemplars of a candidate: which segments are quoted, each cut to
-//! about 300 characters around the candidate's first match, with its
+//! about 200 characters around the candidate's first match, with its
 //! attribution (`Operational social care, area 2, interviewee c`), file and
 //! line.
 //!
@@ -25,6 +25,13 @@ pub(super) struct Exemplar {
     participant: String,
     file: String,
     line: usize,
+}
+
+impl Exemplar {
+    /// Who said it and where: `A1c, A1c.txt:14`.
+    pub(super) fn source(&self) -> String {
+        format!("{}, {}:{}", self.participant, self.file, self.line)
+    }
 }
 
 /// The exemplars of a candidate: the segment (shortened around the match
@@ -73,14 +80,14 @@ fn line_of(text: &str, at: usize) -> usize {
     text[..at].matches('\n').count() + 1
 }
 
-/// A segment on one line; a long one is cut to about 300 characters around
+/// A segment on one line; a long one is cut to about 200 characters around
 /// byte offset `at`, with `…` where it was cut.
 ///
 /// A short one is [`quote_text`] without context (whitespace runs become
 /// single spaces); the cut by length is emerge's own, since the library
 /// trims quotes by sentences instead.
 fn quote(text: &str, at: usize) -> String {
-    const MAX: usize = 300;
+    const MAX: usize = 200;
     let words: Vec<(usize, &str)> = text
         .split_whitespace()
         .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
@@ -216,7 +223,7 @@ mod tests {
         let q = quote(&text, at);
         assert!(q.contains("needle"));
         assert!(q.starts_with("… ") && q.ends_with(" …"));
-        assert!(q.chars().count() <= 310, "{}", q.chars().count());
+        assert!(q.chars().count() <= 210, "{}", q.chars().count());
         assert_eq!(quote("a  short\n text", 0), "a short text");
     }
 }

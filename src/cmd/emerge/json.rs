@@ -17,8 +17,10 @@ use super::report::{GroupSupport, Report, percent, source_name};
 /// size), `candidates` (rank, id, label, phrases with their keyness and
 /// source, patterns, found_in (`uncoded` or `theme:<id>`), nearest_theme or
 /// null for a new theme, lift, score,
-/// support with per-group participants, exemplars with attribution, file
-/// and line) and `summary`.
+/// support with per-group participants, `reason` (why a single common
+/// English word stands, or null), `over_represented` (attribute, value,
+/// segments, group_segments, participants, share_in_group, share_overall),
+/// exemplars with attribution, participant, file and line) and `summary`.
 #[derive(Serialize)]
 pub(super) struct JsonReport<'a> {
     codebook: JsonCodebook<'a>,
@@ -54,7 +56,20 @@ struct JsonCandidate<'a> {
     lift: f64,
     score: f64,
     support: JsonSupport<'a>,
+    reason: Option<&'a str>,
+    over_represented: Vec<JsonOver<'a>>,
     exemplars: &'a [Exemplar],
+}
+
+#[derive(Serialize)]
+struct JsonOver<'a> {
+    attribute: &'a str,
+    value: &'a str,
+    segments: usize,
+    group_segments: usize,
+    participants: usize,
+    share_in_group: f64,
+    share_overall: f64,
 }
 
 #[derive(Serialize)]
@@ -81,6 +96,10 @@ struct JsonSummary {
     participants: usize,
     segments: usize,
     uncoded_segments: usize,
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10000.0).round() / 10000.0
 }
 
 fn round2(x: f64) -> f64 {
@@ -146,6 +165,20 @@ pub(super) fn json_report<'a>(
                         percent: percent(row.participants, report.total),
                         groups: &row.groups,
                     },
+                    reason: c.reason.as_deref(),
+                    over_represented: row
+                        .over
+                        .iter()
+                        .map(|g| JsonOver {
+                            attribute: &g.attribute,
+                            value: &g.value,
+                            segments: g.segments,
+                            group_segments: g.group_segments,
+                            participants: g.participants,
+                            share_in_group: round4(g.share_in_group),
+                            share_overall: round4(g.share_overall),
+                        })
+                        .collect(),
                     exemplars: &row.exemplars,
                 }
             })

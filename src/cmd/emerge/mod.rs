@@ -43,9 +43,13 @@ const NEW_THEME: &str = "emergent";
 /// theme that no code names. Phrases of 1-3 words (stemmed, so "referral"
 /// and "referrals" count together) are scored by keyness (log-likelihood
 /// G2) against the coded text and against general English, kept only when
-/// at least two participants say them, and grouped by how they co-occur in
-/// turns. Each candidate shows its patterns, support (segments and
-/// participants, by group), up to three quotes with attributions, and the
+/// at least two participants say them; a phrase of two or three words
+/// counts double, and a single word among the 1,000 commonest English
+/// words is kept only with a strong reason, which it states. Phrases, and
+/// then candidates, said in mostly the same segments (Jaccard index at
+/// least 0.6) are merged. Each candidate shows a label, its patterns,
+/// support (segments and participants, by group), the groups where it is
+/// over-represented, up to three short quotes with attributions, and the
 /// theme it is nearest to, or `new theme`. The same input always gives
 /// the same candidates in the same order. --write appends them to a
 /// codebook file as origin = "emergent", status = "candidate" codes, which

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use mint::attributes::Attributes;
 use mint::codebook::Codebook;
-use mint::emergence::{Candidate, CodedSegment, Source};
+use mint::emergence::{Candidate, CodedSegment, GroupShare, Source, over_represented};
 use mint::pipeline::Corpus;
 use mint::tally::MISSING;
 
@@ -37,6 +37,8 @@ pub(super) struct Row<'a> {
     pub(super) segments: usize,
     pub(super) participants: usize,
     pub(super) groups: Vec<GroupSupport>,
+    /// The attribute values where it is over-represented.
+    pub(super) over: Vec<GroupShare>,
     pub(super) exemplars: Vec<Exemplar>,
 }
 
@@ -74,6 +76,24 @@ impl<'a> Report<'a> {
             }
         }
         let ids = &study.input.participants;
+        let attributes: Vec<(String, Vec<Option<String>>)> = by
+            .iter()
+            .map(|a| {
+                let values = ids
+                    .iter()
+                    .map(|id| {
+                        corpus
+                            .info
+                            .participants
+                            .get(id)
+                            .and_then(|attrs| attrs.get(a))
+                            .map(|v| v.trim().to_string())
+                            .filter(|v| !v.is_empty())
+                    })
+                    .collect();
+                (a.clone(), values)
+            })
+            .collect();
         let rows = candidates
             .iter()
             .enumerate()
@@ -104,6 +124,7 @@ impl<'a> Report<'a> {
                     segments: c.segments.len(),
                     participants: c.participants.len(),
                     groups,
+                    over: over_represented(&study.input, &c.segments, &attributes),
                     exemplars: exemplars(study, corpus, c),
                 }
             })
@@ -119,6 +140,27 @@ impl<'a> Report<'a> {
             min_participants,
         }
     }
+}
+
+/// Where a candidate is over-represented, for people and CSV:
+/// `level=strategic: 1.20% vs 0.40% overall (x3.0, 5 segments)`: its share
+/// of the group's segments against its share of all segments, joined by
+/// `separator`.
+pub(super) fn over_text(over: &[GroupShare], separator: &str) -> String {
+    over.iter()
+        .map(|g| {
+            format!(
+                "{}={}: {:.2}% vs {:.2}% overall (x{:.1}, {} segments)",
+                g.attribute,
+                g.value,
+                100.0 * g.share_in_group,
+                100.0 * g.share_overall,
+                g.lift(),
+                g.segments
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 /// A percentage with one decimal.

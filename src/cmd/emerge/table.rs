@@ -7,7 +7,7 @@ use comfy_table::{Cell as TableCell, CellAlignment};
 
 use crate::render::{Output, table::new_table};
 
-use super::report::{Report, percent};
+use super::report::{Report, over_text, percent};
 
 pub(super) fn write_table(out: &mut Output, report: &Report) -> anyhow::Result<()> {
     if report.rows.is_empty() {
@@ -31,6 +31,9 @@ pub(super) fn write_table(out: &mut Output, report: &Report) -> anyhow::Result<(
     }
     header.push(TableCell::new(format!("participants\nN={}", report.total)));
     header.push(TableCell::new("nearest theme"));
+    header.push(TableCell::new(
+        "over-represented in\n(share of the group's segments)",
+    ));
     table.set_header(header);
     for row in &report.rows {
         let mut cells = vec![
@@ -58,6 +61,7 @@ pub(super) fn write_table(out: &mut Output, report: &Report) -> anyhow::Result<(
             .set_alignment(CellAlignment::Right),
         );
         cells.push(TableCell::new(row.parent.unwrap_or("new theme")));
+        cells.push(TableCell::new(over_text(&row.over, "\n")));
         table.add_row(cells);
     }
     let w = out.stdout();
@@ -65,9 +69,12 @@ pub(super) fn write_table(out: &mut Output, report: &Report) -> anyhow::Result<(
     for row in &report.rows {
         writeln!(w)?;
         writeln!(w, "{}. {}", row.rank, row.candidate.label)?;
+        if let Some(reason) = &row.candidate.reason {
+            writeln!(w, "   why: {reason}")?;
+        }
         for e in &row.exemplars {
             writeln!(w, "   \"{}\"", e.quote)?;
-            writeln!(w, "     ({})", e.attribution)?;
+            writeln!(w, "     ({}; {})", e.attribution, e.source())?;
         }
     }
     Ok(())
