@@ -7,6 +7,7 @@ pub mod code;
 pub mod codebook;
 pub mod cooccur;
 pub mod emerge;
+pub mod export;
 pub mod matrix;
 pub mod merge;
 pub mod quotes;
@@ -25,6 +26,7 @@ pub enum Command {
     Code(code::Args),
     Cooccur(cooccur::Args),
     Emerge(emerge::Args),
+    Export(export::Args),
     Matrix(matrix::Args),
     Merge(merge::Args),
     Quotes(quotes::Args),
@@ -41,6 +43,7 @@ pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
         Command::Code(args) => code::run(args, out),
         Command::Cooccur(args) => cooccur::run(args, out),
         Command::Emerge(args) => emerge::run(args, out),
+        Command::Export(args) => export::run(args, out),
         Command::Matrix(args) => matrix::run(args, out),
         Command::Merge(args) => merge::run(args, out),
         Command::Quotes(args) => quotes::run(args, out),
