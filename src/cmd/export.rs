@@ -46,7 +46,7 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "FORMAT")]
     to: To,
 
-    /// Write the project to this file.
+    /// Write the project to this file (`-` for stdout).
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
 

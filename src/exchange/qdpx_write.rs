@@ -318,11 +318,12 @@ impl<W: Write + Seek> QdpxWriter<W> {
         }
         if self.astral > 0 {
             report.warnings.push(format!(
-                "{} source{} hold characters outside the Basic Multilingual Plane (such as emoji): \
+                "{} source{} {} characters outside the Basic Multilingual Plane (such as emoji): \
                  offsets count them as one character, but NVivo for Windows counts two and may \
                  place later selections off by that much",
                 self.astral,
-                plural(self.astral)
+                plural(self.astral),
+                if self.astral == 1 { "holds" } else { "hold" }
             ));
         }
         report

@@ -6,6 +6,7 @@ mod codebook;
 mod cooccur;
 mod emerge;
 mod exchange;
+mod export;
 mod formats;
 mod help;
 mod hostile;
