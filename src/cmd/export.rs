@@ -109,7 +109,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         .finish(&name, &codebook, &cases)
         .context("cannot make the project")?;
     for dropped in &report.dropped {
-        out.note(dropped);
+        out.note(&format!("not exported: {dropped}"));
     }
     for warning in &report.warnings {
         out.warn(warning);

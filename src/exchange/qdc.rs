@@ -37,33 +37,7 @@ pub fn write_qdc(book: &Codebook, w: impl Write) -> Result<Report, ExchangeError
         return Err(ExchangeError::NoCodes);
     }
     let themes = tree(book)?;
-    let mut report = Report::default();
-    let meta = &book.codebook;
-    let mut dropped: Vec<&str> = Vec::new();
-    for (what, value) in [
-        ("name", &meta.name),
-        ("version", &meta.version),
-        ("description", &meta.description),
-    ] {
-        if !value.is_empty() {
-            dropped.push(what);
-        }
-    }
-    if let Some((last, rest)) = dropped.split_last() {
-        let what = match rest {
-            [] => last.to_string(),
-            _ => format!("{} and {last}", rest.join(", ")),
-        };
-        report.dropped.push(format!(
-            "the codebook's {what} (a .qdc has no place for them)"
-        ));
-    }
-    if !meta.spelling_variants {
-        report.warnings.push(
-            "spelling_variants = false is not kept in a .qdc: a re-import matches spelling variants again"
-                .to_string(),
-        );
-    }
+    let report = unkept(book, ".qdc");
     let mut xml = quick_xml::Writer::new_with_indent(w, b' ', 2);
     xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
     let mut root = BytesStart::new("CodeBook");
@@ -128,6 +102,40 @@ impl UniqueNames {
         self.0.insert(candidate.clone());
         candidate
     }
+}
+
+/// What a REFI-QDA `format` (`.qdc`, `.qdpx`) cannot keep of the codebook:
+/// its name, version and description, and `spelling_variants = false`.
+pub(super) fn unkept(book: &Codebook, format: &str) -> Report {
+    let mut report = Report::default();
+    let meta = &book.codebook;
+    let mut dropped: Vec<&str> = Vec::new();
+    for (what, value) in [
+        ("name", &meta.name),
+        ("version", &meta.version),
+        ("description", &meta.description),
+    ] {
+        if !value.is_empty() {
+            dropped.push(what);
+        }
+    }
+    if let Some((last, rest)) = dropped.split_last() {
+        let what = match rest {
+            [] => last.to_string(),
+            _ => format!("{} and {last}", rest.join(", ")),
+        };
+        report.dropped.push(format!(
+            "the codebook's {what} (a {format} has no place for them)"
+        ));
+    }
+    if !meta.spelling_variants {
+        report.warnings.push(
+            format!(
+                "spelling_variants = false is not kept in a {format}: a re-import matches spelling variants again"
+            ),
+        );
+    }
+    report
 }
 
 pub(super) type XmlWriter<W> = quick_xml::Writer<W>;

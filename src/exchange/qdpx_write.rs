@@ -47,7 +47,7 @@ use zip::write::SimpleFileOptions;
 
 use super::Report;
 use super::plural;
-use super::qdc::{XmlWriter, write_codes};
+use super::qdc::{XmlWriter, unkept, write_codes};
 use super::refi::{PROJECT_NAMESPACE, code_guid, element_name, guid, xml_clean};
 use super::tree::tree;
 use crate::codebook::Codebook;
@@ -302,7 +302,10 @@ impl<W: Write + Seek> QdpxWriter<W> {
         // project.qde comes last: the sources are in the zip already.
         self.zip.start_file("project.qde", entry_options())?;
         self.zip.write_all(&qde)?;
-        let report = self.report();
+        let mut report = unkept(codebook, ".qdpx");
+        let mine = self.report();
+        report.dropped.extend(mine.dropped);
+        report.warnings.extend(mine.warnings);
         let w = self.zip.finish()?;
         Ok((w, report))
     }
@@ -588,39 +591,10 @@ impl Guids {
 mod tests {
     use super::*;
 
+    /// The codebook of the CLI tests: two codes labelled "Other".
     fn codebook() -> Codebook {
-        Codebook::from_toml_str(
-            r#"
-[[themes]]
-id = "barriers"
-label = "Barriers"
-
-[[themes]]
-id = "support"
-label = "Support"
-
-[[codes]]
-id = "cost"
-theme = "barriers"
-label = "Cost"
-definition = "Money & prices"
-patterns = ["cost*"]
-
-[[codes]]
-id = "other_barriers"
-theme = "barriers"
-label = "Other"
-patterns = ["other"]
-
-[[codes]]
-id = "other_support"
-theme = "support"
-label = "Other"
-patterns = ["another"]
-"#,
-            "test.toml",
-        )
-        .unwrap()
+        let toml = include_str!("../../tests/data/export/codebook.toml");
+        Codebook::from_toml_str(toml, "codebook.toml").unwrap()
     }
 
     /// A source whose codings are the spans of `coded` in `text`.
