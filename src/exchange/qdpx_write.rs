@@ -297,11 +297,15 @@ impl<W: Write + Seek> QdpxWriter<W> {
                 });
             }
         }
-        let mut qde = Vec::new();
-        self.write_project(&mut qde, name, codebook, cases)?;
         // project.qde comes last: the sources are in the zip already.
         self.zip.start_file("project.qde", entry_options())?;
-        self.zip.write_all(&qde)?;
+        let project = Project {
+            name,
+            codebook,
+            cases,
+            sources: &self.sources,
+        };
+        project.write(std::io::BufWriter::new(&mut self.zip))?;
         let mut report = unkept(codebook, ".qdpx");
         let mine = self.report();
         report.dropped.extend(mine.dropped);
@@ -331,14 +335,24 @@ impl<W: Write + Seek> QdpxWriter<W> {
         }
         report
     }
+}
 
-    fn write_project(
-        &self,
-        out: &mut Vec<u8>,
-        name: &str,
-        codebook: &Codebook,
-        cases: &[StudyCase],
-    ) -> Result<(), ProjectError> {
+/// What `project.qde` is written from.
+struct Project<'a> {
+    name: &'a str,
+    codebook: &'a Codebook,
+    cases: &'a [StudyCase],
+    sources: &'a [WrittenSource],
+}
+
+impl Project<'_> {
+    fn write(&self, out: impl Write) -> Result<(), ProjectError> {
+        let Project {
+            name,
+            codebook,
+            cases,
+            ..
+        } = *self;
         let themes = tree(codebook)?;
         let user = mint_user();
         let user_guid = guid(&format!("user:{user}"));
@@ -398,7 +412,7 @@ impl<W: Write + Seek> QdpxWriter<W> {
                     text_element(&mut xml, "TextValue", value)?;
                     xml.write_event(Event::End(BytesEnd::new("VariableValue")))?;
                 }
-                for source in &self.sources {
+                for source in self.sources {
                     if source.participants.contains(&case.id) {
                         empty(&mut xml, "SourceRef", &[("targetGUID", &source.guid)])?;
                     }
@@ -410,7 +424,7 @@ impl<W: Write + Seek> QdpxWriter<W> {
 
         if !self.sources.is_empty() {
             xml.write_event(Event::Start(BytesStart::new("Sources")))?;
-            for source in &self.sources {
+            for source in self.sources {
                 let path = format!("internal://{}.txt", source.guid);
                 let mut start = BytesStart::new("TextSource");
                 start.push_attribute(("guid", source.guid.as_str()));
@@ -428,6 +442,7 @@ impl<W: Write + Seek> QdpxWriter<W> {
         }
         xml.write_event(Event::End(BytesEnd::new("Project")))?;
         xml.get_mut().write_all(b"\n")?;
+        xml.into_inner().flush()?;
         Ok(())
     }
 }
