@@ -78,7 +78,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         codings: true,
         ..Default::default()
     };
-    let mut writer = QdpxWriter::new(Cursor::new(Vec::new()))?;
+    let mut writer = QdpxWriter::new(Cursor::new(Vec::new()));
     let mut sources = 0;
     let work = |t: &mint::corpus::Transcript| mint::coding::code_with(t, &matcher, unit, &options);
     let info = args.corpus.stream(out, None, work, |_, file| {

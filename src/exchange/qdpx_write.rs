@@ -27,8 +27,9 @@
 //!   coded segment, with a `<Coding>` of its code. Offsets are code points
 //!   into the source's text, end exclusive. The selection is named
 //!   `<code id> <start>-<end>`, and its `<Description>` (a coding memo in
-//!   QualCoder, a comment in NVivo) says which rule fired: the pattern and
-//!   the text it matched.
+//!   QualCoder, a comment in NVivo) says which rule fired: the pattern, the
+//!   text it matched and where (code points). A `<Coding>` has no room for
+//!   a description, and each selection holds one coding.
 //!
 //! # GUIDs
 //!
@@ -175,7 +176,7 @@ pub fn source_text(text: &str) -> String {
 /// Writes a whole study as a `.qdpx`, into memory first (the zip needs to
 /// seek), then to `w`.
 pub fn write_qdpx(study: &Study<'_>, mut w: impl Write) -> Result<Report, ProjectError> {
-    let mut writer = QdpxWriter::new(Cursor::new(Vec::new()))?;
+    let mut writer = QdpxWriter::new(Cursor::new(Vec::new()));
     for source in study.sources {
         writer.add_source(source)?;
     }
@@ -216,15 +217,15 @@ struct Selection {
 
 impl<W: Write + Seek> QdpxWriter<W> {
     /// A writer into `w`.
-    pub fn new(w: W) -> Result<QdpxWriter<W>, ProjectError> {
-        Ok(QdpxWriter {
+    pub fn new(w: W) -> QdpxWriter<W> {
+        QdpxWriter {
             zip: zip::ZipWriter::new(w),
             guids: Guids::default(),
             names: HashSet::new(),
             sources: Vec::new(),
             crlf: 0,
             astral: 0,
-        })
+        }
     }
 
     /// Writes one source's text into the zip and keeps its codings for the
