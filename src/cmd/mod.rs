@@ -8,6 +8,7 @@ pub mod codebook;
 pub mod codings;
 pub mod cooccur;
 pub mod emerge;
+pub mod export;
 pub mod matrix;
 pub mod merge;
 pub mod quotes;
@@ -27,6 +28,7 @@ pub enum Command {
     Codings(codings::Args),
     Cooccur(cooccur::Args),
     Emerge(emerge::Args),
+    Export(export::Args),
     Matrix(matrix::Args),
     Merge(merge::Args),
     Quotes(quotes::Args),
@@ -44,6 +46,7 @@ pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
         Command::Codings(args) => codings::run(args, out),
         Command::Cooccur(args) => cooccur::run(args, out),
         Command::Emerge(args) => emerge::run(args, out),
+        Command::Export(args) => export::run(args, out),
         Command::Matrix(args) => matrix::run(args, out),
         Command::Merge(args) => merge::run(args, out),
         Command::Quotes(args) => quotes::run(args, out),

@@ -53,6 +53,13 @@
 //! its `[mint]` block; then one file per format: `qdc` (`.qdc` and `.qdpx`),
 //! `build` (a read `.qdc` tree made into a codebook), `csv`, `markdown`,
 //! `json` and `toml`. `import` has what the readers share.
+//!
+//! # `.qdpx` (REFI-QDA project)
+//!
+//! `qdpx_write` writes a whole coded study, transcripts, codebook, cases
+//! and every coding, as a project for review in NVivo, ATLAS.ti, MAXQDA or
+//! QualCoder: [`write_qdpx`], or [`QdpxWriter`] for sources streamed one at
+//! a time. Its `<CodeBook>` is written by the `.qdc` code.
 
 mod build;
 mod codings;
@@ -63,6 +70,7 @@ mod json;
 mod markdown;
 mod project_read;
 mod qdc;
+mod qdpx_write;
 mod refi;
 mod toml;
 mod tree;
@@ -83,6 +91,10 @@ pub use self::project_read::{
     ProjectError, TextCoding, TextSource, User, Variable, read_project,
 };
 pub use self::qdc::{read_qdc, read_qdpx, write_qdc};
+pub use self::qdpx_write::{
+    ProjectError, QdpxWriter, Study, StudyCase, StudyCoding, StudySource, mint_user, source_guid,
+    source_text, write_qdpx,
+};
 pub use self::refi::{CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, code_guid, theme_guid};
 pub use self::toml::write_toml;
 pub use crate::codebook::slug;

@@ -15,7 +15,7 @@ use super::refi::{
     CODEBOOK_NAMESPACE, Element, PROJECT_NAMESPACE, code_guid, element_name, normalise_guid,
     parse_xml, theme_guid, xml_clean,
 };
-use super::tree::{Node, tree};
+use super::tree::{Node, ThemeTree, tree};
 use super::{Imported, Report, plural};
 use crate::codebook::{Codebook, Meta};
 use crate::error::ExchangeError;
@@ -37,6 +37,76 @@ pub fn write_qdc(book: &Codebook, w: impl Write) -> Result<Report, ExchangeError
         return Err(ExchangeError::NoCodes);
     }
     let themes = tree(book)?;
+    let report = unkept(book, ".qdc");
+    let mut xml = quick_xml::Writer::new_with_indent(w, b' ', 2);
+    xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    let mut root = BytesStart::new("CodeBook");
+    root.push_attribute(("xmlns", CODEBOOK_NAMESPACE));
+    root.push_attribute((
+        "origin",
+        format!("mint {}", env!("CARGO_PKG_VERSION")).as_str(),
+    ));
+    xml.write_event(Event::Start(root))?;
+    write_codes(&mut xml, &themes)?;
+    xml.write_event(Event::End(BytesEnd::new("CodeBook")))?;
+    xml.get_mut().write_all(b"\n")?;
+    Ok(report)
+}
+
+/// Writes the `<Codes>` element of a codebook, `.qdc` or the `<CodeBook>`
+/// of a project alike: each theme a folder (`isCodable="false"`), its codes
+/// nested in it. Names are unique across the whole tree (QualCoder merges
+/// codes of one name, qc keys codes by name): a name met before gets the
+/// id in brackets, `Other (other_barriers)`.
+pub(super) fn write_codes<W: Write>(
+    xml: &mut XmlWriter<W>,
+    themes: &[ThemeTree<'_>],
+) -> Result<(), ExchangeError> {
+    let mut names = UniqueNames::default();
+    xml.write_event(Event::Start(BytesStart::new("Codes")))?;
+    for (i, t) in themes.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        let theme = t.theme;
+        let name = names.claim(element_name(&theme.label, &theme.id), &theme.id);
+        let description = theme_description(theme, &name);
+        let element = QdcCode {
+            guid: theme_guid(&theme.id),
+            name,
+            codable: false,
+            color,
+            description,
+        };
+        element.write(xml, |xml| write_nodes(xml, &t.codes, color, &mut names))?;
+    }
+    xml.write_event(Event::End(BytesEnd::new("Codes")))?;
+    Ok(())
+}
+
+/// The names given so far, to keep each one unique.
+#[derive(Default)]
+pub(super) struct UniqueNames(HashSet<String>);
+
+impl UniqueNames {
+    /// `name`, or when it was given before, `name (id)` (then `name (id) 2`,
+    /// `3`, ...): the first free one, now taken.
+    pub(super) fn claim(&mut self, name: String, id: &str) -> String {
+        let mut candidate = name.clone();
+        let mut n = 1;
+        while self.0.contains(&candidate) {
+            candidate = match n {
+                1 => format!("{name} ({id})"),
+                _ => format!("{name} ({id}) {n}"),
+            };
+            n += 1;
+        }
+        self.0.insert(candidate.clone());
+        candidate
+    }
+}
+
+/// What a REFI-QDA `format` (`.qdc`, `.qdpx`) cannot keep of the codebook:
+/// its name, version and description, and `spelling_variants = false`.
+pub(super) fn unkept(book: &Codebook, format: &str) -> Report {
     let mut report = Report::default();
     let meta = &book.codebook;
     let mut dropped: Vec<&str> = Vec::new();
@@ -55,43 +125,17 @@ pub fn write_qdc(book: &Codebook, w: impl Write) -> Result<Report, ExchangeError
             _ => format!("{} and {last}", rest.join(", ")),
         };
         report.dropped.push(format!(
-            "the codebook's {what} (a .qdc has no place for them)"
+            "the codebook's {what} (a {format} has no place for them)"
         ));
     }
     if !meta.spelling_variants {
         report.warnings.push(
-            "spelling_variants = false is not kept in a .qdc: a re-import matches spelling variants again"
-                .to_string(),
+            format!(
+                "spelling_variants = false is not kept in a {format}: a re-import matches spelling variants again"
+            ),
         );
     }
-    let mut xml = quick_xml::Writer::new_with_indent(w, b' ', 2);
-    xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-    let mut root = BytesStart::new("CodeBook");
-    root.push_attribute(("xmlns", CODEBOOK_NAMESPACE));
-    root.push_attribute((
-        "origin",
-        format!("mint {}", env!("CARGO_PKG_VERSION")).as_str(),
-    ));
-    xml.write_event(Event::Start(root))?;
-    xml.write_event(Event::Start(BytesStart::new("Codes")))?;
-    for (i, t) in themes.iter().enumerate() {
-        let color = PALETTE[i % PALETTE.len()];
-        let theme = t.theme;
-        let name = element_name(&theme.label, &theme.id);
-        let description = theme_description(theme, &name);
-        let element = QdcCode {
-            guid: theme_guid(&theme.id),
-            name,
-            codable: false,
-            color,
-            description,
-        };
-        element.write(&mut xml, |xml| write_nodes(xml, &t.codes, color))?;
-    }
-    xml.write_event(Event::End(BytesEnd::new("Codes")))?;
-    xml.write_event(Event::End(BytesEnd::new("CodeBook")))?;
-    xml.get_mut().write_all(b"\n")?;
-    Ok(report)
+    report
 }
 
 pub(super) type XmlWriter<W> = quick_xml::Writer<W>;
@@ -138,10 +182,11 @@ pub(super) fn write_nodes<W: Write>(
     xml: &mut XmlWriter<W>,
     nodes: &[Node<'_>],
     color: &'static str,
+    names: &mut UniqueNames,
 ) -> Result<(), ExchangeError> {
     for node in nodes {
         let code = node.code;
-        let name = element_name(&code.label, &code.id);
+        let name = names.claim(element_name(&code.label, &code.id), &code.id);
         let element = QdcCode {
             guid: code_guid(&code.id),
             description: code_description(code, &name),
@@ -149,7 +194,7 @@ pub(super) fn write_nodes<W: Write>(
             codable: true,
             color,
         };
-        element.write(xml, |xml| write_nodes(xml, &node.children, color))?;
+        element.write(xml, |xml| write_nodes(xml, &node.children, color, names))?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ mod codings;
 mod cooccur;
 mod emerge;
 mod exchange;
+mod export;
 mod formats;
 mod help;
 mod hostile;

@@ -1,0 +1,157 @@
+//! `mint export`: the coded study as one REFI-QDA project (`.qdpx`), for
+//! review in NVivo, ATLAS.ti, MAXQDA or QualCoder. The project itself is
+//! written by [`mint::exchange::QdpxWriter`].
+
+use std::io::Cursor;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use mint::attributes::PARTICIPANT;
+use mint::coding::Coded;
+use mint::exchange::{QdpxWriter, StudyCase, StudyCoding, StudySource};
+use mint::matcher::Matcher;
+use mint::pipeline::LoadedFile;
+
+use crate::args::{CodebookArgs, CorpusArgs, UnitArgs, check_output_path};
+use crate::render::{Output, Status};
+
+/// Write the coded study as a REFI-QDA project for NVivo, QualCoder, ...
+///
+/// Codes the transcripts as `mint code` does, with the same flags, and
+/// writes one `.qdpx`: every transcript as a text source (interviewer turns
+/// included, never coded), the codebook (themes as folders, codes nested
+/// in them), one case per participant with its attributes as variables,
+/// and every coding as a selection of the coded segment by the user
+/// `mint <version>`, with the pattern that fired and the text it matched as
+/// its comment. The same input gives the same bytes. Nothing is written
+/// when a transcript cannot be read.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  mint export examples/transcripts --to qdpx -o study.qdpx
+  mint export examples/transcripts --attributes examples/participants.csv --to qdpx -o study.qdpx
+  mint export transcripts/ --codebook study.toml --unit paragraph --to qdpx -o study.qdpx")]
+pub struct Args {
+    #[command(flatten)]
+    corpus: CorpusArgs,
+
+    #[command(flatten)]
+    codebook: CodebookArgs,
+
+    #[command(flatten)]
+    unit: UnitArgs,
+
+    /// The format to write.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    to: To,
+
+    /// Write the project to this file (`-` for stdout).
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+
+    /// The project's name, as the QDA program shows it [default: the
+    /// output file's name without its extension].
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+
+    /// Allow -o to write inside an input folder.
+    #[arg(long)]
+    write_into_input: bool,
+}
+
+/// The formats `mint export` writes.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum To {
+    /// A REFI-QDA project (`.qdpx`).
+    Qdpx,
+}
+
+/// Runs `mint export`.
+pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
+    check_output_path(&args.output, &args.corpus.paths, args.write_into_input)?;
+    let To::Qdpx = args.to;
+    let codebook = args.codebook.load()?;
+    let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
+    let unit = args.unit.unit.unit();
+    let options = mint::coding::Options {
+        codings: true,
+        ..Default::default()
+    };
+    let mut writer = QdpxWriter::new(Cursor::new(Vec::new()));
+    let mut sources = 0;
+    let work = |t: &mint::corpus::Transcript| mint::coding::code_with(t, &matcher, unit, &options);
+    let info = args.corpus.stream(out, None, work, |_, file| {
+        writer.add_source(&study_source(file, &codebook))?;
+        sources += 1;
+        Ok(())
+    })?;
+    let cases: Vec<StudyCase> = info
+        .participants
+        .iter()
+        .map(|(id, attributes)| StudyCase {
+            id: id.clone(),
+            attributes: attributes
+                .iter()
+                .filter(|(k, _)| *k != PARTICIPANT)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        })
+        .collect();
+    let name = match &args.name {
+        Some(name) => name.clone(),
+        None => args
+            .output
+            .file_stem()
+            .map_or("mint study".into(), |s| s.to_string_lossy().into_owned()),
+    };
+    let (bytes, report) = writer
+        .finish(&name, &codebook, &cases)
+        .context("cannot make the project")?;
+    for dropped in &report.dropped {
+        out.note(&format!("not exported: {dropped}"));
+    }
+    for warning in &report.warnings {
+        out.warn(warning);
+    }
+    let status = args.corpus.status(&info, out);
+    if status == Status::Error {
+        anyhow::bail!(
+            "{} not written: a transcript could not be read, or --strict found a warning",
+            args.output.display()
+        );
+    }
+    out.write_file(&args.output, |w| Ok(w.write_all(bytes.get_ref())?))?;
+    out.note(&format!(
+        "wrote {}: {sources} sources, {} cases",
+        args.output.display(),
+        cases.len()
+    ));
+    Ok(status)
+}
+
+/// One coded file as the project writer takes it.
+fn study_source(file: LoadedFile<Coded>, codebook: &mint::codebook::Codebook) -> StudySource {
+    let codings = file
+        .result
+        .codings
+        .iter()
+        .map(|c| {
+            let code = &codebook.codes[c.hit.code];
+            StudyCoding {
+                start: c.start,
+                end: c.end,
+                code: code.id.clone(),
+                pattern: code.patterns[c.hit.pattern].clone(),
+                match_start: c.hit.start,
+                match_end: c.hit.end,
+            }
+        })
+        .collect();
+    StudySource {
+        name: file.source.name,
+        text: file.transcript.text,
+        participants: file.participants,
+        codings,
+    }
+}
