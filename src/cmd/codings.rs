@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use mint::exchange::{self, HumanCodings};
 
-use crate::args::load_codebook;
+use crate::args::load_codebooks;
 use crate::render::{Output, Status};
 
 /// Write the human codings of a QDA project (or sheet) as a codings CSV.
@@ -37,9 +37,9 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     coder: Option<String>,
 
-    /// Match every code to this codebook by id or label, writing ids and
-    /// themes; a code it does not have is an error. Without it codes are
-    /// written as the input names them.
+    /// Match every code to this codebook (`default` for the embedded one)
+    /// by id or label, writing ids and themes; a code it does not have is
+    /// an error. Without it codes are written as the input names them.
     #[arg(long, value_name = "FILE")]
     codebook: Option<PathBuf>,
 
@@ -51,7 +51,7 @@ pub struct Args {
 /// Runs `mint codings`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let book = match &args.codebook {
-        Some(path) => Some(load_codebook(Some(path))?),
+        Some(path) => Some(load_codebooks(std::slice::from_ref(path))?),
         None => None,
     };
     let name = args.input.display().to_string();

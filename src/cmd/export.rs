@@ -81,7 +81,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let mut writer = QdpxWriter::new(Cursor::new(Vec::new()));
     let mut sources = 0;
     let work = |t: &mint::corpus::Transcript| mint::coding::code_with(t, &matcher, unit, &options);
-    let info = args.corpus.stream(out, None, work, |_, file| {
+    let info = args.corpus.stream(out, None, None, work, |_, file| {
         writer.add_source(&study_source(file, &codebook))?;
         sources += 1;
         Ok(())

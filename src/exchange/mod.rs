@@ -92,7 +92,7 @@ pub use self::project_read::{
 };
 pub use self::qdc::{read_qdc, read_qdpx, write_qdc};
 pub use self::qdpx_write::{
-    ProjectError, QdpxWriter, Study, StudyCase, StudyCoding, StudySource, mint_user, source_guid,
+    ExportError, QdpxWriter, Study, StudyCase, StudyCoding, StudySource, mint_user, source_guid,
     source_text, write_qdpx,
 };
 pub use self::refi::{CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, code_guid, theme_guid};

@@ -180,6 +180,9 @@ pub struct TextSource {
     pub guid: String,
     /// The name (the GUID when the file gives none).
     pub name: String,
+    /// The `<Description>`, as written (mint writes the transcript's file
+    /// name there).
+    pub description: String,
     /// The text every coding's offsets count in (BOM stripped).
     pub text: String,
     /// Document variables written inside the source (MAXQDA), name to value.
@@ -296,14 +299,27 @@ impl Project {
     }
 
     /// The name of each source as a transcript, in source order: its name
-    /// (its GUID when it has none), with ` (2)`, ` (3)`, ... after a name
+    /// (its GUID when it has none; in a project mint exported, the file name
+    /// it keeps as the description), with ` (2)`, ` (3)`, ... after a name
     /// already taken.
     pub fn transcript_names(&self) -> Vec<String> {
         let mut taken = std::collections::HashSet::new();
+        // mint's own export keeps each transcript's file name as the
+        // source's description: a round trip gives the same names.
+        let by_mint = self
+            .origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("mint "));
         self.sources
             .iter()
             .map(|s| {
-                let base = if s.name.is_empty() { &s.guid } else { &s.name };
+                let base = if by_mint && !s.description.trim().is_empty() {
+                    &s.description
+                } else if s.name.is_empty() {
+                    &s.guid
+                } else {
+                    &s.name
+                };
                 let name = (1..)
                     .map(|n| match n {
                         1 => base.clone(),
@@ -743,9 +759,13 @@ impl Reader<'_, '_, '_> {
                 _ => {}
             }
         }
+        let description = el
+            .child("Description")
+            .map_or(String::new(), |d| d.text.clone());
         self.project.sources.push(TextSource {
             guid,
             name,
+            description,
             text,
             variables,
         });

@@ -110,7 +110,7 @@ pub struct StudyCase {
 
 /// Why a project cannot be written.
 #[derive(Debug, thiserror::Error)]
-pub enum ProjectError {
+pub enum ExportError {
     /// The codebook cannot be written (no codes, a code off its theme).
     #[error(transparent)]
     Codebook(#[from] ExchangeError),
@@ -141,9 +141,9 @@ pub enum ProjectError {
     Io(#[from] std::io::Error),
 }
 
-impl From<zip::result::ZipError> for ProjectError {
+impl From<zip::result::ZipError> for ExportError {
     fn from(err: zip::result::ZipError) -> Self {
-        ProjectError::Zip(err)
+        ExportError::Zip(err)
     }
 }
 
@@ -175,7 +175,7 @@ pub fn source_text(text: &str) -> String {
 
 /// Writes a whole study as a `.qdpx`, into memory first (the zip needs to
 /// seek), then to `w`.
-pub fn write_qdpx(study: &Study<'_>, mut w: impl Write) -> Result<Report, ProjectError> {
+pub fn write_qdpx(study: &Study<'_>, mut w: impl Write) -> Result<Report, ExportError> {
     let mut writer = QdpxWriter::new(Cursor::new(Vec::new()));
     for source in study.sources {
         writer.add_source(source)?;
@@ -231,7 +231,7 @@ impl<W: Write + Seek> QdpxWriter<W> {
     /// Writes one source's text into the zip and keeps its codings for the
     /// project file. Codes are checked against the codebook in
     /// [`QdpxWriter::finish`].
-    pub fn add_source(&mut self, source: &StudySource) -> Result<(), ProjectError> {
+    pub fn add_source(&mut self, source: &StudySource) -> Result<(), ExportError> {
         let text = &source.text;
         let positions = code_points(source)?;
         let exported = source_text(text);
@@ -285,14 +285,14 @@ impl<W: Write + Seek> QdpxWriter<W> {
         name: &str,
         codebook: &Codebook,
         cases: &[StudyCase],
-    ) -> Result<(W, Report), ProjectError> {
+    ) -> Result<(W, Report), ExportError> {
         if codebook.codes.is_empty() {
             return Err(ExchangeError::NoCodes.into());
         }
         let known: HashSet<&str> = codebook.codes.iter().map(|c| c.id.as_str()).collect();
         for source in &self.sources {
             if let Some(s) = source.selections.iter().find(|s| !known.contains(&*s.code)) {
-                return Err(ProjectError::UnknownCode {
+                return Err(ExportError::UnknownCode {
                     file: source.file.clone(),
                     code: s.code.clone(),
                 });
@@ -347,7 +347,7 @@ struct Project<'a> {
 }
 
 impl Project<'_> {
-    fn write(&self, out: impl Write) -> Result<(), ProjectError> {
+    fn write(&self, out: impl Write) -> Result<(), ExportError> {
         let Project {
             name,
             codebook,
@@ -452,7 +452,7 @@ fn write_selection<W: Write>(
     xml: &mut XmlWriter<W>,
     s: &Selection,
     user: &str,
-) -> Result<(), ProjectError> {
+) -> Result<(), ExportError> {
     let mut start = BytesStart::new("PlainTextSelection");
     start.push_attribute(("guid", s.guid.as_str()));
     start.push_attribute(("name", s.name.as_str()));
@@ -476,7 +476,7 @@ fn empty<W: Write>(
     xml: &mut XmlWriter<W>,
     name: &str,
     attributes: &[(&str, &String)],
-) -> Result<(), ProjectError> {
+) -> Result<(), ExportError> {
     let mut element = BytesStart::new(name);
     for (k, v) in attributes {
         element.push_attribute((*k, v.as_str()));
@@ -490,7 +490,7 @@ fn text_element<W: Write>(
     xml: &mut XmlWriter<W>,
     name: &str,
     text: &str,
-) -> Result<(), ProjectError> {
+) -> Result<(), ExportError> {
     let (text, _) = xml_clean(text);
     xml.write_event(Event::Start(BytesStart::new(name)))?;
     let escaped = quick_xml::escape::partial_escape(text.as_ref());
@@ -547,7 +547,7 @@ fn unique_name(taken: &mut HashSet<String>, file: &str) -> String {
 /// The code-point offset in the exported text ([`source_text`]) of every
 /// byte offset the source's codings use. Fails on an offset outside the
 /// text or inside a character.
-fn code_points(source: &StudySource) -> Result<BTreeMap<usize, usize>, ProjectError> {
+fn code_points(source: &StudySource) -> Result<BTreeMap<usize, usize>, ExportError> {
     let text = &source.text;
     let mut wanted = BTreeSet::new();
     for c in &source.codings {
@@ -557,7 +557,7 @@ fn code_points(source: &StudySource) -> Result<BTreeMap<usize, usize>, ProjectEr
                 .iter()
                 .all(|&b| text.is_char_boundary(b));
         if !ok {
-            return Err(ProjectError::BadSpan {
+            return Err(ExportError::BadSpan {
                 file: source.name.clone(),
                 start: c.start,
                 end: c.end,
@@ -760,7 +760,7 @@ mod tests {
         };
         assert!(matches!(
             write_qdpx(&study, Vec::new()),
-            Err(ProjectError::BadSpan { .. })
+            Err(ExportError::BadSpan { .. })
         ));
     }
 }

@@ -401,3 +401,99 @@ fn export_of_the_example_study_passes_the_refi_qda_acceptance_harness() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(summary.starts_with("SUMMARY PASS"), "{stdout}");
 }
+
+/// Rows of a codings CSV as (file, participant, start, end, theme, code),
+/// sorted, and each participant's attributes.
+type Keyed = (Vec<[String; 6]>, BTreeMap<String, Vec<(String, String)>>);
+
+fn keyed(csv: &str) -> Keyed {
+    let (header, rows) = parse_csv(csv);
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let key = ["file", "participant", "start", "end", "theme", "code"].map(at);
+    let attributes: Vec<usize> = ["area", "interviewee", "level", "role", "sector"]
+        .iter()
+        .map(|n| at(n))
+        .collect();
+    let mut codings: Vec<[String; 6]> = rows.iter().map(|r| key.map(|i| r[i].clone())).collect();
+    codings.sort();
+    let people = rows
+        .iter()
+        .map(|r| {
+            let values = attributes
+                .iter()
+                .map(|&i| (header[i].clone(), r[i].clone()))
+                .collect();
+            (r[key[1]].clone(), values)
+        })
+        .collect();
+    (codings, people)
+}
+
+// See: #17 ("Export then import gives back exactly the codings, cases,
+// variables and codebook")
+#[test]
+fn export_then_import_gives_back_the_codings_cases_variables_and_codebook() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("study.qdpx");
+    let attributes = ["--attributes", "examples/participants.csv"];
+    let (_, stderr, code) = run(mint()
+        .args(["export", "examples/transcripts", "--to", "qdpx", "-o"])
+        .arg(&study)
+        .args(attributes));
+    assert_eq!(code, 0, "{stderr}");
+
+    // The codings, with each participant's attributes (the cases' variables).
+    let (coded, stderr, code) = run(mint()
+        .args([
+            "--raw-csv",
+            "code",
+            "examples/transcripts",
+            "--codings",
+            "-",
+        ])
+        .args(["--format", "json"])
+        .args(attributes));
+    assert_eq!(code, 0, "{stderr}");
+    let coded = &coded[..coded.find("\n{").unwrap() + 1];
+    let (imported, stderr, code) = run(mint()
+        .args(["--raw-csv", "codings"])
+        .arg(&study)
+        .args(["--codebook", "default"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (want, got) = (keyed(coded), keyed(&imported));
+    assert_eq!(got.0.len(), want.0.len());
+    assert_eq!(got, want);
+
+    // Coding the project again gives the table of coding the folder.
+    let table = |args: &[&str]| {
+        let (stdout, stderr, code) = run(mint().arg("code").args(args).args(["--by", "level"]));
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    let study = study.to_str().unwrap();
+    assert_eq!(
+        table(&[study]),
+        table(&["examples/transcripts", attributes[0], attributes[1]])
+    );
+
+    // The codebook, but for its name, version and description, which a
+    // REFI-QDA codebook has no place for.
+    let toml = dir.path().join("codebook.toml");
+    let (_, stderr, code) = run(mint().args(["codebook", "import", study, "-o"]).arg(&toml));
+    assert_eq!(code, 0, "{stderr}");
+    let csv = |book: &Path| {
+        let (stdout, stderr, code) = run(mint()
+            .args([
+                "--raw-csv",
+                "codebook",
+                "export",
+                "--to",
+                "csv",
+                "--codebook",
+            ])
+            .arg(book));
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    assert_eq!(csv(&toml), csv(Path::new("codebooks/mint.toml")));
+}
