@@ -19,7 +19,9 @@
 #       (the headline) and by sentence.
 #
 # Environment: REAL_DATA (default ../shared/real-data beside the repository), KEEP=1 keeps the
-# scratch folder.  Exits 0 with a message when the data is absent; 2 when mint fails.
+# scratch folder, MINT_CODEBOOK=path codes with that codebook file instead of the binary's
+# embedded default (to measure an edited codebooks/mint.toml without rebuilding:
+# `MINT_CODEBOOK=codebooks/mint.toml bench/validity.sh /path/to/any/mint`).  Exits 0 with a message when the data is absent; 2 when mint fails.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 data=${REAL_DATA:-$repo/../shared/real-data}
@@ -40,11 +42,22 @@ if [[ ${KEEP:-0} != 1 ]]; then
   trap 'rm -rf "$work"' EXIT
 fi
 
-# Runs mint code with the default codebook; keeps stderr (its summary line) for the report.
+# Runs mint code with the default codebook (or $MINT_CODEBOOK); keeps stderr (its summary line)
+# for the report.
+codebook=()
+book="default codebook"
+if [[ -n ${MINT_CODEBOOK:-} ]]; then
+  if [[ ! -f $MINT_CODEBOOK ]]; then
+    echo "validity: no codebook at $MINT_CODEBOOK" >&2
+    exit 2
+  fi
+  codebook=(--codebook "$MINT_CODEBOOK")
+  book="codebook $MINT_CODEBOOK, sha256 $(sha256sum "$MINT_CODEBOOK" | cut -c1-12)…"
+fi
 code() {
   local name=$1
   shift
-  if ! "$mint" code "$@" --codings "$work/$name.csv" --rules "$work/$name.rules.csv" \
+  if ! "$mint" code "$@" ${codebook[@]+"${codebook[@]}"} --codings "$work/$name.csv" --rules "$work/$name.rules.csv" \
     >"$work/$name.out" 2>"$work/$name.err"; then
     echo "validity: mint code failed on $name:" >&2
     cat "$work/$name.err" >&2
@@ -52,7 +65,7 @@ code() {
   fi
 }
 
-echo "## Validity report ($("$mint" --version), default codebook)"
+echo "## Validity report ($("$mint" --version), $book)"
 echo
 args=()
 if [[ -f $nhs ]]; then

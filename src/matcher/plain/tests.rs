@@ -128,7 +128,9 @@ fn plain_matching_agrees_with_the_regexes() {
         }
         checked += compiled.len();
     }
-    assert!(checked > 4000, "only {checked} patterns have a plain form");
+    // Both spelling modes over the default codebook's plain patterns (about 3,700 since #16
+    // moved its generic words into NEAR patterns) and the extras above.
+    assert!(checked > 3000, "only {checked} patterns have a plain form");
 }
 
 #[test]
