@@ -109,13 +109,16 @@ pub enum Pattern {
 }
 
 impl Pattern {
-    /// The anchor of the pattern (for `NEAR`, the longer of the two).
+    /// The anchor of the pattern: for `NEAR`, the longer of the two halves'
+    /// (both halves must match, so either's anchor must occur), or the one
+    /// half's that has one (a `re:` half has none).
     pub fn anchor(&self) -> Option<&str> {
         match self {
             Pattern::Single(c) => c.anchor.as_deref(),
             Pattern::Near { a, b, .. } => match (&a.anchor, &b.anchor) {
                 (Some(x), Some(y)) => Some(if y.len() > x.len() { y } else { x }),
-                _ => None,
+                (Some(x), None) | (None, Some(x)) => Some(x),
+                (None, None) => None,
             },
         }
     }

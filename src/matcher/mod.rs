@@ -15,10 +15,12 @@
 //!   gives exactly what the patterns' regexes give (a test compares the two
 //!   on every default pattern), at a cost per word that barely grows with
 //!   the size of the codebook.
-//! * **The others** (`re:`, `NEAR`, non-ASCII words) keep a literal anchor
-//!   when they have one: one Aho-Corasick pass finds which of them can occur,
-//!   and only their regexes run, each compiled the first time it is needed.
-//!   Those without an anchor run on every segment.
+//! * **The others** (`re:`, `NEAR`, non-ASCII words) keep literal anchors
+//!   when they have them (a word's longest ASCII run, or, for a regex, a set
+//!   of literals one of which every match contains: `anchors.rs`; for
+//!   `NEAR`, the better half's): one Aho-Corasick pass finds which of them
+//!   can occur, and only their regexes run, each compiled the first time it
+//!   is needed. Those without an anchor run on every segment.
 //!
 //! This file holds [`Matcher`]: its construction from a codebook (the
 //! anchors' Aho-Corasick automaton included), the scan entry points
@@ -27,6 +29,7 @@
 //! go through. The engines themselves do not live here: the plain one is in
 //! `plain.rs`, the regexes in `regexes.rs`.
 
+mod anchors;
 mod plain;
 mod regexes;
 #[cfg(test)]
@@ -42,6 +45,22 @@ use crate::error::{CodebookError, Diagnostic};
 use crate::pattern::{self, Options, Pattern};
 use plain::{PlainIndex, PlainMatch, plain_of};
 use regexes::Runnable;
+
+/// Strings one of which occurs in every match of a pattern that is not
+/// plain words: its own literal anchor, else one read off its regexes
+/// ([`anchors`]); `None` when it must run on every segment.
+fn anchors_of(p: &Pattern) -> Option<Vec<String>> {
+    let half = |c: &pattern::Compiled| {
+        c.anchor
+            .clone()
+            .map(|a| vec![a])
+            .or_else(|| anchors::of_regex(&c.regex))
+    };
+    match p {
+        Pattern::Single(c) => half(c),
+        Pattern::Near { a, b, .. } => anchors::better(half(a), half(b)),
+    }
+}
 
 /// The evidence for one code applied to one segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -134,11 +153,13 @@ impl Matcher {
             for (p, kind) in all {
                 match pattern::compile(p, &options) {
                     Ok(compiled) => {
-                        match compiled.anchor() {
+                        match anchors_of(&compiled) {
                             _ if plain_of(&compiled).is_some() => {}
-                            Some(a) => {
-                                anchors.push(a.to_string());
-                                anchor_entry.push(patterns.len());
+                            Some(set) => {
+                                for a in set {
+                                    anchors.push(a);
+                                    anchor_entry.push(patterns.len());
+                                }
                             }
                             None => always.push(patterns.len()),
                         }
@@ -351,11 +372,16 @@ impl Matcher {
         // The other patterns: those whose anchor occurs, and those without one.
         candidates.clear();
         if let Some(anchors) = &self.anchors {
-            candidates.extend(
-                anchors
-                    .find_overlapping_iter(text)
-                    .map(|m| self.anchor_entry[m.pattern().as_usize()]),
-            );
+            if text.contains(anchors::FOLDS_BEYOND_ASCII) {
+                // An anchor's `k` or `s` may be written as one of these.
+                candidates.extend(self.anchor_entry.iter().copied());
+            } else {
+                candidates.extend(
+                    anchors
+                        .find_overlapping_iter(text)
+                        .map(|m| self.anchor_entry[m.pattern().as_usize()]),
+                );
+            }
         }
         candidates.extend(self.always.iter().copied());
         candidates.sort_unstable();

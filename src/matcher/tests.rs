@@ -56,6 +56,40 @@ fn anchors_are_the_longest_ascii_word_part() {
     assert_eq!(anchor("A&E").as_deref(), Some("A"));
     assert_eq!(anchor("re:x+"), None);
     assert_eq!(anchor("café"), None);
+    // A NEAR pattern matches only where both halves do: either half's
+    // anchor will do, the longer when both have one.
+    assert_eq!(anchor("GP NEAR/3 meeting*").as_deref(), Some("meeting"));
+    assert_eq!(
+        anchor("ward NEAR/5 re:(?i)nurse|doctor").as_deref(),
+        Some("ward")
+    );
+    assert_eq!(
+        anchor("re:(?i)nurse|doctor NEAR/s discharg*").as_deref(),
+        Some("discharg")
+    );
+    assert_eq!(anchor("re:a+ NEAR/s re:b+"), None);
+}
+
+#[test]
+fn a_regex_anchored_on_k_or_s_still_matches_their_unicode_folds() {
+    // `(?i)` folds `k` to the Kelvin sign and `s` to the long s; the anchor
+    // `weeks` is ASCII, so a segment holding either runs every regex.
+    let m = matcher(
+        "[[codes]]\nid = \"w\"\ntheme = \"t\"\npatterns = [\"re:(?i)\\\\bwaited weeks\\\\b\"]\n",
+    );
+    assert_eq!(found(&m, "we waited weeks").len(), 1);
+    assert_eq!(found(&m, "we waited wee\u{212A}\u{17F}").len(), 1);
+    assert_eq!(found(&m, "we waited days").len(), 0);
+}
+
+#[test]
+fn a_near_pattern_with_a_regex_half_is_found_through_its_other_half() {
+    let m = matcher(
+        "[[codes]]\nid = \"ward\"\ntheme = \"t\"\npatterns = [\"ward* NEAR/5 re:(?i-u)\\\\b(?:district nurses?|community)\\\\b\"]\n",
+    );
+    assert_eq!(found(&m, "the district nurse rang the ward").len(), 1);
+    assert_eq!(found(&m, "the ward was clean and the staff kind").len(), 0);
+    assert_eq!(found(&m, "the district nurse rang").len(), 0);
 }
 
 #[test]
