@@ -224,33 +224,12 @@ pub fn fleiss_kappa(subjects: &[Vec<u64>]) -> Option<f64> {
 /// [`fleiss_kappa`] with a weight per subject: a subject of weight w counts
 /// as w identical subjects (for subjects collapsed by their ratings).
 pub fn fleiss_kappa_weighted(subjects: &[(Vec<u64>, f64)]) -> Option<f64> {
-    let (first, _) = subjects.first()?;
-    let q = first.len();
-    let raters: u64 = first.iter().sum();
-    if raters < 2 || subjects.iter().any(|(s, _)| s.len() != q || s.iter().sum::<u64>() != raters) {
-        return None;
-    }
-    let r = raters as f64;
-    let mut weight = 0.0;
-    let mut agreement = 0.0;
-    let mut totals = vec![0.0; q];
-    for (counts, w) in subjects {
-        weight += w;
-        let pairs: f64 = counts.iter().map(|&c| (c * c.saturating_sub(1)) as f64).sum();
-        agreement += w * pairs / (r * (r - 1.0));
-        for (t, &c) in totals.iter_mut().zip(counts) {
-            *t += w * c as f64;
-        }
-    }
-    if weight <= 0.0 {
-        return None;
-    }
-    let mean_agreement = agreement / weight;
-    let chance: f64 = totals.iter().map(|t| (t / (weight * r)).powi(2)).sum();
+    let (observed, shares) = rater_agreement(subjects)?;
+    let chance: f64 = shares.iter().map(|p| p * p).sum();
     if 1.0 - chance <= 1e-12 {
         return None;
     }
-    Some((mean_agreement - chance) / (1.0 - chance))
+    Some((observed - chance) / (1.0 - chance))
 }
 
 /// Krippendorff's alpha for nominal data, any number of coders, with
@@ -295,6 +274,72 @@ pub fn krippendorff_alpha_nominal(units: &[Vec<Option<usize>>]) -> Option<f64> {
         })
         .collect();
     krippendorff_alpha_counts(&counted)
+}
+
+/// Gwet's AC1 for any number of raters from counts (Gwet 2008, the
+/// multiple-rater form): per subject, how many raters put it in each
+/// category, with a weight as in [`fleiss_kappa_weighted`]. p_a is Fleiss'
+/// P̄ and p_e = Σ_k π_k (1 − π_k) / (q − 1), π_k the share of all ratings
+/// in category k and q the number of categories (the rows' length). With
+/// two raters it is [`gwet_ac1_table`]'s AC1. `None` under the conditions
+/// of [`fleiss_kappa_weighted`] other than no variation, or q < 2.
+pub fn gwet_ac1_counts(subjects: &[(Vec<u64>, f64)]) -> Option<f64> {
+    let (observed, shares) = rater_agreement(subjects)?;
+    let q = shares.len();
+    if q < 2 {
+        return None;
+    }
+    let chance = shares.iter().map(|p| p * (1.0 - p)).sum::<f64>() / (q - 1) as f64;
+    Some((observed - chance) / (1.0 - chance))
+}
+
+/// PABAK (Brennan and Prediger's coefficient) for any number of raters
+/// from counts as in [`gwet_ac1_counts`]: (P̄ − 1/q) / (1 − 1/q), P̄
+/// Fleiss' mean pairwise agreement. `None` as for [`gwet_ac1_counts`].
+pub fn pabak_counts(subjects: &[(Vec<u64>, f64)]) -> Option<f64> {
+    let (observed, shares) = rater_agreement(subjects)?;
+    let q = shares.len() as f64;
+    if q < 2.0 {
+        return None;
+    }
+    Some((observed - 1.0 / q) / (1.0 - 1.0 / q))
+}
+
+/// Fleiss' P̄ (the mean proportion of agreeing rater pairs) and the share
+/// of all ratings in each category; `None` unless every subject has the
+/// same number (at least two) of ratings in the same number of categories
+/// and the weights are positive.
+fn rater_agreement(subjects: &[(Vec<u64>, f64)]) -> Option<(f64, Vec<f64>)> {
+    let (first, _) = subjects.first()?;
+    let q = first.len();
+    let raters: u64 = first.iter().sum();
+    if raters < 2
+        || subjects
+            .iter()
+            .any(|(s, _)| s.len() != q || s.iter().sum::<u64>() != raters)
+    {
+        return None;
+    }
+    let r = raters as f64;
+    let mut weight = 0.0;
+    let mut agreement = 0.0;
+    let mut totals = vec![0.0; q];
+    for (counts, w) in subjects {
+        weight += w;
+        let pairs: f64 = counts
+            .iter()
+            .map(|&c| (c * c.saturating_sub(1)) as f64)
+            .sum();
+        agreement += w * pairs / (r * (r - 1.0));
+        for (t, &c) in totals.iter_mut().zip(counts) {
+            *t += w * c as f64;
+        }
+    }
+    if weight <= 0.0 {
+        return None;
+    }
+    let shares = totals.iter().map(|t| t / (weight * r)).collect();
+    Some((agreement / weight, shares))
 }
 
 /// [`krippendorff_alpha_nominal`] from counts: per unit, how many values

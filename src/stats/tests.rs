@@ -562,3 +562,22 @@ fn krippendorff_alpha_from_weighted_counts_matches_the_unit_form() {
     assert_relative(alpha, 1.0 - 19.0 * 8.0 / 168.0);
     assert_eq!(krippendorff_alpha_counts(&[(vec![2, 0], 5.0)]), None);
 }
+
+#[test]
+fn multi_rater_ac1_and_pabak_reduce_to_the_two_rater_forms() {
+    // cont3x3abstractors as subjects rated by two raters.
+    let t = [[13u64, 0, 0], [0, 20, 7], [0, 4, 56]];
+    let mut subjects = Vec::new();
+    for (i, row) in t.iter().enumerate() {
+        for (j, &n) in row.iter().enumerate() {
+            let mut counts = vec![0u64; 3];
+            counts[i] += 1;
+            counts[j] += 1;
+            subjects.push((counts, n as f64));
+        }
+    }
+    assert_relative(gwet_ac1_counts(&subjects).unwrap(), 0.620_075 / 0.730_075);
+    assert_relative(pabak_counts(&subjects).unwrap(), 0.835);
+    assert_eq!(gwet_ac1_counts(&[(vec![2], 3.0)]), None);
+    assert_eq!(pabak_counts(&[]), None);
+}
