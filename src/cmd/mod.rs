@@ -3,6 +3,7 @@
 //! [`crate::args`]), calls the library, and renders the result through
 //! [`crate::render`]. No command imports another.
 
+pub mod agree;
 pub mod code;
 pub mod codebook;
 pub mod cooccur;
@@ -22,6 +23,7 @@ use crate::render::{Output, Status};
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Agree(agree::Args),
     Code(code::Args),
     Cooccur(cooccur::Args),
     Emerge(emerge::Args),
@@ -38,6 +40,7 @@ pub enum Command {
 /// Runs a subcommand.
 pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
     match command {
+        Command::Agree(args) => agree::run(args, out),
         Command::Code(args) => code::run(args, out),
         Command::Cooccur(args) => cooccur::run(args, out),
         Command::Emerge(args) => emerge::run(args, out),
