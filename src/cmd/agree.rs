@@ -24,11 +24,12 @@ use mint::matcher::Matcher;
 use crate::args::{CodebookArgs, CorpusOptions, FormatArgs, check_output_path, load_codebooks};
 use crate::render::{self, Output, Report, Status, table};
 
-/// Compare coding sets: percent agreement, Cohen's (Fleiss') kappa,
-/// Krippendorff's alpha, Gwet's AC1, PABAK, and precision, recall and F1
-/// against the first set.
+/// Measure how far coding sets agree: kappa, alpha, AC1, PABAK, and F1
+/// against the first.
 ///
-/// Each SET is a transcript folder (or file) that mint codes with the
+/// Percent agreement, Cohen's kappa (Fleiss' across three or more sets),
+/// Krippendorff's alpha (nominal), Gwet's AC1, PABAK, and precision, recall
+/// and F1 of each set against the first. Each SET is a transcript folder (or file) that mint codes with the
 /// codebook (`--codebook`, or the embedded default); `PATH=CODEBOOK` codes
 /// that set with its own codebook instead, to compare two codebooks on the
 /// same transcripts. The first set is the reference. All sets must be over

@@ -1,5 +1,6 @@
 //! The one integration-test binary: drives `mint` as a user would.
 
+mod agree;
 mod architecture;
 mod code;
 mod codebook;
