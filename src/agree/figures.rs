@@ -186,7 +186,13 @@ pub fn figures(alignment: &Alignment, replicates: usize) -> Vec<Row> {
     let theme_of: Vec<usize> = alignment
         .codes
         .iter()
-        .map(|c| alignment.themes.iter().position(|t| *t == c.theme).expect("a theme"))
+        .map(|c| {
+            alignment
+                .themes
+                .iter()
+                .position(|t| *t == c.theme)
+                .expect("a theme")
+        })
         .collect();
     // tallies[variable][participant]; variables: codes, then themes.
     let mut tallies = vec![vec![Tally::new(sets); participants]; codes + themes];
@@ -283,7 +289,10 @@ fn kappa_alpha(tally: &Tally, comparison: Comparison, sets: usize) -> (Option<f6
                 (vec![1, 1], j_only + i_only),
                 (vec![0, 2], both),
             ];
-            (cohens_kappa_table(&table), krippendorff_alpha_counts(&units))
+            (
+                cohens_kappa_table(&table),
+                krippendorff_alpha_counts(&units),
+            )
         }
         Comparison::All => {
             let subjects = rated(tally, sets);
@@ -342,7 +351,14 @@ fn figures_of(
         undefined_because("kappa", if n == 0.0 { "no units" } else { no_variation });
     }
     if alpha.is_none() {
-        undefined_because("alpha", if n < 2.0 { "fewer than two units" } else { no_variation });
+        undefined_because(
+            "alpha",
+            if n < 2.0 {
+                "fewer than two units"
+            } else {
+                no_variation
+            },
+        );
     }
     let (percent, ac1, pabak) = match comparison {
         Comparison::Pair(i, j) => {

@@ -211,7 +211,10 @@ pub fn same_transcripts(
             )));
         }
         if x.transcript.text != y.transcript.text {
-            return Err(differ(format!("{} has a different text", x.transcript.path)));
+            return Err(differ(format!(
+                "{} has a different text",
+                x.transcript.path
+            )));
         }
     }
     Ok(())
@@ -286,7 +289,11 @@ type FileCodings = Vec<(usize, usize, usize, Option<String>)>;
 
 /// Aligns `sets` to the units of `grain` in `sources`, checking every
 /// coding (its file, code and span) first.
-pub fn align(sets: &[CodingSet], sources: &[Source], grain: Grain) -> Result<Alignment, AgreeError> {
+pub fn align(
+    sets: &[CodingSet],
+    sources: &[Source],
+    grain: Grain,
+) -> Result<Alignment, AgreeError> {
     if sets.len() < 2 {
         return Err(AgreeError::TooFewSets(sets.len()));
     }

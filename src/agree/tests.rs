@@ -74,7 +74,11 @@ fn the_turn_spans_are_where_the_tests_think() {
 
 #[test]
 fn identical_sets_agree_perfectly_with_no_disagreements() {
-    let codings = [("a.txt", 4, 7, "x"), ("a.txt", 15, 16, "y"), ("a.txt", 24, 29, "x")];
+    let codings = [
+        ("a.txt", 4, 7, "x"),
+        ("a.txt", 15, 16, "y"),
+        ("a.txt", 24, 29, "x"),
+    ];
     let sets = [set("A", &codings), set("B", &codings)];
     let aligned = align(&sets, &sources(), Grain::Segment(Unit::Turn)).unwrap();
     assert_eq!(aligned.items.len(), 4);
@@ -159,7 +163,8 @@ fn three_sets_get_pairs_and_fleiss_kappa_across_all() {
     let c = set("C", &[("a.txt", 4, 9, "x"), ("a.txt", 24, 29, "x")]);
     let aligned = align(&[a, b, c], &sources(), Grain::Segment(Unit::Turn)).unwrap();
     let rows = figures(&aligned, 0);
-    let comparisons: BTreeSet<String> = rows.iter().map(|r| format!("{:?}", r.comparison)).collect();
+    let comparisons: BTreeSet<String> =
+        rows.iter().map(|r| format!("{:?}", r.comparison)).collect();
     assert_eq!(comparisons.len(), 4);
     let all = row(&rows, Level::Code(0), Comparison::All);
     // Per turn, raters saying (no, yes): (0,3), (2,1), (2,1), (3,0).
@@ -173,7 +178,10 @@ fn three_sets_get_pairs_and_fleiss_kappa_across_all() {
                 .collect()
         })
         .collect();
-    assert_near(all.alpha, crate::stats::krippendorff_alpha_nominal(&units).unwrap());
+    assert_near(
+        all.alpha,
+        crate::stats::krippendorff_alpha_nominal(&units).unwrap(),
+    );
     assert_eq!(all.percent, Some(0.5));
     assert_eq!(all.precision, None);
     // Pair (B, C) is not against the reference: no precision, no reason.
@@ -194,7 +202,11 @@ fn a_code_nobody_in_a_pair_applied_is_undefined_with_a_reason() {
     let ab = row(&rows, Level::Code(z), Comparison::Pair(0, 1));
     assert_eq!((ab.kappa, ab.alpha), (None, None));
     assert_eq!((ab.kappa_ci, ab.alpha_ci), (None, None));
-    let reasons: Vec<_> = ab.undefined.iter().map(|u| (u.figure, u.reason.as_str())).collect();
+    let reasons: Vec<_> = ab
+        .undefined
+        .iter()
+        .map(|u| (u.figure, u.reason.as_str()))
+        .collect();
     assert!(reasons.contains(&("kappa", "no variation: no set applied it")));
     assert!(reasons.contains(&("alpha", "no variation: no set applied it")));
     // AC1 and PABAK stay defined: both sets agree everywhere.
@@ -226,13 +238,21 @@ fn bootstrap_intervals_are_deterministic_and_bracket_the_estimate() {
             b.push(("b.txt", s, e, "x"));
         }
     }
-    let aligned = align(&[set("A", &a), set("B", &b)], &sources, Grain::Segment(Unit::Turn)).unwrap();
+    let aligned = align(
+        &[set("A", &a), set("B", &b)],
+        &sources,
+        Grain::Segment(Unit::Turn),
+    )
+    .unwrap();
     let first = figures(&aligned, 300);
     assert_eq!(first, figures(&aligned, 300));
     let x = row(&first, Level::Code(0), Comparison::Pair(0, 1));
     let (low, high) = x.kappa_ci.unwrap();
     let kappa = x.kappa.unwrap();
-    assert!(low <= kappa && kappa <= high && low < high, "{low} {kappa} {high}");
+    assert!(
+        low <= kappa && kappa <= high && low < high,
+        "{low} {kappa} {high}"
+    );
     let (low, high) = x.alpha_ci.unwrap();
     assert!(low <= x.alpha.unwrap() && x.alpha.unwrap() <= high);
 }
@@ -255,13 +275,22 @@ fn bad_codings_are_errors_naming_set_and_row() {
     let good = set("A", &[("a.txt", 4, 9, "x")]);
     let check = |bad: CodingSet| align(&[good.clone(), bad], &sources, Grain::Char).unwrap_err();
     let err = check(set("B", &[("a.txt", 4, 9, "x"), ("b.txt", 0, 1, "x")]));
-    assert_eq!(err.to_string(), "B: coding 2: file \"b.txt\" is not among the transcripts compared");
+    assert_eq!(
+        err.to_string(),
+        "B: coding 2: file \"b.txt\" is not among the transcripts compared"
+    );
     let err = check(set("B", &[("a.txt", 30, 41, "x")]));
-    assert_eq!(err.to_string(), "B: coding 1: span 30-41 of a.txt is not within its 40 code points");
+    assert_eq!(
+        err.to_string(),
+        "B: coding 1: span 30-41 of a.txt is not within its 40 code points"
+    );
     let err = check(set("B", &[("a.txt", 9, 4, "x")]));
     assert!(matches!(err, AgreeError::SpanOutside { .. }));
     let err = check(set("B", &[("a.txt", 4, 9, "w")]));
-    assert_eq!(err.to_string(), "B: coding 1: code \"w\" is not in the set's codebook");
+    assert_eq!(
+        err.to_string(),
+        "B: coding 1: code \"w\" is not in the set's codebook"
+    );
     assert_eq!(
         align(&[good], &sources, Grain::Char).unwrap_err(),
         AgreeError::TooFewSets(1)
@@ -275,7 +304,10 @@ fn sets_over_different_transcripts_are_refused() {
     let changed = vec![source("a.txt", "P1: other\n", &["p1"])];
     assert!(same_transcripts(("A", &one), ("B", &one)).is_ok());
     let err = same_transcripts(("A", &one), ("B", &other)).unwrap_err();
-    assert_eq!(err.to_string(), "A and B are over different transcripts: a.txt is only in A");
+    assert_eq!(
+        err.to_string(),
+        "A and B are over different transcripts: a.txt is only in A"
+    );
     let err = same_transcripts(("A", &one), ("B", &changed)).unwrap_err();
     assert!(err.to_string().ends_with("a.txt has a different text"));
 }
@@ -299,7 +331,11 @@ patterns = ["thr*"]
     )
     .unwrap();
     let matcher = Matcher::new(&codebook).unwrap();
-    let sources = vec![source("a.txt", "Interviewer: é?\nP1: one\nP1: thrée\n", &["p1"])];
+    let sources = vec![source(
+        "a.txt",
+        "Interviewer: é?\nP1: one\nP1: thrée\n",
+        &["p1"],
+    )];
     let coded = crate::coding::code(&sources[0].transcript, &matcher, Unit::Turn);
     let set = from_coded("mint", &codebook, &[(&sources[0].transcript, &coded)]);
     assert_eq!(set.codes, vec![code("x", "t")]);

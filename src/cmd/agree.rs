@@ -245,14 +245,21 @@ fn names(arguments: &[String]) -> Vec<String> {
             let name = short(a);
             let n = seen.entry(name.clone()).or_default();
             *n += 1;
-            if *n == 1 { name } else { format!("{name} #{n}") }
+            if *n == 1 {
+                name
+            } else {
+                format!("{name} #{n}")
+            }
         })
         .collect()
 }
 
 /// Runs `mint agree`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
-    for (flag, value) in [("--min-kappa", args.min_kappa), ("--min-alpha", args.min_alpha)] {
+    for (flag, value) in [
+        ("--min-kappa", args.min_kappa),
+        ("--min-alpha", args.min_alpha),
+    ] {
         if let Some(v) = value
             && !(-1.0..=1.0).contains(&v)
         {
@@ -387,7 +394,9 @@ fn write_disagreements(
             alignment.participants[item.participant].clone(),
             transcript.turns[item.turn].index.to_string(),
             format!("{}-{}", item.chars.0, item.chars.1),
-            transcript.text[item.bytes.0..item.bytes.1].trim().to_string(),
+            transcript.text[item.bytes.0..item.bytes.1]
+                .trim()
+                .to_string(),
         ];
         for (s, &is_mint) in mint.iter().enumerate() {
             let codes: Vec<&str> = item.codes[s]
@@ -640,7 +649,10 @@ impl Report for Agree<'_> {
                 Cell::new(label),
                 table::number(f.units),
                 table::number(prevalence.join(" / ")),
-                table::number(f.percent.map_or("-".to_string(), |p| format!("{:.1}", p * 100.0))),
+                table::number(
+                    f.percent
+                        .map_or("-".to_string(), |p| format!("{:.1}", p * 100.0)),
+                ),
                 table::number(with_interval(f.kappa, f.kappa_ci)),
                 table::number(with_interval(f.alpha, f.alpha_ci)),
                 table::number(shown(f.ac1)),
@@ -699,7 +711,8 @@ impl Report for Agree<'_> {
                 .map(|row| {
                     let f = &row.figures;
                     let (theme, code) = self.theme_code(row.level);
-                    let interval = |ci: Option<(f64, f64)>| ci.map(|(lo, hi)| [round4(lo), round4(hi)]);
+                    let interval =
+                        |ci: Option<(f64, f64)>| ci.map(|(lo, hi)| [round4(lo), round4(hi)]);
                     JsonRow {
                         comparison: comparison_name(a, row.comparison),
                         sets: match row.comparison {

@@ -7,6 +7,7 @@ pub mod agree;
 pub mod code;
 pub mod codebook;
 pub mod cooccur;
+pub mod diff;
 pub mod emerge;
 pub mod matrix;
 pub mod merge;
@@ -26,6 +27,7 @@ pub enum Command {
     Agree(agree::Args),
     Code(code::Args),
     Cooccur(cooccur::Args),
+    Diff(diff::Args),
     Emerge(emerge::Args),
     Matrix(matrix::Args),
     Merge(merge::Args),
@@ -43,6 +45,7 @@ pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
         Command::Agree(args) => agree::run(args, out),
         Command::Code(args) => code::run(args, out),
         Command::Cooccur(args) => cooccur::run(args, out),
+        Command::Diff(args) => diff::run(args, out),
         Command::Emerge(args) => emerge::run(args, out),
         Command::Matrix(args) => matrix::run(args, out),
         Command::Merge(args) => merge::run(args, out),

@@ -94,7 +94,10 @@ fn proportions(table: &[Vec<f64>]) -> Option<(f64, Vec<f64>, Vec<f64>)> {
         return None;
     }
     let observed = (0..q).map(|i| table[i][i]).sum::<f64>() / n;
-    let rows = table.iter().map(|row| row.iter().sum::<f64>() / n).collect();
+    let rows = table
+        .iter()
+        .map(|row| row.iter().sum::<f64>() / n)
+        .collect();
     let columns = (0..q)
         .map(|j| table.iter().map(|row| row[j]).sum::<f64>() / n)
         .collect();

@@ -42,12 +42,13 @@ mod tests;
 pub use agreement::{
     AgreementTable, cohens_kappa, cohens_kappa_table, fleiss_kappa, fleiss_kappa_weighted,
     gwet_ac1, gwet_ac1_counts, gwet_ac1_table, krippendorff_alpha_counts,
-    krippendorff_alpha_nominal, pabak, pabak_counts, pabak_table, percent_agreement, percent_agreement_table, table_of,
+    krippendorff_alpha_nominal, pabak, pabak_counts, pabak_table, percent_agreement,
+    percent_agreement_table, table_of,
 };
-pub use resample::{SplitMix64, percentile_interval};
 pub use distribution::chi_square_sf;
 pub use fisher::{FISHER_MAX_TABLES, FISHER_MAX_TOTAL, fisher_exact};
 pub use pearson::{ChiSquare, chi_square};
+pub use resample::{SplitMix64, percentile_interval};
 
 /// The smallest expected count at which [`compare`] trusts the chi-square
 /// approximation (the textbook rule of five).

@@ -456,7 +456,10 @@ fn ac1_resists_the_kappa_paradox_where_kappa_collapses() {
     );
     assert!(cohens_kappa_table(&t).unwrap() < 0.0);
     let pe_ac1 = 2.0 * 0.972 * 0.028;
-    assert_relative(gwet_ac1_table(&t).unwrap(), (0.944 - pe_ac1) / (1.0 - pe_ac1));
+    assert_relative(
+        gwet_ac1_table(&t).unwrap(),
+        (0.944 - pe_ac1) / (1.0 - pe_ac1),
+    );
     assert_relative(pabak_table(&t).unwrap(), 2.0 * 0.944 - 1.0);
 }
 
@@ -515,10 +518,10 @@ fn fleiss_kappa_matches_the_wikipedia_worked_example() {
     let p: [f64; 5] = [20.0, 28.0, 39.0, 21.0, 32.0].map(|n| n / 140.0);
     let pe: f64 = p.iter().map(|x| x * x).sum();
     let pbar = subjects
-            .iter()
-            .map(|s| s.iter().map(|&c| (c * c) as f64).sum::<f64>() - 14.0)
-            .sum::<f64>()
-            / (10.0 * 14.0 * 13.0);
+        .iter()
+        .map(|s| s.iter().map(|&c| (c * c) as f64).sum::<f64>() - 14.0)
+        .sum::<f64>()
+        / (10.0 * 14.0 * 13.0);
     assert_relative(kappa, (pbar - pe) / (1.0 - pe));
 }
 

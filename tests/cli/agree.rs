@@ -102,8 +102,14 @@ fn swapping_two_codes_on_one_segment_moves_exactly_those_cells() {
     assert_eq!(records["prevalence"], serde_json::json!([0.5, 0.375]));
     assert_eq!(systems["prevalence"], serde_json::json!([0.375, 0.5]));
     // b misses a's records once and adds a system once.
-    assert_eq!((&records["precision"], &records["recall"]), (&1.0.into(), &0.75.into()));
-    assert_eq!((&systems["precision"], &systems["recall"]), (&0.75.into(), &1.0.into()));
+    assert_eq!(
+        (&records["precision"], &records["recall"]),
+        (&1.0.into(), &0.75.into())
+    );
+    assert_eq!(
+        (&systems["precision"], &systems["recall"]),
+        (&0.75.into(), &1.0.into())
+    );
     assert_eq!(seamless["kappa"], 1.0);
     for r in doc["rows"].as_array().unwrap() {
         if r["level"] == "theme" {
@@ -164,7 +170,8 @@ fn three_sets_list_a_code_only_one_used_and_compare_all() {
     })));
     assert!(row(&doc, "all", Some("records"))["kappa"].is_number());
 
-    let (stdout, _, code) = run(mint().args(["agree", &set("a"), &set("b"), &set("c"), "--format", "csv"]));
+    let (stdout, _, code) =
+        run(mint().args(["agree", &set("a"), &set("b"), &set("c"), "--format", "csv"]));
     assert_eq!(code, 0);
     let (header, rows) = parse_csv(&stdout);
     let notes = header.iter().position(|h| h == "notes").unwrap();
@@ -195,7 +202,14 @@ fn the_char_grain_compares_code_points_of_participant_turns() {
 fn output_is_identical_across_runs_and_thread_counts() {
     let args = |threads: &str| {
         let (stdout, _, code) = run(mint().args([
-            "--threads", threads, "agree", &set("a"), &set("b"), &set("c"), "--format", "json",
+            "--threads",
+            threads,
+            "agree",
+            &set("a"),
+            &set("b"),
+            &set("c"),
+            "--format",
+            "json",
         ]));
         assert_eq!(code, 0);
         stdout
@@ -207,13 +221,24 @@ fn output_is_identical_across_runs_and_thread_counts() {
 
 #[test]
 fn the_gates_exit_one_naming_what_is_below() {
-    let (_, stderr, code) = run(mint().args(["agree", &set("a"), &set("b"), "--min-kappa", "0.5", "-q"]));
+    let (_, stderr, code) =
+        run(mint().args(["agree", &set("a"), &set("b"), "--min-kappa", "0.5", "-q"]));
     assert_eq!(code, 0, "{stderr}");
-    let (_, stderr, code) = run(mint().args(["agree", &set("a"), &set("b"), "--min-kappa", "0.9", "-q"]));
+    let (_, stderr, code) =
+        run(mint().args(["agree", &set("a"), &set("b"), "--min-kappa", "0.9", "-q"]));
     assert_eq!(code, 1);
-    assert!(stderr.contains("kappa below 0.9: overall (a vs b: 0.829)"), "{stderr}");
+    assert!(
+        stderr.contains("kappa below 0.9: overall (a vs b: 0.829)"),
+        "{stderr}"
+    );
     let (_, stderr, code) = run(mint().args([
-        "agree", &set("a"), &set("b"), "--min-alpha", "0.8", "--per-code", "-q",
+        "agree",
+        &set("a"),
+        &set("b"),
+        "--min-alpha",
+        "0.8",
+        "--per-code",
+        "-q",
     ]));
     assert_eq!(code, 1);
     assert!(
@@ -235,12 +260,19 @@ fn bad_inputs_are_errors_naming_what_is_wrong() {
         stderr.contains("a and a #2 are over different transcripts: A1a.txt is only in a #2"),
         "{stderr}"
     );
-    let (_, stderr, code) = run(mint().args(["agree", &set("a"), &format!("{D}/transcripts={D}/none.toml")]));
+    let (_, stderr, code) = run(mint().args([
+        "agree",
+        &set("a"),
+        &format!("{D}/transcripts={D}/none.toml"),
+    ]));
     assert_eq!(code, 2);
     assert!(stderr.contains("none.toml"), "{stderr}");
     let (_, stderr, code) = run(mint().args(["agree", &set("a"), &set("b"), "--min-kappa", "2"]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("--min-kappa 2: must be between -1 and 1"), "{stderr}");
+    assert!(
+        stderr.contains("--min-kappa 2: must be between -1 and 1"),
+        "{stderr}"
+    );
     let (_, _, code) = run(mint().args(["agree", &set("a")]));
     assert_eq!(code, 2, "one set is a usage error");
     let (_, stderr, code) = run(mint().args([

@@ -5,6 +5,7 @@ mod architecture;
 mod code;
 mod codebook;
 mod cooccur;
+mod diff;
 mod emerge;
 mod exchange;
 mod formats;
