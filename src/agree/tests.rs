@@ -52,7 +52,7 @@ fn turn_span(n: usize) -> (usize, usize) {
     (4 + 10 * n, 9 + 10 * n)
 }
 
-fn row<'a>(rows: &'a [Row], level: Level, comparison: Comparison) -> &'a Figures {
+fn row(rows: &[Row], level: Level, comparison: Comparison) -> &Figures {
     &rows
         .iter()
         .find(|r| r.level == level && r.comparison == comparison)
