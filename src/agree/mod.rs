@@ -250,8 +250,9 @@ pub struct Item {
     /// Per set, the codes it carries (indices into [`Alignment::codes`],
     /// ascending).
     pub codes: Vec<Vec<usize>>,
-    /// Per set, the rules of the codings that gave those codes, as
-    /// `code: rule`, in the order of `codes` (empty for sets without rules).
+    /// Per set, for each of its codes (in the order of `codes`), the rules
+    /// of the codings that gave it, joined by ` | `; empty where the
+    /// codings carry none.
     pub rules: Vec<Vec<String>>,
 }
 
@@ -474,13 +475,8 @@ fn carrying(mut item: Item, per_set: &[FileCodings]) -> Item {
             }
         }
         item.codes.push(codes.keys().copied().collect());
-        item.rules.push(
-            codes
-                .values()
-                .filter(|r| !r.is_empty())
-                .map(|r| r.join(" | "))
-                .collect(),
-        );
+        item.rules
+            .push(codes.values().map(|r| r.join(" | ")).collect());
     }
     item
 }

@@ -33,7 +33,8 @@ use crate::render::{self, Output, Report, Status, table};
 /// codebook (`--codebook`, or the embedded default); `PATH=CODEBOOK` codes
 /// that set with its own codebook instead, to compare two codebooks on the
 /// same transcripts. The first set is the reference. All sets must be over
-/// the same transcripts.
+/// the same transcripts. Outputs name a set by its codebook's file stem
+/// (`PATH=CODEBOOK`) or its path's last component (`name #2` if taken).
 ///
 /// Figures are given per code, per theme (a unit carries a theme when it
 /// carries any of its codes) and overall (every unit x code cell pooled),
@@ -408,6 +409,7 @@ fn write_disagreements(
                 let rules: Vec<String> = item.codes[s]
                     .iter()
                     .zip(&item.rules[s])
+                    .filter(|(_, rule)| !rule.is_empty())
                     .map(|(&c, rule)| format!("{}: {rule}", alignment.codes[c].id))
                     .collect();
                 record.push(rules.join("; "));

@@ -285,3 +285,20 @@ fn bad_inputs_are_errors_naming_what_is_wrong() {
     assert_eq!(code, 2);
     assert!(stderr.contains("refusing to write"), "{stderr}");
 }
+
+#[test]
+fn the_table_shows_figures_intervals_and_reasons() {
+    let (stdout, stderr, code) = run(mint().args([
+        "agree",
+        &set("a"),
+        &set("c"),
+        "--color",
+        "never",
+        "--min-kappa",
+        "0.9",
+        "--per-code",
+    ]));
+    insta::assert_snapshot!(format!(
+        "exit: {code}\n--- stderr\n{stderr}--- stdout\n{stdout}"
+    ));
+}

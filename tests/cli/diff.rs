@@ -179,3 +179,22 @@ fn bad_inputs_exit_two_naming_the_file() {
     let (_, _, status) = run(mint().args(["diff", &good, &good, "--max-change", "-1"]));
     assert_eq!(status, 2);
 }
+
+#[test]
+fn the_table_shows_before_after_and_delta() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = code(
+        dir.path(),
+        "a.json",
+        &["--codebook", &format!("{D}/a.toml")],
+    );
+    let new = code(
+        dir.path(),
+        "b.json",
+        &["--codebook", &format!("{D}/b.toml")],
+    );
+    let (stdout, stderr, status) = run(mint().args(["diff", &old, &new, "--max-change", "50"]));
+    insta::assert_snapshot!(format!(
+        "exit: {status}\n--- stderr\n{stderr}--- stdout\n{stdout}"
+    ));
+}
