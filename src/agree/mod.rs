@@ -374,6 +374,7 @@ pub fn align(
             Grain::Segment(unit) => unit,
             Grain::Char => Unit::Turn,
         };
+        let mut bases = Vec::new();
         for (turn, start, end) in transcript.segments(unit) {
             let who = speakers
                 .iter()
@@ -383,20 +384,28 @@ pub fn align(
                 .participants
                 .get(who)
                 .map_or(0, |p| participant_index[p.as_str()]);
-            let chars = (index.char_offset(start), index.char_offset(end));
-            let base = Item {
+            bases.push(Item {
                 file: f,
                 participant,
                 turn,
                 bytes: (start, end),
-                chars,
+                chars: (index.char_offset(start), index.char_offset(end)),
                 weight: 1,
                 codes: Vec::new(),
                 rules: Vec::new(),
-            };
+            });
+        }
+        let spans: Vec<(usize, usize)> = bases.iter().map(|b| b.chars).collect();
+        // assigned[set][segment]: the set's codings overlapping it.
+        let assigned: Vec<Vec<Vec<usize>>> = by_file[f]
+            .iter()
+            .map(|codings| assign(&spans, codings))
+            .collect();
+        for (k, base) in bases.into_iter().enumerate() {
+            let chosen: Vec<&[usize]> = assigned.iter().map(|a| a[k].as_slice()).collect();
             match grain {
-                Grain::Segment(_) => items.push(carrying(base, &by_file[f])),
-                Grain::Char => runs(base, &by_file[f], &transcript.text, &mut items),
+                Grain::Segment(_) => items.push(carrying(base, &by_file[f], &chosen)),
+                Grain::Char => runs(base, &by_file[f], &chosen, &transcript.text, &mut items),
             }
         }
     }
@@ -449,24 +458,35 @@ fn overlaps(start: usize, end: usize, from: usize, to: usize) -> bool {
     start < to && end.max(start + 1) > from
 }
 
-/// The codings of `codings` (sorted by start) that overlap [from, to).
-fn overlapping(
-    codings: &FileCodings,
-    from: usize,
-    to: usize,
-) -> impl Iterator<Item = &(usize, usize, usize, Option<String>)> {
-    let last = codings.partition_point(|c| c.0 < to);
-    codings[..last]
-        .iter()
-        .filter(move |c| overlaps(c.0, c.1, from, to))
+/// For each of `spans` (in text order, not overlapping), the indices of
+/// the `codings` that overlap it: each coding is placed by binary search,
+/// so a file with many segments and codings costs n log n, not n².
+fn assign(spans: &[(usize, usize)], codings: &FileCodings) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); spans.len()];
+    for (i, &(start, end, _, _)) in codings.iter().enumerate() {
+        let first = spans.partition_point(|s| s.1 <= start);
+        for (k, span) in spans.iter().enumerate().skip(first) {
+            if span.0 >= end.max(start + 1) {
+                break;
+            }
+            if overlaps(start, end, span.0, span.1) {
+                out[k].push(i);
+            }
+        }
+    }
+    out
 }
 
-/// `item` with, for each set, the codes of the codings overlapping it.
-fn carrying(mut item: Item, per_set: &[FileCodings]) -> Item {
+/// `item` with, for each set, the codes of the `chosen` codings (indices
+/// into that set's `per_set` codings) that overlap it.
+fn carrying(mut item: Item, per_set: &[FileCodings], chosen: &[&[usize]]) -> Item {
     let (from, to) = item.chars;
-    for codings in per_set {
+    for (codings, chosen) in per_set.iter().zip(chosen) {
         let mut codes: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-        for (_, _, code, rule) in overlapping(codings, from, to) {
+        for (start, end, code, rule) in chosen.iter().map(|&i| &codings[i]) {
+            if !overlaps(*start, *end, from, to) {
+                continue;
+            }
             let rules = codes.entry(*code).or_default();
             if let Some(rule) = rule
                 && !rules.contains(rule)
@@ -483,11 +503,18 @@ fn carrying(mut item: Item, per_set: &[FileCodings]) -> Item {
 
 /// Cuts a turn into runs of code points that carry the same codes for
 /// every set, and adds them to `items`.
-fn runs(turn: Item, per_set: &[FileCodings], text: &str, items: &mut Vec<Item>) {
+fn runs(
+    turn: Item,
+    per_set: &[FileCodings],
+    chosen: &[&[usize]],
+    text: &str,
+    items: &mut Vec<Item>,
+) {
     let (from, to) = turn.chars;
     let mut cuts: BTreeSet<usize> = [from, to].into();
-    for codings in per_set {
-        for (start, end, _, _) in overlapping(codings, from, to) {
+    for (codings, chosen) in per_set.iter().zip(chosen) {
+        for &i in *chosen {
+            let (start, end, _, _) = &codings[i];
             cuts.extend([*start, *end].into_iter().filter(|&x| x > from && x < to));
         }
     }
@@ -519,6 +546,7 @@ fn runs(turn: Item, per_set: &[FileCodings], text: &str, items: &mut Vec<Item>) 
                 ..turn.clone()
             },
             per_set,
+            chosen,
         );
         match &mut previous {
             Some(p) if p.codes == run.codes && p.rules == run.rules => {

@@ -357,3 +357,34 @@ patterns = ["thr*"]
     let aligned = align(&[set, other], &sources, Grain::Segment(Unit::Turn)).unwrap();
     assert_eq!(aligned.items[1].rules[0], vec!["thr*".to_string()]);
 }
+
+#[test]
+fn a_coding_over_several_segments_and_a_point_coding_are_placed() {
+    // x spans turns 0 and 1 (and the label between); y is a point at
+    // the start of turn 2; z is a point at the end of turn 3 (outside it).
+    let a = set(
+        "A",
+        &[
+            ("a.txt", 6, 16, "x"),
+            ("a.txt", 24, 24, "y"),
+            ("a.txt", 39, 39, "z"),
+        ],
+    );
+    let b = set("B", &[]);
+    let aligned = align(&[a, b], &sources(), Grain::Segment(Unit::Turn)).unwrap();
+    let carried: Vec<Vec<&str>> = aligned
+        .items
+        .iter()
+        .map(|i| {
+            i.codes[0]
+                .iter()
+                .map(|&c| aligned.codes[c].id.as_str())
+                .collect()
+        })
+        .collect();
+    assert_eq!(carried, vec![vec!["x"], vec!["x"], vec!["y"], vec![]]);
+    assert_eq!(
+        aligned.codes.iter().find(|c| c.id == "z").unwrap().used_by,
+        vec![false, false]
+    );
+}
