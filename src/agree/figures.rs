@@ -247,13 +247,31 @@ pub fn figures(alignment: &Alignment, replicates: usize) -> Vec<Row> {
             order.push((Level::Code(c), &tallies[c]));
         }
     }
+    // Each variable's resampled tallies, shared by every comparison.
+    let replicated: Vec<Vec<Tally>> = order
+        .iter()
+        .map(|(_, per_participant)| {
+            draws
+                .iter()
+                .map(|times| {
+                    let mut resampled = Tally::new(sets);
+                    for (t, &k) in per_participant.iter().zip(times) {
+                        if k > 0.0 {
+                            resampled.add_scaled(t, k);
+                        }
+                    }
+                    resampled
+                })
+                .collect()
+        })
+        .collect();
     let mut rows = Vec::new();
     for comparison in comparisons(sets) {
-        for (level, per_participant) in &order {
+        for ((level, per_participant), replicates) in order.iter().zip(&replicated) {
             rows.push(Row {
                 level: *level,
                 comparison,
-                figures: figures_of(per_participant, comparison, &alignment.sets, &draws),
+                figures: figures_of(per_participant, replicates, comparison, &alignment.sets),
             });
         }
     }
@@ -314,11 +332,13 @@ fn rated(tally: &Tally, sets: usize) -> Vec<(Vec<u64>, f64)> {
         .collect()
 }
 
+/// The figures of one variable for one comparison, from its tallies per
+/// participant and its bootstrap replicates.
 fn figures_of(
     per_participant: &[Tally],
+    replicates: &[Tally],
     comparison: Comparison,
     names: &[String],
-    draws: &[Vec<f64>],
 ) -> Figures {
     let sets = names.len();
     let mut tally = Tally::new(sets);
@@ -395,32 +415,26 @@ fn figures_of(
             undefined_because("f1", "neither set applied it");
         }
     }
-    let (kappa_ci, alpha_ci) = if draws.is_empty() {
+    let (kappa_ci, alpha_ci) = if replicates.is_empty() {
         if per_participant.len() < 2 {
             undefined_because("intervals", "fewer than two participants to resample");
         }
         (None, None)
     } else {
         let (mut kappas, mut alphas) = (Vec::new(), Vec::new());
-        for times in draws {
-            let mut resampled = Tally::new(sets);
-            for (t, &k) in per_participant.iter().zip(times) {
-                if k > 0.0 {
-                    resampled.add_scaled(t, k);
-                }
-            }
-            let (k, a) = kappa_alpha(&resampled, comparison, sets);
+        for resampled in replicates {
+            let (k, a) = kappa_alpha(resampled, comparison, sets);
             kappas.extend(k);
             alphas.extend(a);
         }
         for (figure, point, values) in [("kappa", kappa, &kappas), ("alpha", alpha, &alphas)] {
-            if point.is_some() && values.len() < draws.len() {
+            if point.is_some() && values.len() < replicates.len() {
                 undefined.push(Undefined {
                     figure,
                     reason: format!(
                         "interval from {} of {} resamples (the others had no variation)",
                         values.len(),
-                        draws.len()
+                        replicates.len()
                     ),
                 });
             }
