@@ -85,6 +85,14 @@ pub struct CorpusArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
+    #[command(flatten)]
+    pub options: CorpusOptions,
+}
+
+/// How to read transcripts, apart from which: for commands whose
+/// positional arguments say what to read in their own way (`mint agree`).
+#[derive(Debug, clap::Args)]
+pub struct CorpusOptions {
     /// CSV of participant attributes: first column a participant id, file
     /// name or speaker label; other columns attributes. Fills or overrides
     /// front matter.
@@ -157,12 +165,7 @@ impl CorpusArgs {
         out: &mut Output,
         work: impl Fn(&Transcript) -> T + Sync,
     ) -> anyhow::Result<Corpus<T>> {
-        let mut files = Vec::new();
-        let info = self.stream(out, None, None, work, |_, file| {
-            files.push(file);
-            Ok(())
-        })?;
-        Ok(Corpus { files, info })
+        self.options.read(&self.paths, out, work)
     }
 
     /// Reads every transcript, runs `work` on each, and hands each file to
@@ -172,6 +175,42 @@ impl CorpusArgs {
     /// as they come, in path order.
     pub fn stream<T: Send + Serialize + DeserializeOwned>(
         &self,
+        out: &mut Output,
+        cache: Option<&Cache>,
+        windows: Option<Streaming>,
+        work: impl Fn(&Transcript) -> T + Sync,
+        sink: impl FnMut(&mut Output, LoadedFile<T>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<CorpusInfo> {
+        self.options
+            .stream(&self.paths, out, cache, windows, work, sink)
+    }
+
+    /// The exit status: 2 after an error, or after a warning with --strict.
+    pub fn status(&self, info: &CorpusInfo, out: &Output) -> Status {
+        self.options.status(info, out)
+    }
+}
+
+impl CorpusOptions {
+    /// [`CorpusArgs::read`] of `paths`.
+    pub fn read<T: Send + Serialize + DeserializeOwned>(
+        &self,
+        paths: &[PathBuf],
+        out: &mut Output,
+        work: impl Fn(&Transcript) -> T + Sync,
+    ) -> anyhow::Result<Corpus<T>> {
+        let mut files = Vec::new();
+        let info = self.stream(paths, out, None, None, work, |_, file| {
+            files.push(file);
+            Ok(())
+        })?;
+        Ok(Corpus { files, info })
+    }
+
+    /// [`CorpusArgs::stream`] of `paths`.
+    pub fn stream<T: Send + Serialize + DeserializeOwned>(
+        &self,
+        paths: &[PathBuf],
         out: &mut Output,
         cache: Option<&Cache>,
         windows: Option<Streaming>,
@@ -188,7 +227,7 @@ impl CorpusArgs {
         filter.follow = self.follow;
         let options = self.read.options();
         let pipeline = Pipeline {
-            paths: &self.paths,
+            paths,
             filter: &filter,
             options: &options,
             sheet: sheet.as_ref(),

@@ -36,6 +36,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod agree;
 pub mod attributes;
 pub mod cache;
 pub mod codebook;

@@ -149,7 +149,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
                 "{}\n{:?}\n{options:?}\n{:?}",
                 serde_json::to_string(&codebook)?,
                 args.unit.unit,
-                args.corpus.read.options()
+                args.corpus.options.read.options()
             );
             Some(
                 Cache::new(dir, salt.as_bytes())

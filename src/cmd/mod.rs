@@ -3,10 +3,12 @@
 //! [`crate::args`]), calls the library, and renders the result through
 //! [`crate::render`]. No command imports another.
 
+pub mod agree;
 pub mod code;
 pub mod codebook;
 pub mod codings;
 pub mod cooccur;
+pub mod diff;
 pub mod emerge;
 pub mod export;
 pub mod matrix;
@@ -24,9 +26,11 @@ use crate::render::{Output, Status};
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Agree(agree::Args),
     Code(code::Args),
     Codings(codings::Args),
     Cooccur(cooccur::Args),
+    Diff(diff::Args),
     Emerge(emerge::Args),
     Export(export::Args),
     Matrix(matrix::Args),
@@ -42,9 +46,11 @@ pub enum Command {
 /// Runs a subcommand.
 pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
     match command {
+        Command::Agree(args) => agree::run(args, out),
         Command::Code(args) => code::run(args, out),
         Command::Codings(args) => codings::run(args, out),
         Command::Cooccur(args) => cooccur::run(args, out),
+        Command::Diff(args) => diff::run(args, out),
         Command::Emerge(args) => emerge::run(args, out),
         Command::Export(args) => export::run(args, out),
         Command::Matrix(args) => matrix::run(args, out),

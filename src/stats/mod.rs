@@ -11,8 +11,11 @@
 //!   them the way researchers are taught;
 //! * the chi-square distribution behind the p-values ([`chi_square_sf`]),
 //!   from the regularized incomplete gamma function as in Numerical Recipes;
-//! * agreement between coders: [`percent_agreement`], [`cohens_kappa`] and
-//!   [`krippendorff_alpha_nominal`].
+//! * agreement between coders: [`percent_agreement`], [`cohens_kappa`],
+//!   [`gwet_ac1`], [`pabak`], [`fleiss_kappa`] and
+//!   [`krippendorff_alpha_nominal`];
+//! * resampling for bootstrap intervals: a seeded [`SplitMix64`] and
+//!   [`percentile_interval`].
 //!
 //! Everything here is a pure function of counts or codes: no I/O, no
 //! formatting, no knowledge of transcripts or codebooks. Undefined results
@@ -25,20 +28,27 @@
 //! [`Comparison`]) and the table margins the tests share; the tests
 //! themselves are in `pearson.rs` (chi-square), `fisher.rs` (exact), and
 //! `distribution.rs` (the chi-square distribution), agreement in
-//! `agreement.rs`. Everything public is re-exported here, so the paths stay
+//! `agreement.rs`, resampling in `resample.rs`. Everything public is re-exported here, so the paths stay
 //! `mint::stats::…`.
 
 mod agreement;
 mod distribution;
 mod fisher;
 mod pearson;
+mod resample;
 #[cfg(test)]
 mod tests;
 
-pub use agreement::{cohens_kappa, krippendorff_alpha_nominal, percent_agreement};
+pub use agreement::{
+    AgreementTable, cohens_kappa, cohens_kappa_table, fleiss_kappa, fleiss_kappa_weighted,
+    gwet_ac1, gwet_ac1_counts, gwet_ac1_table, krippendorff_alpha_counts,
+    krippendorff_alpha_nominal, pabak, pabak_counts, pabak_table, percent_agreement,
+    percent_agreement_table, table_of,
+};
 pub use distribution::chi_square_sf;
 pub use fisher::{FISHER_MAX_TABLES, FISHER_MAX_TOTAL, fisher_exact};
 pub use pearson::{ChiSquare, chi_square};
+pub use resample::{SplitMix64, percentile_interval};
 
 /// The smallest expected count at which [`compare`] trusts the chi-square
 /// approximation (the textbook rule of five).

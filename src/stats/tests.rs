@@ -418,3 +418,169 @@ fn krippendorff_alpha_is_undefined_without_variation() {
     assert_eq!(krippendorff_alpha_nominal(&[vec![Some(1), None]]), None);
     assert_eq!(krippendorff_alpha_nominal(&[]), None);
 }
+
+/// Expands a square agreement table of counts into an [`AgreementTable`].
+fn weighted(rows: &[&[u32]]) -> AgreementTable {
+    rows.iter()
+        .map(|row| row.iter().map(|&n| f64::from(n)).collect())
+        .collect()
+}
+
+// The irrCAC package's documentation (Gwet), dataset cont3x3abstractors:
+// two abstractors classify 100 pregnancies as ectopic, AIU or NIU.
+// kappa2.table prints Cohen's kappa 0.7964094. AC1 and Brennan-Prediger
+// (PABAK for three categories) by Gwet's (2014) formulas: p_a = 0.89,
+// AC1 p_e = 0.53985 / 2, AC1 = 0.620075 / 0.730075; BP = (3 × 0.89 − 1) / 2.
+#[test]
+fn two_coder_coefficients_match_the_irrcac_abstractors_table() {
+    let t = weighted(&[&[13, 0, 0], &[0, 20, 7], &[0, 4, 56]]);
+    assert_close(percent_agreement_table(&t).unwrap(), 0.89, 12);
+    assert_close(cohens_kappa_table(&t).unwrap(), 0.796_409_4, 7);
+    assert_relative(gwet_ac1_table(&t).unwrap(), 0.620_075 / 0.730_075);
+    assert_relative(pabak_table(&t).unwrap(), 0.835);
+}
+
+// Gwet (2008), "Computing inter-rater reliability and its variance in the
+// presence of high agreement", the kappa paradox: 125 subjects, 118 rated
+// positive by both, 5 by A only, 2 by B only, none negative by both.
+// Agreement is 94.4% yet kappa is slightly negative; AC1 stays high.
+// Hand computation: kappa p_e = (123·120 + 2·5) / 125², AC1 p_e =
+// 2 · 0.972 · 0.028.
+#[test]
+fn ac1_resists_the_kappa_paradox_where_kappa_collapses() {
+    let t = weighted(&[&[118, 5], &[2, 0]]);
+    let pe_kappa = (123.0 * 120.0 + 2.0 * 5.0) / (125.0 * 125.0);
+    assert_relative(
+        cohens_kappa_table(&t).unwrap(),
+        (0.944 - pe_kappa) / (1.0 - pe_kappa),
+    );
+    assert!(cohens_kappa_table(&t).unwrap() < 0.0);
+    let pe_ac1 = 2.0 * 0.972 * 0.028;
+    assert_relative(
+        gwet_ac1_table(&t).unwrap(),
+        (0.944 - pe_ac1) / (1.0 - pe_ac1),
+    );
+    assert_relative(pabak_table(&t).unwrap(), 2.0 * 0.944 - 1.0);
+}
+
+#[test]
+fn two_coder_coefficients_agree_between_codes_and_tables() {
+    let (a, b) = codes_from_agreement_table([[20, 5], [10, 15]]);
+    let t = table_of(&a, &b).unwrap();
+    assert_eq!(t, weighted(&[&[20, 5], &[10, 15]]));
+    assert_eq!(cohens_kappa(&a, &b), cohens_kappa_table(&t));
+    assert_eq!(gwet_ac1(&a, &b), gwet_ac1_table(&t));
+    assert_close(pabak(&a, &b).unwrap(), 0.4, 12);
+    // Wikipedia grant example: pi_yes = (25/50 + 30/50) / 2 = 0.55,
+    // p_e = 2 · 0.55 · 0.45 = 0.495, AC1 = (0.7 − 0.495) / 0.505.
+    assert_relative(gwet_ac1(&a, &b).unwrap(), 0.205 / 0.505);
+}
+
+#[test]
+fn ac1_and_pabak_need_two_categories() {
+    assert_eq!(gwet_ac1(&[2, 2], &[2, 2]), None);
+    assert_eq!(pabak(&[2, 2], &[2, 2]), None);
+    assert_eq!(gwet_ac1(&[], &[]), None);
+    assert_eq!(pabak(&[1], &[1, 2]), None);
+    // A binary table with no variation: both coefficients are defined
+    // (unlike kappa), and perfect.
+    let none_coded = weighted(&[&[0, 0], &[0, 10]]);
+    assert_eq!(cohens_kappa_table(&none_coded), None);
+    assert_eq!(gwet_ac1_table(&none_coded), Some(1.0));
+    assert_eq!(pabak_table(&none_coded), Some(1.0));
+    assert_eq!(cohens_kappa_table(&weighted(&[&[0, 0], &[0, 0]])), None);
+    assert_eq!(cohens_kappa_table(&[vec![1.0, 2.0]]), None);
+}
+
+// Wikipedia, "Fleiss' kappa", Worked example (after Fleiss 1971): 10
+// subjects, 14 raters, 5 categories; P̄ = 0.378, P̄_e = 0.213,
+// kappa = 0.210.
+#[test]
+fn fleiss_kappa_matches_the_wikipedia_worked_example() {
+    let subjects: Vec<Vec<u64>> = [
+        [0, 0, 0, 0, 14],
+        [0, 2, 6, 4, 2],
+        [0, 0, 3, 5, 6],
+        [0, 3, 9, 2, 0],
+        [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0],
+        [3, 2, 6, 3, 0],
+        [2, 5, 3, 2, 2],
+        [6, 5, 2, 1, 0],
+        [0, 2, 2, 3, 7],
+    ]
+    .iter()
+    .map(|row| row.to_vec())
+    .collect();
+    let kappa = fleiss_kappa(&subjects).unwrap();
+    assert_close(kappa, 0.210, 3);
+    // P̄ = 3.780 / 10 and P̄_e = Σ p_j² exactly, from the table's margins.
+    let p: [f64; 5] = [20.0, 28.0, 39.0, 21.0, 32.0].map(|n| n / 140.0);
+    let pe: f64 = p.iter().map(|x| x * x).sum();
+    let pbar = subjects
+        .iter()
+        .map(|s| s.iter().map(|&c| (c * c) as f64).sum::<f64>() - 14.0)
+        .sum::<f64>()
+        / (10.0 * 14.0 * 13.0);
+    assert_relative(kappa, (pbar - pe) / (1.0 - pe));
+}
+
+#[test]
+fn fleiss_kappa_with_two_raters_is_scotts_pi_and_weights_repeat_subjects() {
+    // Two raters: Fleiss' kappa is Scott's pi. Wikipedia grant table:
+    // pooled yes share 0.55, p_e = 0.55² + 0.45² = 0.505.
+    let mut subjects = Vec::new();
+    for (counts, n) in [([2, 0], 20), ([1, 1], 15), ([0, 2], 15)] {
+        subjects.extend(std::iter::repeat_n(counts.to_vec(), n));
+    }
+    assert_relative(fleiss_kappa(&subjects).unwrap(), (0.7 - 0.505) / 0.495);
+    let collapsed = vec![(vec![2, 0], 20.0), (vec![1, 1], 15.0), (vec![0, 2], 15.0)];
+    assert_relative(
+        fleiss_kappa_weighted(&collapsed).unwrap(),
+        fleiss_kappa(&subjects).unwrap(),
+    );
+}
+
+#[test]
+fn fleiss_kappa_is_undefined_without_variation_or_raters() {
+    assert_eq!(fleiss_kappa(&[vec![3, 0], vec![3, 0]]), None);
+    assert_eq!(fleiss_kappa(&[]), None);
+    assert_eq!(fleiss_kappa(&[vec![1, 0]]), None);
+    // Rows with different numbers of raters.
+    assert_eq!(fleiss_kappa(&[vec![2, 0], vec![1, 2]]), None);
+}
+
+#[test]
+fn krippendorff_alpha_from_weighted_counts_matches_the_unit_form() {
+    // Krippendorff (2011) section A again, collapsed by the units' values:
+    // (0,0) five times, (1,1) once, (0,1) or (1,0) four times; and a
+    // unit with one value, not pairable, whatever its weight.
+    let units = vec![
+        (vec![2, 0], 5.0),
+        (vec![0, 2], 1.0),
+        (vec![1, 1], 4.0),
+        (vec![1, 0], 4.0),
+    ];
+    let alpha = krippendorff_alpha_counts(&units).unwrap();
+    assert_relative(alpha, 1.0 - 19.0 * 8.0 / 168.0);
+    assert_eq!(krippendorff_alpha_counts(&[(vec![2, 0], 5.0)]), None);
+}
+
+#[test]
+fn multi_rater_ac1_and_pabak_reduce_to_the_two_rater_forms() {
+    // cont3x3abstractors as subjects rated by two raters.
+    let t = [[13u64, 0, 0], [0, 20, 7], [0, 4, 56]];
+    let mut subjects = Vec::new();
+    for (i, row) in t.iter().enumerate() {
+        for (j, &n) in row.iter().enumerate() {
+            let mut counts = vec![0u64; 3];
+            counts[i] += 1;
+            counts[j] += 1;
+            subjects.push((counts, n as f64));
+        }
+    }
+    assert_relative(gwet_ac1_counts(&subjects).unwrap(), 0.620_075 / 0.730_075);
+    assert_relative(pabak_counts(&subjects).unwrap(), 0.835);
+    assert_eq!(gwet_ac1_counts(&[(vec![2], 3.0)]), None);
+    assert_eq!(pabak_counts(&[]), None);
+}

@@ -1,10 +1,12 @@
 //! The one integration-test binary: drives `mint` as a user would.
 
+mod agree;
 mod architecture;
 mod code;
 mod codebook;
 mod codings;
 mod cooccur;
+mod diff;
 mod emerge;
 mod exchange;
 mod export;
