@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use mint::agree::{
     self, Alignment, BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED, CodingSet, Comparison, Grain, Level,
-    Row, Source,
+    Row, SetCode, SetCoding, Source,
 };
 use mint::coding::Options;
 use mint::corpus::Unit;
@@ -60,9 +60,16 @@ Examples:
   mint agree transcripts=v1.toml transcripts=v2.toml --min-kappa 0.6 --per-code")]
 pub struct Args {
     /// The coding sets, the first the reference: a transcript folder or
-    /// file coded by mint, as `PATH` or `PATH=CODEBOOK`.
+    /// file coded by mint, a codings CSV (mint's --codings layout, or a
+    /// `file,start,end,code` sheet) or a REFI-QDA project (`.qdpx`) of
+    /// human codings; `PATH=CODEBOOK` gives a set its own codebook.
     #[arg(required = true, num_args = 2.., value_name = "SET")]
     sets: Vec<String>,
+
+    /// In a `.qdpx` set, only this user's codings (a name that matches
+    /// none is an error listing the users).
+    #[arg(long, value_name = "NAME")]
+    coder: Option<String>,
 
     #[command(flatten)]
     corpus: CorpusOptions,
@@ -163,10 +170,11 @@ struct Resolved {
 }
 
 /// Turns one SET argument into a coding set: the one place that knows the
-/// kinds of sets. Today every set is a transcript folder or file that mint
-/// codes, `PATH` or `PATH=CODEBOOK`. A reader of human codings (a codings
-/// CSV, a `.qdpx` with a coder) adds its case here, returning its
-/// [`CodingSet`] with `sources: None` when it carries no transcripts.
+/// kinds of sets. A codings CSV (`.csv`) or a REFI-QDA project (`.qdpx`,
+/// `--coder` picking one user) holds human codings, matched to the set's
+/// codebook; a project brings its texts, a CSV takes them from the other
+/// sets. Anything else is a transcript folder or file that mint codes.
+/// `PATH=CODEBOOK` gives a set its own codebook.
 fn resolve(
     argument: &str,
     name: String,
@@ -179,6 +187,13 @@ fn resolve(
         Some(file) => load_codebooks(std::slice::from_ref(file))?,
         None => args.codebook.load()?,
     };
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if matches!(extension.as_deref(), Some("csv" | "qdpx")) {
+        return human(argument, name, path, &codebook, args, out, failed);
+    }
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
     let unit = args.unit.coding_unit();
     let options = Options {
@@ -209,6 +224,89 @@ fn resolve(
         argument: argument.to_string(),
         made_by: format!("mint ({})", codebook.source),
         mint: true,
+        input: path,
+    })
+}
+
+/// A set of human codings: a codings CSV or sheet, or a project's codings
+/// (with its texts as the transcripts).
+fn human(
+    argument: &str,
+    name: String,
+    path: PathBuf,
+    codebook: &mint::codebook::Codebook,
+    args: &Args,
+    out: &mut Output,
+    failed: &mut bool,
+) -> anyhow::Result<Resolved> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {shown}"))?;
+    let project = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("qdpx"));
+    let read = if project {
+        let project = mint::exchange::read_project(&bytes).with_context(|| shown.clone())?;
+        mint::exchange::project_codings(&project, args.coder.as_deref(), Some(codebook))
+    } else {
+        mint::exchange::read_codings_csv(&bytes, Some(codebook))
+    }
+    .with_context(|| shown.clone())?;
+    for warning in &read.warnings {
+        out.warn(&format!("{shown}: {warning}"));
+    }
+    let mut codings = Vec::with_capacity(read.codings.len());
+    for (i, c) in read.codings.into_iter().enumerate() {
+        let (Some(start), Some(end)) = (c.start, c.end) else {
+            bail!(
+                "{shown}: coding {} ({}, code {:?}) has no span: mint agree needs start and end \
+                 (a file,turn,code sheet can be turned into one with `mint codings`)",
+                i + 1,
+                c.file,
+                c.code
+            );
+        };
+        codings.push(SetCoding {
+            file: c.file,
+            start,
+            end,
+            code: c.code,
+            coder: if c.coder.is_empty() { name.clone() } else { c.coder },
+            rule: None,
+        });
+    }
+    let set = CodingSet {
+        name,
+        codes: codebook
+            .codes
+            .iter()
+            .map(|c| SetCode {
+                id: c.id.clone(),
+                theme: c.theme.clone(),
+            })
+            .collect(),
+        codings,
+    };
+    // A project's texts are its transcripts, read as `mint code` reads them.
+    let sources = if project {
+        let corpus = args.corpus.read(std::slice::from_ref(&path), out, |_| ())?;
+        *failed |= args.corpus.status(&corpus.info, out) == Status::Error;
+        Some(
+            corpus
+                .files
+                .into_iter()
+                .map(|f| Source {
+                    transcript: f.transcript,
+                    participants: f.participants,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(Resolved {
+        set,
+        sources,
+        argument: argument.to_string(),
+        made_by: format!("human codings ({shown})"),
+        mint: false,
         input: path,
     })
 }

@@ -302,3 +302,41 @@ fn the_table_shows_figures_intervals_and_reasons() {
         "exit: {code}\n--- stderr\n{stderr}--- stdout\n{stdout}"
     ));
 }
+
+// See: #18 ("Each argument is a coding set: a transcript folder, a codings
+// CSV, or a .qdpx (with --coder NAME)")
+#[test]
+fn a_codings_csv_and_a_project_are_sets_of_human_codings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    // Codebook b's codings as a human's: in a CSV, and in a project.
+    let (_, stderr, code) = run(mint()
+        .args(["--raw-csv", "code", &format!("{D}/transcripts")])
+        .args(["--codebook", &format!("{D}/b.toml"), "--codings", &path("b.csv")]));
+    assert_eq!(code, 0, "{stderr}");
+    let (_, stderr, code) = run(mint()
+        .args(["export", &format!("{D}/transcripts"), "--to", "qdpx"])
+        .args(["--codebook", &format!("{D}/b.toml"), "-o", &path("b.qdpx")]));
+    assert_eq!(code, 0, "{stderr}");
+    let b = format!("{D}/b.toml");
+    for human in [format!("{}={b}", path("b.csv")), format!("{}={b}", path("b.qdpx"))] {
+        let doc = json(&[&set("a"), &human]);
+        let comparison = format!("a vs b.{}", human.rsplit('.').nth(1).unwrap_or(""));
+        let rows = doc["rows"].as_array().unwrap();
+        let named = |code: &str| {
+            rows.iter()
+                .find(|r| r["code"] == code)
+                .unwrap_or_else(|| panic!("no {code} row in {comparison}: {doc}"))
+        };
+        // As mint coding with codebook b: one segment moves from records to
+        // systems, nothing else.
+        assert_eq!(named("records")["percent"], 0.875, "{human}");
+        assert_eq!(named("systems")["percent"], 0.875, "{human}");
+        assert_eq!(named("seamless")["kappa"], 1.0, "{human}");
+    }
+    // A project's coder that is not there is an error naming the coders.
+    let (_, stderr, code) = run(mint()
+        .args(["agree", &set("a"), &path("b.qdpx"), "--coder", "nobody"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no coder \"nobody\": the coders are \"mint "), "{stderr}");
+}

@@ -2,6 +2,7 @@
 
 mod agree;
 mod architecture;
+mod ci;
 mod code;
 mod codebook;
 mod codings;
