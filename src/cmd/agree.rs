@@ -241,7 +241,9 @@ fn human(
 ) -> anyhow::Result<Resolved> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(&path).with_context(|| format!("cannot read {shown}"))?;
-    let project = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("qdpx"));
+    let project = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"));
     let read = if project {
         let project = mint::exchange::read_project(&bytes).with_context(|| shown.clone())?;
         mint::exchange::project_codings(&project, args.coder.as_deref(), Some(codebook))
@@ -268,7 +270,11 @@ fn human(
             start,
             end,
             code: c.code,
-            coder: if c.coder.is_empty() { name.clone() } else { c.coder },
+            coder: if c.coder.is_empty() {
+                name.clone()
+            } else {
+                c.coder
+            },
             rule: None,
         });
     }

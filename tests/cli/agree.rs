@@ -312,14 +312,22 @@ fn a_codings_csv_and_a_project_are_sets_of_human_codings() {
     // Codebook b's codings as a human's: in a CSV, and in a project.
     let (_, stderr, code) = run(mint()
         .args(["--raw-csv", "code", &format!("{D}/transcripts")])
-        .args(["--codebook", &format!("{D}/b.toml"), "--codings", &path("b.csv")]));
+        .args([
+            "--codebook",
+            &format!("{D}/b.toml"),
+            "--codings",
+            &path("b.csv"),
+        ]));
     assert_eq!(code, 0, "{stderr}");
     let (_, stderr, code) = run(mint()
         .args(["export", &format!("{D}/transcripts"), "--to", "qdpx"])
         .args(["--codebook", &format!("{D}/b.toml"), "-o", &path("b.qdpx")]));
     assert_eq!(code, 0, "{stderr}");
     let b = format!("{D}/b.toml");
-    for human in [format!("{}={b}", path("b.csv")), format!("{}={b}", path("b.qdpx"))] {
+    for human in [
+        format!("{}={b}", path("b.csv")),
+        format!("{}={b}", path("b.qdpx")),
+    ] {
         let doc = json(&[&set("a"), &human]);
         let comparison = format!("a vs b.{}", human.rsplit('.').nth(1).unwrap_or(""));
         let rows = doc["rows"].as_array().unwrap();
@@ -335,8 +343,11 @@ fn a_codings_csv_and_a_project_are_sets_of_human_codings() {
         assert_eq!(named("seamless")["kappa"], 1.0, "{human}");
     }
     // A project's coder that is not there is an error naming the coders.
-    let (_, stderr, code) = run(mint()
-        .args(["agree", &set("a"), &path("b.qdpx"), "--coder", "nobody"]));
+    let (_, stderr, code) =
+        run(mint().args(["agree", &set("a"), &path("b.qdpx"), "--coder", "nobody"]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("no coder \"nobody\": the coders are \"mint "), "{stderr}");
+    assert!(
+        stderr.contains("no coder \"nobody\": the coders are \"mint "),
+        "{stderr}"
+    );
 }
