@@ -19,8 +19,8 @@ use crate::args::FormatArgs;
 use crate::render::matrix::SCHEMA_VERSION;
 use crate::render::{self, Output, Report, Status, table};
 
-/// Show what changed between two `mint code --format json` results, or two
-/// codings CSVs.
+/// Show what changed between two `mint code --format json` results or codings
+/// CSVs.
 ///
 /// Cells of the theme matrix are matched by theme, code and group label;
 /// participants by id. A cell or participant tally present in only one
@@ -667,6 +667,9 @@ const CODINGS_CSV: [&str; 15] = [
     "tolerated",
 ];
 
+/// The header of the table of segments.
+const SEGMENTS_TABLE: [&str; 7] = ["code", "", "file", "participant", "turn", "span", "text"];
+
 /// A code's change for the table: `+25.0%`, with `(tolerated)`, or `new`.
 fn shown_change(c: &CodeChange) -> String {
     let change = c
@@ -686,15 +689,7 @@ impl Report for CodingsDiff<'_> {
             return Ok(());
         }
         let mut t = table::new_table(out);
-        t.set_header(vec![
-            "code",
-            "",
-            "file",
-            "participant",
-            "turn",
-            "span",
-            "text",
-        ]);
+        t.set_header(SEGMENTS_TABLE);
         for c in &self.codes {
             for s in &c.segments {
                 t.add_row(vec![
