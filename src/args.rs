@@ -12,6 +12,7 @@ use anyhow::Context;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use mint::agree::{CodingSet, SetCode, SetCoding, Source};
 use mint::attributes::Sheet;
 use mint::cache::Cache;
 use mint::codebook::Codebook;
@@ -394,4 +395,99 @@ pub fn check_output_path(path: &Path, inputs: &[PathBuf], allowed: bool) -> anyh
         }
     }
     Ok(())
+}
+
+/// A set of human codings read by [`read_human_set`].
+pub struct HumanSet {
+    /// The codings, named and matched to the codebook.
+    pub set: CodingSet,
+    /// The transcripts they are over, when the file brings them (a
+    /// `.qdpx`'s texts); a CSV's codings take them from elsewhere.
+    pub sources: Option<Vec<Source>>,
+    /// Whether reading a project's texts failed on a file (exit 2).
+    pub failed: bool,
+}
+
+/// Human codings as a coding set named `name`, for `mint agree` and `mint
+/// report --agree-with`: a codings CSV or sheet, or a REFI-QDA project
+/// (`.qdpx`, `coder` picking one user, its texts read as `mint code` reads
+/// them). Codes are matched to `codebook`; every coding needs a span.
+pub fn read_human_set(
+    path: &Path,
+    name: String,
+    coder: Option<&str>,
+    codebook: &Codebook,
+    corpus: &CorpusOptions,
+    out: &mut Output,
+) -> anyhow::Result<HumanSet> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
+    let project = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"));
+    let read = if project {
+        let project = mint::exchange::read_project(&bytes).with_context(|| shown.clone())?;
+        mint::exchange::project_codings(&project, coder, Some(codebook))
+    } else {
+        mint::exchange::read_codings_csv(&bytes, Some(codebook))
+    }
+    .with_context(|| shown.clone())?;
+    for warning in &read.warnings {
+        out.warn(&format!("{shown}: {warning}"));
+    }
+    let mut codings = Vec::with_capacity(read.codings.len());
+    for (i, c) in read.codings.into_iter().enumerate() {
+        let (Some(start), Some(end)) = (c.start, c.end) else {
+            anyhow::bail!(
+                "{shown}: coding {} ({}, code {:?}) has no span: agreement needs start and end \
+                 (a file,turn,code sheet can be turned into one with `mint codings`)",
+                i + 1,
+                c.file,
+                c.code
+            );
+        };
+        codings.push(SetCoding {
+            file: c.file,
+            start,
+            end,
+            code: c.code,
+            coder: if c.coder.is_empty() {
+                name.clone()
+            } else {
+                c.coder
+            },
+            rule: None,
+        });
+    }
+    let set = CodingSet {
+        name,
+        codes: codebook
+            .codes
+            .iter()
+            .map(|c| SetCode {
+                id: c.id.clone(),
+                theme: c.theme.clone(),
+            })
+            .collect(),
+        codings,
+    };
+    let (mut sources, mut failed) = (None, false);
+    if project {
+        let read = corpus.read(&[path.to_path_buf()], out, |_| ())?;
+        failed = corpus.status(&read.info, out) == Status::Error;
+        sources = Some(
+            read.files
+                .into_iter()
+                .map(|f| Source {
+                    transcript: f.transcript,
+                    participants: f.participants,
+                })
+                .collect(),
+        );
+    }
+    Ok(HumanSet {
+        set,
+        sources,
+        failed,
+    })
 }

@@ -283,6 +283,31 @@ impl Alignment {
     pub fn disagreements(&self) -> impl Iterator<Item = &Item> {
         self.items.iter().filter(|item| item.differs())
     }
+
+    /// How many units sets `a` and `b` code differently at `level`: on any
+    /// code (overall), on any code of the theme, or on the code. A theme's
+    /// count includes units where both applied the theme through different
+    /// codes, which its figures count as agreeing.
+    pub fn disagreeing(&self, level: Level, a: usize, b: usize) -> usize {
+        let within = |c: usize| match level {
+            Level::Overall => true,
+            Level::Theme(t) => self.codes[c].theme == self.themes[t],
+            Level::Code(k) => c == k,
+        };
+        self.items
+            .iter()
+            .filter(|item| {
+                let of = |s: usize| -> BTreeSet<usize> {
+                    item.codes[s]
+                        .iter()
+                        .copied()
+                        .filter(|&c| within(c))
+                        .collect()
+                };
+                of(a) != of(b)
+            })
+            .count()
+    }
 }
 
 /// A set's codings of one file: (start, end, code index, rule).

@@ -118,6 +118,18 @@ fn swapping_two_codes_on_one_segment_moves_exactly_those_cells() {
     assert_eq!(t.percent, Some(1.0));
     assert_eq!(t.kappa, Some(1.0));
     assert_eq!(aligned.codes[0].used_by, vec![true, false]);
+    // One unit differs, on both codes of t (the only theme used).
+    assert_eq!(aligned.themes, ["t"]);
+    let counts: Vec<usize> = [
+        Level::Overall,
+        Level::Theme(0),
+        Level::Code(0),
+        Level::Code(1),
+    ]
+    .into_iter()
+    .map(|level| aligned.disagreeing(level, 0, 1))
+    .collect();
+    assert_eq!(counts, [1, 1, 1, 1]);
 }
 
 // One participant turn of 20 code points (4..24). A codes x on 4..8, B on

@@ -15,13 +15,15 @@ use serde::Serialize;
 
 use mint::agree::{
     self, Alignment, BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED, CodingSet, Comparison, Grain, Level,
-    Row, SetCode, SetCoding, Source,
+    Row, Source,
 };
 use mint::coding::Options;
 use mint::corpus::Unit;
 use mint::matcher::Matcher;
 
-use crate::args::{CodebookArgs, CorpusOptions, FormatArgs, check_output_path, load_codebooks};
+use crate::args::{
+    CodebookArgs, CorpusOptions, FormatArgs, check_output_path, load_codebooks, read_human_set,
+};
 use crate::render::{self, Output, Report, Status, table};
 
 /// Measure how far coding sets agree: kappa, alpha, AC1, PABAK, and F1
@@ -239,79 +241,20 @@ fn human(
     out: &mut Output,
     failed: &mut bool,
 ) -> anyhow::Result<Resolved> {
-    let shown = path.display().to_string();
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {shown}"))?;
-    let project = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"));
-    let read = if project {
-        let project = mint::exchange::read_project(&bytes).with_context(|| shown.clone())?;
-        mint::exchange::project_codings(&project, args.coder.as_deref(), Some(codebook))
-    } else {
-        mint::exchange::read_codings_csv(&bytes, Some(codebook))
-    }
-    .with_context(|| shown.clone())?;
-    for warning in &read.warnings {
-        out.warn(&format!("{shown}: {warning}"));
-    }
-    let mut codings = Vec::with_capacity(read.codings.len());
-    for (i, c) in read.codings.into_iter().enumerate() {
-        let (Some(start), Some(end)) = (c.start, c.end) else {
-            bail!(
-                "{shown}: coding {} ({}, code {:?}) has no span: mint agree needs start and end \
-                 (a file,turn,code sheet can be turned into one with `mint codings`)",
-                i + 1,
-                c.file,
-                c.code
-            );
-        };
-        codings.push(SetCoding {
-            file: c.file,
-            start,
-            end,
-            code: c.code,
-            coder: if c.coder.is_empty() {
-                name.clone()
-            } else {
-                c.coder
-            },
-            rule: None,
-        });
-    }
-    let set = CodingSet {
+    let read = read_human_set(
+        &path,
         name,
-        codes: codebook
-            .codes
-            .iter()
-            .map(|c| SetCode {
-                id: c.id.clone(),
-                theme: c.theme.clone(),
-            })
-            .collect(),
-        codings,
-    };
-    // A project's texts are its transcripts, read as `mint code` reads them.
-    let sources = if project {
-        let corpus = args.corpus.read(std::slice::from_ref(&path), out, |_| ())?;
-        *failed |= args.corpus.status(&corpus.info, out) == Status::Error;
-        Some(
-            corpus
-                .files
-                .into_iter()
-                .map(|f| Source {
-                    transcript: f.transcript,
-                    participants: f.participants,
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
+        args.coder.as_deref(),
+        codebook,
+        &args.corpus,
+        out,
+    )?;
+    *failed |= read.failed;
     Ok(Resolved {
-        set,
-        sources,
+        set: read.set,
+        sources: read.sources,
         argument: argument.to_string(),
-        made_by: format!("human codings ({shown})"),
+        made_by: format!("human codings ({})", path.display()),
         mint: false,
         input: path,
     })

@@ -1,22 +1,26 @@
 //! `mint report`: one self-contained HTML file for the write-up: the sample,
 //! a heatmap of themes by group, bars per theme, the top quotes per theme
-//! with attributions, and the codebook as an appendix. No network, no CDN:
-//! inline CSS and SVG only.
+//! with attributions, agreement with human codings (`--agree-with`), and the
+//! codebook as an appendix. No network, no CDN: inline CSS and SVG only.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use htmlize::{escape_attribute, escape_text};
 
+use mint::agree::{self, BOOTSTRAP_REPLICATES, Comparison, Grain, Level, Source};
 use mint::codebook::Codebook;
+use mint::coding::Coded;
+use mint::corpus::Unit;
 use mint::groups::Sample;
 use mint::matcher::Matcher;
+use mint::pipeline::{Corpus, LoadedFile};
 use mint::quotes::{self, DEFAULT_ATTRIBUTION};
 use mint::tally::{self, Cell, Matrix, Tally};
 
-use crate::args::{ByArgs, CodebookArgs, CorpusArgs, UnitArgs, check_output_path};
+use crate::args::{ByArgs, CodebookArgs, CorpusArgs, UnitArgs, check_output_path, read_human_set};
 use crate::render::{Output, Status};
 
 /// Write a self-contained HTML report: sample, heatmap, quotes, codebook.
@@ -24,8 +28,10 @@ use crate::render::{Output, Status};
 /// The heatmap shades each theme and code by the share of participants in
 /// each group who spoke to it; bars show each theme overall; each theme gets
 /// its strongest quotes with attributions; the codebook follows as an
-/// appendix. The file has no external references, so it can be emailed or
-/// archived as it is.
+/// appendix. With --agree-with, a section says how far mint's coding agrees
+/// with human codings of the same transcripts, per theme and overall, as
+/// `mint agree CODINGS TRANSCRIPTS` computes it. The file has no external
+/// references, so it can be emailed or archived as it is.
 #[derive(Debug, clap::Args)]
 #[command(mut_arg("codebook", |a| a.help("Codebook file(s), as for `mint code`")))]
 #[command(mut_arg("by", |a| a.help("Groups for the heatmap (comma-separated attributes). Default: level and sector, those of them that any participant has")))]
@@ -33,7 +39,8 @@ use crate::render::{Output, Status};
 #[command(after_long_help = "\
 Examples:
   mint report examples/transcripts -o report.html
-  mint report transcripts/ -o report.html --by level --quotes 5 --min-cell 3")]
+  mint report transcripts/ -o report.html --by level --quotes 5 --min-cell 3
+  mint report transcripts/ -o report.html --agree-with hand-coded.csv")]
 pub struct Args {
     #[command(flatten)]
     corpus: CorpusArgs,
@@ -66,6 +73,17 @@ pub struct Args {
 
     #[command(flatten)]
     unit: UnitArgs,
+
+    /// Add a section on agreement with these human codings (a codings CSV
+    /// or `file,start,end,code` sheet, or a REFI-QDA project `.qdpx`) of
+    /// the same transcripts: kappa, alpha, AC1 and prevalence per theme
+    /// and overall, on the coding unit.
+    #[arg(long, value_name = "CODINGS")]
+    agree_with: Option<PathBuf>,
+
+    /// In a `.qdpx` given to --agree-with, only this user's codings.
+    #[arg(long, value_name = "NAME", requires = "agree_with")]
+    coder: Option<String>,
 
     /// Allow -o to write inside an input folder.
     #[arg(long)]
@@ -112,15 +130,22 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         &["level".into(), "area".into()],
         "sector",
     );
+    let Corpus { files, info } = corpus;
+    let transcripts = files.len();
+    let agreement = match &args.agree_with {
+        Some(path) => Some(agreement(path, &args, &codebook, files, unit, out)?),
+        None => None,
+    };
     let page = Page {
         title: &args.title,
         codebook: &codebook,
         matrix: &matrix,
         sample: &sample,
         quotes: &quotes,
-        files: corpus.files.len(),
+        files: transcripts,
         unit: args.unit.unit.name(),
         min_cell: args.min_cell.unwrap_or(0),
+        agreement: agreement.as_ref().map(|(a, _)| a),
     };
     let html = page.render();
     out.write_file(&args.output, |w| {
@@ -129,7 +154,131 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     if args.output.as_os_str() != "-" {
         out.note(&format!("wrote {}", args.output.display()));
     }
-    Ok(args.corpus.status(&corpus.info, out))
+    Ok(match agreement {
+        Some((_, true)) => Status::Error,
+        _ => args.corpus.status(&info, out),
+    })
+}
+
+/// Agreement between the human codings in `path` (first, the reference)
+/// and mint's coding of `corpus`, per theme and overall, computed as `mint
+/// agree` computes it; and whether reading a project's texts failed.
+fn agreement(
+    path: &Path,
+    args: &Args,
+    codebook: &Codebook,
+    corpus: Vec<LoadedFile<Coded>>,
+    unit: Unit,
+    out: &mut Output,
+) -> anyhow::Result<(Agreement, bool)> {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let human = read_human_set(
+        path,
+        name,
+        args.coder.as_deref(),
+        codebook,
+        &args.corpus.options,
+        out,
+    )?;
+    let files: Vec<_> = corpus.iter().map(|f| (&f.transcript, &f.result)).collect();
+    let mint_set = agree::from_coded("mint", codebook, &files);
+    let ours: Vec<Source> = corpus
+        .into_iter()
+        .map(|f| Source {
+            transcript: f.transcript,
+            participants: f.participants,
+        })
+        .collect();
+    if ours.is_empty() {
+        anyhow::bail!("--agree-with: no transcripts to compare");
+    }
+    let sources = match &human.sources {
+        Some(theirs) => {
+            agree::same_transcripts((&human.set.name, theirs), ("mint", &ours))?;
+            theirs
+        }
+        None => &ours,
+    };
+    let sets = [human.set, mint_set];
+    let alignment = agree::align(&sets, sources, Grain::Segment(unit))
+        .with_context(|| format!("--agree-with {}", path.display()))?;
+    let rows = agree::figures(&alignment, BOOTSTRAP_REPLICATES)
+        .into_iter()
+        .filter(|r| r.comparison == Comparison::Pair(0, 1))
+        .filter_map(|r| {
+            let (id, label) = match r.level {
+                Level::Overall => (String::new(), "overall".to_string()),
+                Level::Theme(t) => {
+                    let id = &alignment.themes[t];
+                    let label = codebook.themes.iter().find(|th| &th.id == id);
+                    (id.clone(), label.map_or(id.clone(), |th| th.label.clone()))
+                }
+                Level::Code(_) => return None,
+            };
+            let reasons: Vec<String> = r
+                .figures
+                .undefined
+                .iter()
+                .map(|u| format!("{}: {}", u.figure, u.reason))
+                .collect();
+            let codes: Vec<String> = alignment
+                .codes
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| match r.level {
+                    Level::Theme(t) => c.theme == alignment.themes[t],
+                    _ => false,
+                })
+                .filter_map(|(i, c)| {
+                    let n = alignment.disagreeing(Level::Code(i), 0, 1);
+                    (n > 0).then(|| format!("{} ({n})", c.id))
+                })
+                .collect();
+            Some(AgreeRow {
+                disagreeing: alignment.disagreeing(r.level, 0, 1),
+                codes: codes.join(", "),
+                theme: id,
+                label,
+                notes: reasons.join("; "),
+                figures: r.figures,
+            })
+        })
+        .collect();
+    Ok((
+        Agreement {
+            file: path.display().to_string(),
+            human: sets[0].name.clone(),
+            rows,
+        },
+        human.failed,
+    ))
+}
+
+/// The agreement section's content.
+struct Agreement {
+    /// The human codings' path, as given.
+    file: String,
+    /// The human set's name.
+    human: String,
+    /// Overall first, then each theme either set applied.
+    rows: Vec<AgreeRow>,
+}
+
+/// One row of the agreement section.
+struct AgreeRow {
+    /// The theme's id (empty for overall) and what the reader sees.
+    theme: String,
+    label: String,
+    figures: agree::Figures,
+    /// Units the two code differently (on the theme's codes).
+    disagreeing: usize,
+    /// The theme's codes coded differently, with their counts of units.
+    codes: String,
+    /// The undefined figures with their reasons.
+    notes: String,
 }
 
 struct Page<'a> {
@@ -141,6 +290,7 @@ struct Page<'a> {
     files: usize,
     unit: &'a str,
     min_cell: u64,
+    agreement: Option<&'a Agreement>,
 }
 
 const CSS: &str = r#"
@@ -159,6 +309,7 @@ th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: le
 th { font-size: 13px; color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; }
 table.sample { width: auto; min-width: 420px; }
+table.agree tr.overall td { font-weight: 600; }
 table.sample tr.total td { font-weight: 600; border-top: 2px solid var(--ink); }
 table.heat td.cell { text-align: center; font-size: 12px; line-height: 1.3; min-width: 104px; border: 2px solid var(--paper); border-radius: 4px; }
 table.heat td.cell b { display: block; font-size: 15px; }
@@ -197,6 +348,7 @@ impl Page<'_> {
         self.sample_section(&mut h);
         self.heatmap_section(&mut h);
         self.bars_section(&mut h);
+        self.agreement_section(&mut h);
         self.quotes_section(&mut h);
         self.codebook_section(&mut h);
         let _ = write!(
@@ -379,6 +531,52 @@ impl Page<'_> {
             );
         }
         h.push_str("</svg>\n</section>\n");
+    }
+
+    fn agreement_section(&self, h: &mut String) {
+        let Some(a) = self.agreement else { return };
+        let _ = write!(
+            h,
+            "<section id=\"agreement\">\n<h2>Agreement with human coding</h2>\n<p class=\"note\">mint's coding against the human codings of {} ({}), on participant segments of the coding unit ({}), as <code>mint agree</code> computes it. Cohen's kappa and Krippendorff's alpha (nominal) with 95% intervals from {BOOTSTRAP_REPLICATES} bootstrap resamples of participants, Gwet's AC1, and the share of segments each coded: kappa misleads when that share is small. A segment has a theme when it has any of its codes; the overall row pools every segment and code (its units are segments × codes). Coded differently counts the segments whose codes (of the theme) differ, with the codes they differ on.</p>\n<table class=\"agree\">\n<tr><th>theme</th><th class=\"num\">units</th><th class=\"num\">prevalence: human</th><th class=\"num\">prevalence: mint</th><th class=\"num\">kappa [95% CI]</th><th class=\"num\">alpha [95% CI]</th><th class=\"num\">AC1</th><th class=\"num\">coded differently</th><th>codes coded differently</th><th>notes</th></tr>\n",
+            escape_text(&a.human),
+            escape_text(&a.file),
+            self.unit,
+        );
+        let fixed = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.3}"));
+        let interval = |v: Option<f64>, ci: Option<(f64, f64)>| match (v, ci) {
+            (Some(v), Some((lo, hi))) => format!("{v:.3} [{lo:.2}, {hi:.2}]"),
+            (Some(v), None) => format!("{v:.3}"),
+            (None, _) => "–".to_string(),
+        };
+        for row in &a.rows {
+            let f = &row.figures;
+            let share = |i: usize| f.prevalence.get(i).map_or(0.0, |p| p * 100.0);
+            let class = if row.theme.is_empty() {
+                "overall"
+            } else {
+                "theme"
+            };
+            let _ = writeln!(
+                h,
+                "<tr class=\"{class}\" data-theme=\"{}\" data-kappa=\"{}\" data-alpha=\"{}\" data-ac1=\"{}\" data-disagreeing=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1}%</td><td class=\"num\">{:.1}%</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td data-codes>{}</td><td>{}</td></tr>",
+                escape_attribute(&row.theme),
+                fixed(f.kappa),
+                fixed(f.alpha),
+                fixed(f.ac1),
+                row.disagreeing,
+                escape_text(&row.label),
+                f.units,
+                share(0),
+                share(1),
+                interval(f.kappa, f.kappa_ci),
+                interval(f.alpha, f.alpha_ci),
+                f.ac1.map_or_else(|| "–".to_string(), |v| format!("{v:.3}")),
+                row.disagreeing,
+                escape_text(&row.codes),
+                escape_text(&row.notes),
+            );
+        }
+        h.push_str("</table>\n</section>\n");
     }
 
     fn quotes_section(&self, h: &mut String) {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::util::{mint, run};
+use crate::util::{mint, parse_csv, run};
 
 const D: &str = "tests/data/agree";
 
@@ -194,6 +194,199 @@ fn the_table_shows_before_after_and_delta() {
         &["--codebook", &format!("{D}/b.toml")],
     );
     let (stdout, stderr, status) = run(mint().args(["diff", &old, &new, "--max-change", "50"]));
+    insta::assert_snapshot!(format!(
+        "exit: {status}\n--- stderr\n{stderr}--- stdout\n{stdout}"
+    ));
+}
+
+/// `mint code --codings` of the agree fixture with `codebook`, into
+/// `dir/name`.
+fn codings(dir: &std::path::Path, name: &str, codebook: &str) -> String {
+    let path = dir.join(name);
+    let (_, stderr, status) = run(mint()
+        .args(["code", &format!("{D}/transcripts"), "-q", "--codebook"])
+        .arg(format!("{D}/{codebook}"))
+        .arg("--codings")
+        .arg(&path));
+    assert_eq!(status, 0, "{stderr}");
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn codings_diff_shows_the_one_segment_that_moved_from_records_to_systems() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = codings(dir.path(), "a.csv", "a.toml");
+    let new = codings(dir.path(), "b.csv", "b.toml");
+    let (doc, status) = diff(&[&old, &new]);
+    assert_eq!(status, 1);
+    assert_eq!(
+        (doc["compared"].as_str(), doc["changed"].as_bool()),
+        (Some("codings"), Some(true))
+    );
+    let codes = doc["codes"].as_array().unwrap();
+    let summary: Vec<(&str, u64, u64, u64, u64)> = codes
+        .iter()
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap(),
+                c["before"].as_u64().unwrap(),
+                c["after"].as_u64().unwrap(),
+                c["gained"].as_u64().unwrap(),
+                c["lost"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(summary, [("records", 4, 3, 0, 1), ("systems", 3, 4, 1, 0)]);
+    let ledger = serde_json::json!({
+        "file": "p1.txt",
+        "participant": "P01",
+        "turn": 6,
+        "start": 249,
+        "end": 292,
+        "text": "We keep a paper ledger for the night shift.",
+    });
+    for (code, change) in [(&codes[0], "lost"), (&codes[1], "gained")] {
+        assert_eq!(code["theme"], "work");
+        let segments = code["segments"].as_array().unwrap();
+        assert_eq!(segments.len(), 1, "{code}");
+        let mut expected = ledger.clone();
+        expected["change"] = change.into();
+        assert_eq!(segments[0], expected);
+    }
+    // The span is the segment's, in code points of the transcript.
+    let text = std::fs::read_to_string(format!("{D}/transcripts/p1.txt")).unwrap();
+    let span: String = text.chars().skip(249).take(292 - 249).collect();
+    assert_eq!(span.trim(), ledger["text"]);
+
+    let (csv, _, status) = run(mint().args(["diff", &old, &new, "--format", "csv"]));
+    assert_eq!(status, 1);
+    let (header, rows) = parse_csv(&csv);
+    assert_eq!(
+        header[..8],
+        [
+            "kind",
+            "theme",
+            "code",
+            "file",
+            "participant",
+            "turn",
+            "span",
+            "text"
+        ]
+    );
+    let kinds: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[6].as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("code", "records", ""),
+            ("lost", "records", "249-292"),
+            ("code", "systems", ""),
+            ("gained", "systems", "249-292"),
+        ]
+    );
+}
+
+#[test]
+fn identical_codings_exit_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = codings(dir.path(), "one.csv", "a.toml");
+    let two = codings(dir.path(), "two.csv", "a.toml");
+    let (doc, status) = diff(&[&one, &two]);
+    assert_eq!(status, 0);
+    assert_eq!(doc["codes"], serde_json::json!([]));
+    let (stdout, _, status) = run(mint().args(["diff", &one, &two]));
+    assert_eq!((stdout.as_str(), status), ("no changes\n", 0));
+}
+
+#[test]
+fn max_change_applies_to_each_codes_segments() {
+    // records loses 1 of 4 segments (25%), systems gains 1 on 3 (33.3%).
+    let dir = tempfile::tempdir().unwrap();
+    let old = codings(dir.path(), "a.csv", "a.toml");
+    let new = codings(dir.path(), "b.csv", "b.toml");
+    let (doc, status) = diff(&[&old, &new, "--max-change", "30"]);
+    assert_eq!(status, 1);
+    let tolerated: Vec<bool> = doc["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["tolerated"].as_bool().unwrap())
+        .collect();
+    assert_eq!(tolerated, [true, false]);
+    let (doc, status) = diff(&[&old, &new, "--max-change", "33.3"]);
+    assert_eq!((status, &doc["changed"]), (0, &Value::Bool(false)));
+}
+
+#[test]
+fn codings_sheets_without_spans_compare_by_turn() {
+    // P02's cost coding is gone; P01's turn 4 gains morale, a code the old
+    // sheet never used (a change from nothing, never tolerated).
+    let d = "tests/data/diff-codings";
+    let (old, new) = (format!("{d}/old.csv"), format!("{d}/new.csv"));
+    let (doc, status) = diff(&[&old, &new, "--max-change", "100"]);
+    assert_eq!(status, 1);
+    let codes = doc["codes"].as_array().unwrap();
+    let summary: Vec<(&str, &Value, bool)> = codes
+        .iter()
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap(),
+                &c["change_pct"],
+                c["tolerated"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("cost", &Value::from(50.0), true),
+            ("morale", &Value::Null, false)
+        ]
+    );
+    assert_eq!(codes[0]["segments"][0]["participant"], "P02");
+    assert_eq!(codes[0]["segments"][0]["text"], "Parking costs a fortune.");
+    assert_eq!(codes[1]["segments"][0]["turn"], 4);
+    assert_eq!(codes[1]["segments"][0]["start"], Value::Null);
+}
+
+#[test]
+fn mixed_or_bad_codings_inputs_exit_two_naming_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = code(dir.path(), "result.json", &[]);
+    let csv = codings(dir.path(), "codings.csv", "a.toml");
+    let (_, stderr, status) = run(mint().args(["diff", &json, &csv]));
+    assert_eq!(status, 2);
+    assert!(
+        stderr.contains(&format!(
+            "cannot compare {json} (the JSON of `mint code --format json`) with {csv} (a codings CSV)"
+        )),
+        "{stderr}"
+    );
+    let (_, stderr, status) = run(mint().args(["diff", &csv, &json]));
+    assert_eq!(status, 2);
+    assert!(
+        stderr.contains(&format!("cannot compare {csv} (a codings CSV) with {json}")),
+        "{stderr}"
+    );
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "file,code\np1.txt,records\n").unwrap();
+    let (_, stderr, status) = run(mint().args(["diff", &csv]).arg(&bad));
+    assert_eq!(status, 2);
+    assert!(
+        stderr.contains("bad.csv is not a codings CSV: not a codings sheet"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_codings_table_shows_segments_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = codings(dir.path(), "a.csv", "a.toml");
+    let new = codings(dir.path(), "b.csv", "b.toml");
+    let (stdout, stderr, status) = run(mint().args(["diff", &old, &new, "--max-change", "30"]));
     insta::assert_snapshot!(format!(
         "exit: {status}\n--- stderr\n{stderr}--- stdout\n{stdout}"
     ));

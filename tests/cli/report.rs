@@ -21,6 +21,8 @@ fn report_has_every_theme_and_the_numbers_of_the_csv_matrix() {
         assert!(!html.contains(forbidden), "{forbidden} in the report");
     }
     assert!(html.starts_with("<!doctype html>") && html.trim_end().ends_with("</html>"));
+    // No agreement section without --agree-with.
+    assert!(!html.contains("id=\"agreement\""));
 
     let themes = [
         "vision",
@@ -95,4 +97,120 @@ fn report_has_every_theme_and_the_numbers_of_the_csv_matrix() {
         rows.len() * 5,
         "every row, four groups and the total"
     );
+}
+
+const AGREE: &str = "tests/data/agree";
+
+/// `mint code --codings` of the agree fixture with `codebook`, into `dir`.
+fn codings(dir: &std::path::Path, codebook: &str) -> std::path::PathBuf {
+    let path = dir.join(format!("{codebook}.csv"));
+    let (_, stderr, status) = run(mint()
+        .args(["code", &format!("{AGREE}/transcripts"), "-q", "--codebook"])
+        .arg(format!("{AGREE}/{codebook}.toml"))
+        .arg("--codings")
+        .arg(&path));
+    assert_eq!(status, 0, "{stderr}");
+    path
+}
+
+/// The agreement rows of a report made with codebook a against `human`:
+/// (theme, kappa, coded differently, codes coded differently).
+fn agreement_rows(dir: &std::path::Path, human: &std::path::Path) -> Vec<[String; 4]> {
+    let html_path = dir.join("report.html");
+    let (_, stderr, status) = run(mint()
+        .args([
+            "report",
+            &format!("{AGREE}/transcripts"),
+            "-q",
+            "--codebook",
+        ])
+        .arg(format!("{AGREE}/a.toml"))
+        .arg("-o")
+        .arg(&html_path)
+        .arg("--agree-with")
+        .arg(human));
+    assert_eq!(status, 0, "{stderr}");
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.contains("<section id=\"agreement\">"));
+    let row = Regex::new(r#"<tr class="(?:overall|theme)" data-theme="([^"]*)" data-kappa="([^"]*)" data-alpha="[^"]*" data-ac1="[^"]*" data-disagreeing="(\d+)">.*?<td data-codes>([^<]*)</td>"#).unwrap();
+    row.captures_iter(&html)
+        .map(|c| [1, 2, 3, 4].map(|i| c[i].to_string()))
+        .collect()
+}
+
+#[test]
+fn agreement_with_codings_of_the_same_codebook_is_perfect() {
+    let dir = tempfile::tempdir().unwrap();
+    let human = codings(dir.path(), "a");
+    let rows = agreement_rows(dir.path(), &human);
+    let expected = [("", "1.000"), ("care", "1.000"), ("work", "1.000")]
+        .map(|(theme, kappa)| [theme, kappa, "0", ""].map(String::from));
+    assert_eq!(rows, expected);
+}
+
+#[test]
+fn agreement_with_codings_of_codebook_b_shows_the_records_systems_disagreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let human = codings(dir.path(), "b");
+    let rows = agreement_rows(dir.path(), &human);
+    // The overall kappa is mint agree's, human codings first.
+    let (json, stderr, status) = run(mint()
+        .arg("agree")
+        .arg(&human)
+        .arg(format!("{AGREE}/transcripts"))
+        .args(["--codebook", &format!("{AGREE}/a.toml"), "--format", "json"]));
+    assert_eq!(status, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let overall = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["level"] == "overall")
+        .unwrap();
+    let kappa = format!("{:.3}", overall["kappa"].as_f64().unwrap());
+    assert!(kappa.as_str() < "1.000", "{kappa}");
+    let expected = [
+        ["", &kappa, "1", ""],
+        ["care", "1.000", "0", ""],
+        // Both coded the segment with the theme, through different codes.
+        ["work", "1.000", "1", "records (1), systems (1)"],
+    ]
+    .map(|r| r.map(String::from));
+    assert_eq!(rows, expected);
+}
+
+#[test]
+fn agreement_with_codings_of_other_transcripts_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let human = dir.path().join("other.csv");
+    std::fs::write(&human, "file,start,end,code\nelsewhere.txt,0,4,records\n").unwrap();
+    let (_, stderr, status) = run(mint()
+        .args([
+            "report",
+            &format!("{AGREE}/transcripts"),
+            "-q",
+            "--codebook",
+        ])
+        .arg(format!("{AGREE}/a.toml"))
+        .arg("-o")
+        .arg(dir.path().join("report.html"))
+        .arg("--agree-with")
+        .arg(&human));
+    assert_eq!(status, 2);
+    assert!(stderr.contains("other.csv"), "{stderr}");
+    assert!(
+        stderr.contains("\"elsewhere.txt\" is not among the transcripts"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("report.html").exists());
+    // --coder only goes with --agree-with.
+    let (_, _, status) = run(mint().args([
+        "report",
+        &format!("{AGREE}/transcripts"),
+        "-o",
+        "-",
+        "--coder",
+        "ana",
+    ]));
+    assert_eq!(status, 2);
 }
