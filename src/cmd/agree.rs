@@ -189,11 +189,7 @@ fn resolve(
         Some(file) => load_codebooks(std::slice::from_ref(file))?,
         None => args.codebook.load()?,
     };
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    if matches!(extension.as_deref(), Some("csv" | "qdpx")) {
+    if human_file(&path) {
         return human(argument, name, path, &codebook, args, out, failed);
     }
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
@@ -260,6 +256,13 @@ fn human(
     })
 }
 
+/// Whether a set's path is a file of human codings (`.csv`, `.qdpx`).
+fn human_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("qdpx"))
+}
+
 /// `PATH=CODEBOOK` into its parts; an argument that exists as a path is a
 /// path, whatever it contains.
 fn split_set(argument: &str) -> (PathBuf, Option<PathBuf>) {
@@ -273,13 +276,21 @@ fn split_set(argument: &str) -> (PathBuf, Option<PathBuf>) {
     (PathBuf::from(argument), None)
 }
 
-/// The sets' names: a set's codebook's file stem (`PATH=CODEBOOK`), else
-/// its path's last component; numbered (`name #2`) when repeated.
+/// The sets' names: a set mint codes with its own codebook
+/// (`PATH=CODEBOOK`) by the codebook's file stem, any other by its path's
+/// last component (a codings file by its name); numbered (`name #2`) when
+/// repeated.
 fn names(arguments: &[String]) -> Vec<String> {
     let short = |argument: &String| {
         let (path, codebook) = split_set(argument);
-        let named = codebook.as_deref().unwrap_or(&path);
-        let stem = if codebook.is_some() {
+        // Human codings are named by their file, whatever codebook
+        // matches their codes; a set mint codes, by its codebook.
+        let human = human_file(&path);
+        let named = match &codebook {
+            Some(codebook) if !human => codebook,
+            _ => &path,
+        };
+        let stem = if codebook.is_some() && !human {
             named.file_stem()
         } else {
             named.file_name()

@@ -329,11 +329,18 @@ fn a_codings_csv_and_a_project_are_sets_of_human_codings() {
         format!("{}={b}", path("b.qdpx")),
     ] {
         let doc = json(&[&set("a"), &human]);
-        let comparison = format!("a vs b.{}", human.rsplit('.').nth(1).unwrap_or(""));
+        // Human codings are named by their file, not the codebook matched.
+        let file = if human.contains(".csv=") {
+            "b.csv"
+        } else {
+            "b.qdpx"
+        };
+        assert_eq!(doc["sets"][1]["name"], file, "{human}");
+        let comparison = format!("a vs {file}");
         let rows = doc["rows"].as_array().unwrap();
         let named = |code: &str| {
             rows.iter()
-                .find(|r| r["code"] == code)
+                .find(|r| r["code"] == code && r["comparison"] == comparison.as_str())
                 .unwrap_or_else(|| panic!("no {code} row in {comparison}: {doc}"))
         };
         // As mint coding with codebook b: one segment moves from records to
