@@ -214,6 +214,16 @@ pub enum ExchangeError {
     /// The `.qdpx` has no `.qde` at its root.
     #[error("the .qdpx has no project.qde (or other .qde file) at its root")]
     NoQde,
+    /// The `.qde` inflates past the limit (a guard against zip bombs).
+    #[error(
+        "{name} is larger than {limit} bytes uncompressed: not read, a guard against zip bombs"
+    )]
+    TooLarge {
+        /// The entry.
+        name: String,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The CSV cannot be parsed.
     #[error("line {line}: {message}")]
     CsvSyntax {

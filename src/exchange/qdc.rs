@@ -285,6 +285,11 @@ pub fn read_qdc(bytes: &[u8]) -> Result<Imported, ExchangeError> {
 /// Reads the codebook of a REFI-QDA project (`.qdpx`): the `project.qde` at
 /// the root of the zip (or the one `.qde` there, whatever its name).
 pub fn read_qdpx(bytes: &[u8]) -> Result<Imported, ExchangeError> {
+    read_qdpx_within(bytes, MAX_QDE_BYTES)
+}
+
+/// [`read_qdpx`], refusing a `.qde` larger than `limit` bytes.
+fn read_qdpx_within(bytes: &[u8], limit: u64) -> Result<Imported, ExchangeError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(ExchangeError::Zip)?;
     let mut qdes: Vec<String> = archive
         .file_names()
@@ -295,11 +300,16 @@ pub fn read_qdpx(bytes: &[u8]) -> Result<Imported, ExchangeError> {
     qdes.sort_by_key(|n| (!n.eq_ignore_ascii_case("project.qde"), n.clone()));
     let name = qdes.first().ok_or(ExchangeError::NoQde)?.clone();
     let mut data = Vec::new();
+    // One byte past the limit tells a file that is too large from one that
+    // is exactly the limit: refused, never cut short.
     archive
         .by_name(&name)
         .map_err(ExchangeError::Zip)?
-        .take(MAX_QDE_BYTES)
+        .take(limit + 1)
         .read_to_end(&mut data)?;
+    if data.len() as u64 > limit {
+        return Err(ExchangeError::TooLarge { name, limit });
+    }
     let mut imported = read_qdc(&data)?;
     if qdes.len() > 1 {
         imported.warnings.insert(
@@ -454,4 +464,36 @@ pub(super) fn is_rgb(color: &str) -> bool {
     color
         .strip_prefix('#')
         .is_some_and(|h| matches!(h.len(), 3 | 6) && h.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// A `.qdpx` whose `project.qde` is `qde`.
+    fn qdpx(qde: &[u8]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("project.qde", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(qde).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_qde_past_the_limit_is_refused_not_cut_short() {
+        let qde = br#"<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0"><CodeBook><Codes><Code guid="1" name="a" isCodable="true"/></Codes></CodeBook></Project>"#;
+        let bytes = qdpx(qde);
+        let limit = qde.len() as u64;
+        assert!(read_qdpx_within(&bytes, limit).is_ok());
+        let err = read_qdpx_within(&bytes, limit - 1).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "project.qde is larger than {} bytes uncompressed: not read, a guard against zip bombs",
+                limit - 1
+            )
+        );
+    }
 }
