@@ -30,7 +30,6 @@
 //! thematic coding: it is counted in a warning, not read.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Cursor, Read};
 
 use super::import::decode_text;
 use super::refi::{Element, normalise_guid, parse_xml};
@@ -334,19 +333,8 @@ impl Project {
     }
 }
 
-/// How much a read may inflate.
-#[derive(Debug, Clone, Copy)]
-struct Limits {
-    qde: u64,
-    source: u64,
-    total: u64,
-}
-
-const LIMITS: Limits = Limits {
-    qde: MAX_QDE_BYTES,
-    source: MAX_SOURCE_BYTES,
-    total: MAX_PROJECT_BYTES,
-};
+mod archive;
+use archive::{LIMITS, Limits, Zip};
 
 /// Reads a REFI-QDA project from the bytes of a `.qdpx`.
 pub fn read_project(bytes: &[u8]) -> Result<Project, ProjectError> {
@@ -400,181 +388,8 @@ fn read_with(bytes: &[u8], limits: Limits) -> Result<Project, ProjectError> {
     Ok(project)
 }
 
-/// The archive, its safe entry names and what has been inflated so far.
-struct Zip<'a> {
-    archive: zip::ZipArchive<Cursor<&'a [u8]>>,
-    /// Lower-case name to name as written, for `sources/X` lookups.
-    names: HashMap<String, String>,
-    /// The `.qde` files at the root.
-    qdes: Vec<String>,
-    inflated: u64,
-    limits: Limits,
-}
-
-impl<'a> Zip<'a> {
-    /// Opens the archive and refuses it when any entry's name is unsafe.
-    fn open(bytes: &'a [u8], limits: Limits) -> Result<Zip<'a>, ProjectError> {
-        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(ProjectError::NotZip)?;
-        let mut names = HashMap::new();
-        let mut qdes = Vec::new();
-        for i in 0..archive.len() {
-            let file = archive.by_index_raw(i).map_err(ProjectError::NotZip)?;
-            let name = file.name().map_err(ProjectError::NotZip)?.into_owned();
-            if file.enclosed_name().is_none() || !safe_name(&name) {
-                return Err(ProjectError::UnsafePath(name));
-            }
-            if !name.contains('/') && name.to_ascii_lowercase().ends_with(".qde") {
-                qdes.push(name.clone());
-            }
-            names.insert(name.to_lowercase(), name);
-        }
-        qdes.sort_by_key(|n| (!n.eq_ignore_ascii_case("project.qde"), n.clone()));
-        Ok(Zip {
-            archive,
-            names,
-            qdes,
-            inflated: 0,
-            limits,
-        })
-    }
-
-    fn qde(&self) -> Result<String, ProjectError> {
-        self.qdes.first().cloned().ok_or(ProjectError::NoQde)
-    }
-
-    /// The entry `sources/<file>` (any case), if there is one.
-    fn source_name(&self, file: &str) -> Option<String> {
-        self.names
-            .get(&format!("sources/{}", file.to_lowercase()))
-            .cloned()
-    }
-
-    /// Inflates one entry, refusing it past `limit` (or past what is left
-    /// of the project's total), before inflating when it says so.
-    fn entry(&mut self, name: &str, limit: u64) -> Result<Vec<u8>, ProjectError> {
-        let limit = limit.min(self.limits.total.saturating_sub(self.inflated));
-        let failed = |source: std::io::Error| ProjectError::Entry {
-            entry: name.to_string(),
-            source,
-        };
-        let file = self
-            .archive
-            .by_name(name)
-            .map_err(|e| failed(std::io::Error::other(e)))?;
-        let too_large = |how: String| ProjectError::TooLarge {
-            entry: name.to_string(),
-            limit,
-            how,
-        };
-        let declared = file.size();
-        if declared > limit {
-            return Err(too_large(format!("it declares {declared} bytes")));
-        }
-        let mut bytes = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-        file.take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(failed)?;
-        if bytes.len() as u64 > limit {
-            return Err(too_large(format!("although it declares {declared} bytes")));
-        }
-        self.inflated += bytes.len() as u64;
-        Ok(bytes)
-    }
-}
-
-/// Whether an entry name stays inside the folder it would be extracted to:
-/// relative, `/`-separated, with no `..` part.
-fn safe_name(name: &str) -> bool {
-    let drive = name.as_bytes().get(1) == Some(&b':');
-    !name.starts_with('/') && !name.contains('\\') && !drive && !name.split('/').any(|p| p == "..")
-}
-
-/// Things counted while reading, reported once each at the end.
-#[derive(Default)]
-struct Counts {
-    skipped_media: Vec<String>,
-    no_text: Vec<String>,
-    comments: usize,
-    case_codings: usize,
-    /// Project-level elements not read (`Notes`, `Sets`, `Links`, ...).
-    dropped: std::collections::BTreeSet<String>,
-    unknown_codes: Vec<String>,
-    bad_guids: usize,
-    utf16: usize,
-    crlf: usize,
-}
-
-impl Counts {
-    fn report(self, project: &mut Project) {
-        let w = &mut project.warnings;
-        if !self.skipped_media.is_empty() {
-            w.push(format!(
-                "{} media or PDF source{} skipped (mint reads text sources): {}",
-                self.skipped_media.len(),
-                plural(self.skipped_media.len()),
-                super::import::sample_names(&self.skipped_media)
-            ));
-        }
-        for name in &self.no_text {
-            w.push(format!(
-                "text source {name:?} skipped: its text is neither in the zip nor in the file"
-            ));
-        }
-        if self.comments > 0 {
-            w.push(format!(
-                "{} selection{} without a code (comments on a quotation) ignored",
-                self.comments,
-                plural(self.comments)
-            ));
-        }
-        if !self.dropped.is_empty() {
-            let names: Vec<String> = self.dropped.iter().map(|n| format!("<{n}>")).collect();
-            w.push(format!(
-                "not read (mint reads sources, codes, cases and codings): {}",
-                names.join(", ")
-            ));
-        }
-        if self.case_codings > 0 {
-            w.push(format!(
-                "{} coding{} with a code that is a case (case membership) not read as codings",
-                self.case_codings,
-                plural(self.case_codings)
-            ));
-        }
-        for guid in &self.unknown_codes {
-            w.push(format!(
-                "coding {guid} names a code that is not in the codebook: left out"
-            ));
-        }
-        if self.bad_guids > 0 {
-            w.push(format!(
-                "{} element{} without a valid guid: given one made from its place",
-                self.bad_guids,
-                plural(self.bad_guids)
-            ));
-        }
-        if self.utf16 > 0 {
-            w.push(format!(
-                "{} source{} with characters outside the BMP: offsets read as UTF-16 units, as NVivo writes them",
-                self.utf16,
-                plural(self.utf16)
-            ));
-        }
-        if self.crlf > 0 {
-            w.push(format!(
-                "{} source{} with CRLF line breaks read with LF, as ATLAS.ti counts them",
-                self.crlf,
-                plural(self.crlf)
-            ));
-        }
-        for o in &project.outside {
-            project.warnings.push(format!(
-                "coding {} falls outside its source {} ({}..{} of {}): left out, not shifted",
-                o.guid, o.source, o.start, o.end, o.length
-            ));
-        }
-    }
-}
+mod counts;
+use counts::Counts;
 
 struct Reader<'p, 'z, 'a> {
     project: &'p mut Project,

@@ -27,7 +27,7 @@
 //! It does not know the command line (the binary turns flags into a
 //! [`Pipeline`]) nor what the work is: a command passes a closure.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Read as _;
 use std::path::PathBuf;
@@ -47,6 +47,9 @@ use crate::formats::{self, Format, Outcome, ReadOptions};
 /// How many files are read and coded in parallel before they are handed
 /// on, in order: memory stays bounded by a chunk, whatever the corpus size.
 const CHUNK: usize = 256;
+
+mod project;
+use project::{project_members, read_member};
 
 /// What happened to one input that is not a transcript handed on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -699,91 +702,6 @@ fn read_bytes(source: &Source) -> std::io::Result<Vec<u8>> {
     }
 }
 
-/// The text sources of the REFI-QDA projects among the inputs, by the name
-/// of their [`Source`]: their text and their case's variables.
-type Members = HashMap<String, (String, Attributes)>;
-
-/// Replaces each project (`.qdpx`) among the inputs by one source per text
-/// source in it, named by the source's name in the project (made unique),
-/// or by an error when it cannot be read. The project's warnings come as
-/// warnings of the project file, to hand on before the files.
-fn project_members(found: Vec<Found>) -> (Vec<Found>, Members, Vec<Event>) {
-    let mut out = Vec::with_capacity(found.len());
-    let mut members = Members::new();
-    let mut warnings = Vec::new();
-    for f in found {
-        let Found::Source(source) = &f else {
-            out.push(f);
-            continue;
-        };
-        if source.format != Format::Qdpx {
-            out.push(f);
-            continue;
-        }
-        let read = std::fs::read(&source.path)
-            .map_err(|e| e.to_string())
-            .and_then(|b| crate::exchange::read_project(&b).map_err(|e| with_causes(&e)));
-        let project = match read {
-            Ok(project) => project,
-            Err(message) => {
-                let (path, source) = (source.path.clone(), std::io::Error::other(message));
-                out.push(Found::Error(CorpusError::Io { path, source }));
-                continue;
-            }
-        };
-        warnings.extend(project.warnings.iter().map(|message| Event::Warning {
-            path: source.path.clone(),
-            line: None,
-            message: message.clone(),
-        }));
-        for (text, name) in project.sources.iter().zip(project.transcript_names()) {
-            let attrs = project.attributes_of(&text.guid);
-            members.insert(name.clone(), (text.text.clone(), attrs));
-            out.push(Found::Source(Source {
-                path: source.path.clone(),
-                name,
-                format: Format::Qdpx,
-            }));
-        }
-    }
-    (out, members, warnings)
-}
-
-/// An error's message followed by its causes', `: `-separated.
-fn with_causes(err: &dyn std::error::Error) -> String {
-    let mut message = err.to_string();
-    let mut cause = err.source();
-    while let Some(c) = cause {
-        message.push_str(&format!(": {c}"));
-        cause = c.source();
-    }
-    message
-}
-
-/// Parses a project's text source as a transcript, its case's variables
-/// over its front matter, and runs `work` on it.
-fn read_member<T>(
-    source: &Source,
-    members: &Members,
-    options: &ReadOptions,
-    work: &impl Fn(&Transcript) -> T,
-) -> (Outcome, Option<T>) {
-    let Some((text, attrs)) = members.get(&source.name) else {
-        return (Outcome::Skip("not in its project".into()), None);
-    };
-    if text.trim().is_empty() {
-        return (Outcome::Skip("empty file".into()), None);
-    }
-    match Transcript::parse(&source.name, text.clone(), &options.parse) {
-        Ok(mut transcript) => {
-            transcript.front_matter.extend(attrs.clone());
-            let result = work(&transcript);
-            (Outcome::Read(Box::new(transcript), None), Some(result))
-        }
-        Err(err) => (Outcome::Fail(err), None),
-    }
-}
-
 /// A cached transcript: the transcript, the work done on it, and its note.
 type Entry<T> = (Transcript, T, Option<String>);
 
@@ -825,132 +743,4 @@ fn read_and_work<T: Serialize + DeserializeOwned>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A pipeline over `paths` with no sheet and no cache.
-    fn plain<'a>(
-        paths: &'a [PathBuf],
-        filter: &'a Filter,
-        options: &'a ReadOptions,
-    ) -> Pipeline<'a> {
-        Pipeline {
-            paths,
-            filter,
-            options,
-            sheet: None,
-            cache: None,
-            stream: None,
-        }
-    }
-
-    /// A folder with, in path order: a good transcript, an empty file, a
-    /// transcript whose front matter never closes, a second good one, and
-    /// a file that is not a transcript.
-    fn folder() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, text: &[u8]| std::fs::write(dir.path().join(name), text).unwrap();
-        write(
-            "a.txt",
-            b"---\nlevel: strategic\n---\nI: Why?\nP: Because.\n",
-        );
-        write("b.txt", b"");
-        write("c.txt", b"---\nlevel: x\nI: never closed\n");
-        write("d.txt", b"I: And?\nQ7: More words.\n");
-        write("e.pdf", b"%PDF");
-        dir
-    }
-
-    fn run(dir: &tempfile::TempDir, threads: usize) -> (Vec<String>, Vec<Event>, CorpusInfo) {
-        let paths = [dir.path().to_path_buf()];
-        let (filter, options) = (Filter::default(), ReadOptions::default());
-        let pipeline = plain(&paths, &filter, &options);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        let mut events = Vec::new();
-        let corpus = pool
-            .install(|| pipeline.collect(|t| t.turns.len(), |e| events.push(e)))
-            .unwrap();
-        let files = corpus
-            .files
-            .iter()
-            .map(|f| format!("{} {} {:?}", f.source.name, f.result, f.participants))
-            .collect();
-        (files, events, corpus.info)
-    }
-
-    #[test]
-    fn files_and_events_come_in_path_order_and_a_failure_is_kept() {
-        let dir = folder();
-        let (files, events, info) = run(&dir, 2);
-        assert_eq!(files, ["a.txt 2 [\"a\"]", "d.txt 2 [\"d\"]"]);
-        let shown: Vec<(Level, String)> = events
-            .iter()
-            .map(|e| {
-                let text = e.to_string();
-                let rel = text.replace(&format!("{}/", dir.path().display()), "");
-                (e.level(), rel)
-            })
-            .collect();
-        assert_eq!(
-            shown,
-            [
-                (Level::Warning, "b.txt: skipped: empty file".to_string()),
-                (
-                    Level::Error,
-                    "c.txt:1: front matter opened with `---` is never closed".to_string()
-                ),
-                (
-                    Level::Note,
-                    "skipped 2 files: 1 empty (b.txt), 1 in another format (e.pdf)".to_string()
-                ),
-            ]
-        );
-        assert!(info.failed);
-        assert_eq!(info.participants["a"]["level"], "strategic");
-    }
-
-    // See: #15 (item 5)
-    #[test]
-    fn the_summary_counts_by_reason_and_names_the_first_few() {
-        let mut summary = SkipSummary::default();
-        for name in ["a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"] {
-            summary.add(SkipKind::OtherFormat, name);
-        }
-        summary.add(SkipKind::NotTranscript, "README.md");
-        summary.add(SkipKind::of_reason("empty file"), "x.txt");
-        assert_eq!(
-            summary.to_string(),
-            "skipped 7 files: 1 not a transcript by name (README.md), 1 empty (x.txt), \
-             5 in other formats (a.pdf, b.pdf, c.pdf and 2 more)"
-        );
-    }
-
-    #[test]
-    fn the_thread_count_changes_nothing() {
-        let dir = folder();
-        let (files1, events1, _) = run(&dir, 1);
-        let (files2, events2, _) = run(&dir, 2);
-        assert_eq!(files1, files2);
-        assert_eq!(events1, events2);
-    }
-
-    #[test]
-    fn a_folder_without_transcripts_is_an_error_naming_it() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("notes.pdf"), b"%PDF").unwrap();
-        let paths = [dir.path().to_path_buf()];
-        let (filter, options) = (Filter::default(), ReadOptions::default());
-        let pipeline = plain(&paths, &filter, &options);
-        let err = pipeline.collect(|_| (), |_| {}).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            format!(
-                "no transcripts (.txt, .md) found in {}",
-                dir.path().display()
-            )
-        );
-    }
-}
+mod tests;
