@@ -12,7 +12,7 @@ use anyhow::Context;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use mint::agree::{CodingSet, SetCode, SetCoding, Source};
+use mint::agree::{CodingSet, SetCode, SetCoding, Source, TurnCoding};
 use mint::attributes::Sheet;
 use mint::cache::Cache;
 use mint::codebook::Codebook;
@@ -406,12 +406,17 @@ pub struct HumanSet {
     pub sources: Option<Vec<Source>>,
     /// Whether reading a project's texts failed on a file (exit 2).
     pub failed: bool,
+    /// Codings of whole turns (a `file,turn,code` sheet), to place with
+    /// [`mint::agree::place_turns`] once the transcripts are known.
+    pub turns: Vec<TurnCoding>,
 }
 
 /// Human codings as a coding set named `name`, for `mint agree` and `mint
 /// report --agree-with`: a codings CSV or sheet, or a REFI-QDA project
 /// (`.qdpx`, `coder` picking one user, its texts read as `mint code` reads
-/// them). Codes are matched to `codebook`; every coding needs a span.
+/// them). Codes are matched to `codebook`; a coding of a whole turn (a
+/// `file,turn,code` or `participant,turn,code` sheet) comes in
+/// [`HumanSet::turns`].
 pub fn read_human_set(
     path: &Path,
     name: String,
@@ -436,28 +441,37 @@ pub fn read_human_set(
         out.warn(&format!("{shown}: {warning}"));
     }
     let mut codings = Vec::with_capacity(read.codings.len());
+    let mut turns = Vec::new();
     for (i, c) in read.codings.into_iter().enumerate() {
-        let (Some(start), Some(end)) = (c.start, c.end) else {
-            anyhow::bail!(
-                "{shown}: coding {} ({}, code {:?}) has no span: agreement needs start and end \
-                 (a file,turn,code sheet can be turned into one with `mint codings`)",
+        let coder = if c.coder.is_empty() {
+            name.clone()
+        } else {
+            c.coder
+        };
+        match (c.start, c.end, c.turn) {
+            (Some(start), Some(end), _) => codings.push(SetCoding {
+                file: c.file,
+                start,
+                end,
+                code: c.code,
+                coder,
+                rule: None,
+            }),
+            (_, _, Some(turn)) => turns.push(TurnCoding {
+                row: i + 1,
+                file: c.file,
+                participant: c.participant,
+                turn,
+                code: c.code,
+                coder,
+            }),
+            _ => anyhow::bail!(
+                "{shown}: coding {} ({}, code {:?}) has neither a span nor a turn",
                 i + 1,
                 c.file,
                 c.code
-            );
-        };
-        codings.push(SetCoding {
-            file: c.file,
-            start,
-            end,
-            code: c.code,
-            coder: if c.coder.is_empty() {
-                name.clone()
-            } else {
-                c.coder
-            },
-            rule: None,
-        });
+            ),
+        }
     }
     let set = CodingSet {
         name,
@@ -489,5 +503,6 @@ pub fn read_human_set(
         set,
         sources,
         failed,
+        turns,
     })
 }

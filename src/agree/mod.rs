@@ -127,6 +127,18 @@ pub enum AgreeError {
         /// The transcript's length in code points.
         length: usize,
     },
+    /// A coding of a whole turn names a turn the transcripts do not have.
+    #[error("{set}: coding {row}: turn {turn} of {whose} is not among the transcripts compared")]
+    UnknownTurn {
+        /// The set.
+        set: String,
+        /// The coding's position in the set, from 1.
+        row: usize,
+        /// The file, or the participant, it names.
+        whose: String,
+        /// The turn.
+        turn: usize,
+    },
     /// A coding's code is not in its set's codebook.
     #[error("{set}: coding {row}: code {code:?} is not in the set's codebook")]
     UnknownCode {
@@ -182,6 +194,78 @@ pub fn from_coded(name: &str, codebook: &Codebook, files: &[(&Transcript, &Coded
             .collect(),
         codings,
     }
+}
+
+/// A coding of a whole turn, without a span (a `file,turn,code` or
+/// `participant,turn,code` sheet): [`place_turns`] puts it on the turn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnCoding {
+    /// The coding's position in its set, from 1 (for errors).
+    pub row: usize,
+    /// The transcript's path, or empty when only the participant is known.
+    pub file: String,
+    /// The participant, when the file is not known.
+    pub participant: String,
+    /// The turn's 1-based index in its file.
+    pub turn: usize,
+    /// The code's id.
+    pub code: String,
+    /// Who coded it.
+    pub coder: String,
+}
+
+/// Adds codings of whole turns to `set`, each spanning its turn's text (all
+/// its pieces, when the turn was cut) in code points. A turn is found by
+/// file and index, or, without a file, in the first transcript where the
+/// participant speaks that has a turn of that index.
+pub fn place_turns(
+    set: &mut CodingSet,
+    turns: Vec<TurnCoding>,
+    sources: &[Source],
+) -> Result<(), AgreeError> {
+    for t in turns {
+        let unknown = || AgreeError::UnknownTurn {
+            set: set.name.clone(),
+            row: t.row,
+            whose: if t.file.is_empty() {
+                format!("participant {:?}", t.participant)
+            } else {
+                t.file.clone()
+            },
+            turn: t.turn,
+        };
+        let span = sources
+            .iter()
+            .filter(|s| {
+                if t.file.is_empty() {
+                    s.participants.contains(&t.participant)
+                } else {
+                    s.transcript.path == t.file
+                }
+            })
+            .find_map(|s| {
+                let pieces = s.transcript.turns.iter().filter(|u| u.index == t.turn);
+                let (start, end) = pieces.fold(None, |acc: Option<(usize, usize)>, u| {
+                    Some(acc.map_or((u.start, u.end), |(a, b)| (a.min(u.start), b.max(u.end))))
+                })?;
+                let index = CharIndex::new(&s.transcript.text);
+                Some((
+                    s.transcript.path.clone(),
+                    index.char_offset(start),
+                    index.char_offset(end),
+                ))
+            })
+            .ok_or_else(unknown)?;
+        set.codings.push(SetCoding {
+            file: span.0,
+            start: span.1,
+            end: span.2,
+            code: t.code,
+            coder: t.coder,
+            rule: None,
+        });
+    }
+    Ok(())
 }
 
 /// Checks that two sets' transcripts are the same files with the same

@@ -202,7 +202,10 @@ fn agreement(
         }
         None => &ours,
     };
-    let sets = [human.set, mint_set];
+    let mut human_set = human.set;
+    agree::place_turns(&mut human_set, human.turns, sources)
+        .with_context(|| format!("--agree-with {}", path.display()))?;
+    let sets = [human_set, mint_set];
     let alignment = agree::align(&sets, sources, Grain::Segment(unit))
         .with_context(|| format!("--agree-with {}", path.display()))?;
     let rows = agree::figures(&alignment, BOOTSTRAP_REPLICATES)

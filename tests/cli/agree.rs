@@ -358,3 +358,58 @@ fn a_codings_csv_and_a_project_are_sets_of_human_codings() {
         "{stderr}"
     );
 }
+
+// See: #17 item 3 (sheets of `file, turn, code` or `participant, turn,
+// code`, read by any later command)
+#[test]
+fn a_sheet_of_whole_turns_is_placed_on_the_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stdout, stderr, code) = run(mint()
+        .args(["--raw-csv", "code", &format!("{D}/transcripts")])
+        .args(["--codebook", &format!("{D}/a.toml"), "--codings", "-"])
+        .args(["--format", "json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (header, rows) = parse_csv(&stdout[..stdout.find("\n{").unwrap() + 1]);
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut by_file = String::from("file,turn,code\n");
+    let mut by_participant = String::from("participant,turn,code\n");
+    for r in &rows {
+        by_file.push_str(&format!(
+            "{},{},{}\n",
+            r[at("file")],
+            r[at("turn")],
+            r[at("code")]
+        ));
+        by_participant.push_str(&format!(
+            "{},{},{}\n",
+            r[at("participant")],
+            r[at("turn")],
+            r[at("code")]
+        ));
+    }
+    let a = format!("{D}/a.toml");
+    for (name, sheet) in [
+        ("by-file.csv", &by_file),
+        ("by-participant.csv", &by_participant),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, sheet).unwrap();
+        let human = format!("{}={a}", path.display());
+        // Turn by turn, the sheet is mint's own coding with a: kappa 1.
+        let doc = json(&[&set("a"), &human]);
+        let overall = row(&doc, &format!("a vs {name}"), None);
+        assert_eq!(overall["kappa"], 1.0, "{name}: {overall}");
+    }
+    // A turn no transcript has is an error naming it.
+    let path = dir.path().join("bad.csv");
+    std::fs::write(&path, "file,turn,code\np1.txt,99,records\n").unwrap();
+    let (_, stderr, code) = run(mint()
+        .arg("agree")
+        .arg(set("a"))
+        .arg(format!("{}={a}", path.display())));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("coding 1: turn 99 of p1.txt is not among the transcripts compared"),
+        "{stderr}"
+    );
+}

@@ -158,6 +158,8 @@ impl GrainArg {
 struct Resolved {
     /// The codings.
     set: CodingSet,
+    /// Its codings of whole turns, placed once the transcripts are known.
+    turns: Vec<mint::agree::TurnCoding>,
     /// The transcripts they are over, when the set brings them (a set of
     /// codings alone takes them from the others).
     sources: Option<Vec<Source>>,
@@ -218,6 +220,7 @@ fn resolve(
         .collect();
     Ok(Resolved {
         set,
+        turns: Vec::new(),
         sources: Some(sources),
         argument: argument.to_string(),
         made_by: format!("mint ({})", codebook.source),
@@ -248,6 +251,7 @@ fn human(
     *failed |= read.failed;
     Ok(Resolved {
         set: read.set,
+        turns: read.turns,
         sources: read.sources,
         argument: argument.to_string(),
         made_by: format!("human codings ({})", path.display()),
@@ -347,7 +351,12 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     if sources.is_empty() {
         bail!("{first_name}: no transcripts to compare");
     }
-    let sets: Vec<CodingSet> = resolved.iter().map(|r| r.set.clone()).collect();
+    let mut sets: Vec<CodingSet> = Vec::with_capacity(resolved.len());
+    for r in &resolved {
+        let mut set = r.set.clone();
+        agree::place_turns(&mut set, r.turns.clone(), sources)?;
+        sets.push(set);
+    }
     let alignment = agree::align(&sets, sources, args.unit.grain())?;
     let rows = agree::figures(&alignment, BOOTSTRAP_REPLICATES);
     if let Some(path) = &args.disagreements {
