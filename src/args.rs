@@ -475,14 +475,7 @@ pub fn read_human_set(
     }
     let set = CodingSet {
         name,
-        codes: codebook
-            .codes
-            .iter()
-            .map(|c| SetCode {
-                id: c.id.clone(),
-                theme: c.theme.clone(),
-            })
-            .collect(),
+        codes: SetCode::all(codebook),
         codings,
     };
     let (mut sources, mut failed) = (None, false);

@@ -184,15 +184,22 @@ pub fn from_coded(name: &str, codebook: &Codebook, files: &[(&Transcript, &Coded
     }
     CodingSet {
         name: name.to_string(),
-        codes: codebook
+        codes: SetCode::all(codebook),
+        codings,
+    }
+}
+
+impl SetCode {
+    /// Every code of `codebook`, in codebook order.
+    pub fn all(codebook: &Codebook) -> Vec<SetCode> {
+        codebook
             .codes
             .iter()
             .map(|c| SetCode {
                 id: c.id.clone(),
                 theme: c.theme.clone(),
             })
-            .collect(),
-        codings,
+            .collect()
     }
 }
 

@@ -21,6 +21,15 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 /// ASCII letters: the Kelvin sign (`k`) and the long s (`s`).
 pub(super) const FOLDS_BEYOND_ASCII: [char; 2] = ['\u{212A}', '\u{17F}'];
 
+/// Whether `text` holds one of [`FOLDS_BEYOND_ASCII`]: two SIMD byte
+/// searches, as this runs on every segment.
+pub(super) fn has_fold(text: &str) -> bool {
+    let mut buf = [0u8; 4];
+    FOLDS_BEYOND_ASCII.iter().any(|c| {
+        memchr::memmem::find(text.as_bytes(), c.encode_utf8(&mut buf).as_bytes()).is_some()
+    })
+}
+
 /// The shortest anchor worth looking for: shorter ones occur in nearly
 /// every segment.
 const MIN_LEN: usize = 3;

@@ -372,7 +372,7 @@ impl Matcher {
         // The other patterns: those whose anchor occurs, and those without one.
         candidates.clear();
         if let Some(anchors) = &self.anchors {
-            if text.contains(anchors::FOLDS_BEYOND_ASCII) {
+            if anchors::has_fold(text) {
                 // An anchor's `k` or `s` may be written as one of these.
                 candidates.extend(self.anchor_entry.iter().copied());
             } else {
