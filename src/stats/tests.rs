@@ -1,4 +1,4 @@
-//! Tests of the statistics against published worked examples (R, scipy,
+//! Tests of the statistics against published worked examples (Cohen 1960, R, scipy,
 //! Agresti, Krippendorff, Wikipedia): the chi-square distribution and
 //! ln Γ, the chi-square and Fisher tests, [`compare`]'s choice of test, and
 //! the agreement coefficients.
@@ -325,6 +325,36 @@ fn cohens_kappa_matches_the_wikipedia_grant_example() {
     let (a, b) = codes_from_agreement_table([[20, 5], [10, 15]]);
     assert_close(percent_agreement(&a, &b).unwrap(), 0.7, 12);
     assert_close(cohens_kappa(&a, &b).unwrap(), 0.4, 12);
+}
+
+// Cohen (1960), "A coefficient of agreement for nominal scales",
+// Educational and Psychological Measurement 20(1), Table 2b, p. 45: two
+// judges sort 200 items into three categories (rows judge A, columns judge
+// B): p_o = .70, p_c = .41, kappa = .29 / .59 = .4915. The counts are as
+// reproduced in T. Pingel's cohenskappa.m (github.com/thomaspingel/
+// cohens-kappa-matlab), which cites that table, and in G. Cardillo's
+// kappa.m (MATLAB File Exchange 15365), which prints the same p_o, p_e and
+// kappa; the marginals (.60 .30 .10 by .50 .30 .20) check by hand.
+#[test]
+fn cohens_kappa_matches_cohens_own_1960_table() {
+    let counts: [[usize; 3]; 3] = [[88, 14, 18], [10, 40, 10], [2, 6, 12]];
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for (x, row) in counts.iter().enumerate() {
+        for (y, &n) in row.iter().enumerate() {
+            a.extend(std::iter::repeat_n(x, n));
+            b.extend(std::iter::repeat_n(y, n));
+        }
+    }
+    assert_eq!(a.len(), 200);
+    assert_close(percent_agreement(&a, &b).unwrap(), 0.70, 12);
+    assert_close(cohens_kappa(&a, &b).unwrap(), 0.29 / 0.59, 12);
+    assert_close(cohens_kappa(&a, &b).unwrap(), 0.4915, 4);
+    // The same table as proportions, through the table form.
+    let t: Vec<Vec<f64>> = counts
+        .iter()
+        .map(|row| row.iter().map(|&n| n as f64 / 200.0).collect())
+        .collect();
+    assert_close(cohens_kappa_table(&t).unwrap(), 0.29 / 0.59, 12);
 }
 
 // Wikipedia, "Cohen's kappa", Same percentages but different numbers:
