@@ -499,3 +499,40 @@ pub fn read_human_set(
         turns,
     })
 }
+
+/// The flags of disclosure control: a study's own names and the words that
+/// are not identifiers in it (`mint scan`, `mint redact` and the guarded
+/// exports).
+#[derive(Debug, clap::Args)]
+pub struct DisclosureArgs {
+    /// A study's own names to flag (staff, wards, practices,
+    /// neighbourhoods): one pattern of mint's pattern language per line
+    /// (`Ward 7`, `St Mary*`); `person: PATTERN` for a person; # comments.
+    #[arg(long = "names", value_name = "FILE")]
+    pub names: Option<PathBuf>,
+
+    /// Words and phrases that are not identifiers in this study (the place
+    /// names of the study area, public bodies), one per line, compared
+    /// case-insensitively.
+    #[arg(long, value_name = "FILE")]
+    pub allow: Option<PathBuf>,
+}
+
+impl DisclosureArgs {
+    /// The scanner these flags give.
+    pub fn scanner(&self) -> anyhow::Result<mint::disclosure::Scanner> {
+        let read = |p: &Path| {
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
+        };
+        let study = match &self.names {
+            Some(p) => mint::disclosure::StudyList::parse(&read(p)?, &p.display().to_string())
+                .context("invalid --names list")?,
+            None => Default::default(),
+        };
+        let allow = match &self.allow {
+            Some(p) => mint::disclosure::AllowList::parse(&read(p)?),
+            None => Default::default(),
+        };
+        Ok(mint::disclosure::Scanner::new(study, allow))
+    }
+}

@@ -66,6 +66,31 @@ bath kent essex dudley bradford preston chester lincoln derby leeds bristol
 hospital surgery nurse ward care patient school college council
 """.split())
 
+# Places in the UK and Ireland, and a few things, that are also names in
+# the census lists: a capitalised "Sheffield" or "Mayo" is far more often the
+# place. Dropped from both lists.
+PLACES = set("""
+sheffield preston mansfield melton bingham carlton ashby buckingham trent
+nottingham leicester lancaster halifax huddersfield wakefield barnsley
+doncaster rotherham grimsby hull bolton bury burnley blackburn oldham rochdale
+stockport warrington wigan crewe stafford stoke walsall coventry rugby
+worcester hereford gloucester oxford cambridge norwich ipswich colchester
+chelmsford luton bedford slough guildford brighton worthing hastings dover
+canterbury maidstone ashford exeter plymouth truro taunton swansea cardiff
+newport wrexham bangor durham darlington sunderland carlisle kendal whitby
+scarborough harrogate ripon selby beverley newark grantham stamford spalding
+corby kettering northampton milton keynes salisbury winchester windsor
+richmond kingston hampton wimbledon croydon ealing enfield harrow hillingdon
+lambeth lewisham camden hackney islington barnet bromley bexley sutton
+merton havering redbridge brent hounslow southwark westminster chelsea
+glasgow edinburgh aberdeen dundee inverness perth stirling paisley ayr
+belfast derry antrim armagh tyrone fermanagh dublin cork galway mayo sligo
+donegal wexford wicklow kildare meath louth limerick tipperary waterford
+carlow offaly leitrim roscommon longford cavan monaghan
+thames severn mersey tyne wye avon
+nickel costa corona tesco boots asda morrison morrisons sainsbury
+""".split())
+
 # Common surnames in the UK (England and Wales, Scotland) that the US 1990
 # list ranks below its first 5,000 or lacks, written for mint.
 UK_SURNAMES = """
@@ -118,12 +143,12 @@ def main():
         n
         for f in ("dist.female.first", "dist.male.first")
         for n, freq, _ in load(src / f)
-        if freq >= 0.01 and n not in STOP and len(n) > 2
+        if freq >= 0.01 and n not in STOP | PLACES and len(n) > 2
     }
     surnames = {
         n
         for n, _, rank in load(src / "dist.all.last")
-        if rank <= 5000 and n not in COMMON_WORDS and len(n) > 2
+        if rank <= 5000 and n not in COMMON_WORDS | PLACES and len(n) > 2
     }
     surnames |= {s.lower() for s in UK_SURNAMES}
     given |= {g.lower() for g in UK_GIVEN}

@@ -29,13 +29,13 @@ pub mod redact;
 use std::collections::HashSet;
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::corpus::Transcript;
 use crate::error::PatternError;
 
 /// What a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// An NHS number (ten digits, valid check digit).
@@ -114,7 +114,7 @@ impl Kind {
 }
 
 /// One likely identifier in a text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// What it is.
     pub kind: Kind,

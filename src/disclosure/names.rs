@@ -18,6 +18,17 @@ const TITLES: &[&str] = &[
     "lord", "rev", "revd", "dr.", "mr.", "mrs.", "ms.", "prof.", "rev.",
 ];
 
+/// Words that make the capitalised word before them a place or an
+/// organisation (`Byron House`, `Kingsley Ward`, `Bingham Health Centre`).
+const PLACE_WORDS: &[&str] = &[
+    "house", "unit", "ward", "wards", "centre", "center", "hospital", "health", "healthcare",
+    "street", "road", "lane", "avenue", "practice", "surgery", "court", "clinic", "trust",
+    "medical", "close", "drive", "way", "park", "square", "place", "school", "college",
+    "university", "primary", "academy", "building", "wing", "suite", "institute", "foundation",
+    "hospice", "village", "estate", "crescent", "gardens", "terrace", "lodge", "manor",
+    "road's", "station", "airport", "county", "city", "council", "borough", "district",
+];
+
 /// Labels that name a role, not a person.
 const ROLE_WORDS: &[&str] = &[
     "interviewer", "interviewee", "participant", "respondent", "moderator", "facilitator",
@@ -68,6 +79,7 @@ impl NameList {
     }
 
     /// How many names the lists hold.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.names.len()
     }
@@ -166,7 +178,8 @@ pub(crate) fn find(text: &str, list: &NameList, allowed: &dyn Fn(&str) -> bool) 
     let mut flagged: Vec<(usize, bool)> = Vec::new(); // (word index, after a title)
     for (i, w) in words.iter().enumerate() {
         let word = core(&text[w.start..w.end]);
-        if !is_capitalised(word) || allowed(&word.to_ascii_lowercase()) {
+        if !is_capitalised(word) || allowed(&word.to_ascii_lowercase()) || is_place(text, &words, i)
+        {
             continue;
         }
         let titled = i > 0 && {
@@ -211,6 +224,21 @@ pub(crate) fn find(text: &str, list: &NameList, allowed: &dyn Fn(&str) -> bool) 
         }
     }
     merge(text, &words, &flagged)
+}
+
+/// Whether the word at `i` names a place: a place word follows it
+/// (`Byron House`) or `St` precedes it (`St Helens`).
+fn is_place(text: &str, words: &[Word], i: usize) -> bool {
+    let next = words.get(i + 1).is_some_and(|n| {
+        let between = &text[words[i].end..n.start];
+        let word = &text[n.start..n.end];
+        between == " " && is_capitalised(word) && PLACE_WORDS.contains(&word.to_ascii_lowercase().as_str())
+    });
+    let saint = i > 0 && {
+        let prev = &text[words[i - 1].start..words[i - 1].end];
+        matches!(prev, "St" | "Saint") && text[words[i - 1].end..words[i].start].trim_start_matches('.') == " "
+    };
+    next || saint
 }
 
 /// Adjacent flagged words (one space apart) as one person each.
@@ -300,6 +328,7 @@ mod tests {
         assert!(people("We went. Sarah said so.").is_empty());
         assert!(people("In May we met the Council in Leeds on Monday.").is_empty());
         assert!(people("the NHS and the GP").is_empty());
+        assert!(people("seen at Bingham Health Centre and Byron House, near St Helens").is_empty());
     }
 
     #[test]
