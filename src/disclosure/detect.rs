@@ -32,9 +32,9 @@ impl Structured {
         let b = r"(?-u:\b)";
         let re = |s: &str| Regex::new(s).expect("a detector's regex is valid");
         Structured {
-            nhs: re(&format!(r"{b}\d{{3}}[ \t-]?\d{{3}}[ \t-]?\d{{4}}{b}")),
+            nhs: re(&format!(r"{b}\d{{3}}[ \t\n-]?\d{{3}}[ \t\n-]?\d{{4}}{b}")),
             phone: re(&format!(
-                r"(?:\+44|{b}0044)[ \t.-]?(?:\(0\)[ \t.-]?)?\(?\d(?:[ \t.\-()]{{0,2}}\d){{8,9}}{b}|\(?{b}0[1-9](?:[ \t.\-()]{{0,2}}\d){{8,9}}{b}"
+                r"(?:\+44|{b}0044)[ \t.-]?(?:\(0\)[ \t.-]?)?\(?\d(?:[ \t\n.\-()]{{0,2}}\d){{8,9}}{b}|\(?{b}0[1-9](?:[ \t\n.\-()]{{0,2}}\d){{8,9}}{b}"
             )),
             email: re(&format!(
                 r"{b}[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{{2,}}{b}"
