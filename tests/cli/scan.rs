@@ -93,3 +93,263 @@ fn times_money_years_and_wrong_nhs_numbers_are_not_flagged() {
         assert!(hit.is_none(), "{}:{} {:?} flagged: {hit:?}", p.file, p.line, p.text);
     }
 }
+
+#[test]
+fn scan_exits_0_on_a_clean_corpus_and_masks_excerpts() {
+    let (out, err, code) = run(mint().args(["scan", "examples/transcripts"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("no likely identifiers found"), "{err}");
+    assert!(!out.contains("examples/"), "{out}");
+    let (out, _, code) = run(mint().args([
+        "scan",
+        "tests/data/redact",
+        "--names",
+        "tests/data/disclosure/ward-names.txt",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let got: Vec<String> = findings
+        .iter()
+        .map(|f| format!("{}:{}:{} {}", f["file"], f["line"], f["col"], f["kind"]))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "\"a.txt\":3:23 \"person\"",
+            "\"a.txt\":3:34 \"person\"",
+            "\"a.txt\":3:43 \"study_list\"",
+            "\"b.txt\":6:20 \"person\"",
+            "\"b.txt\":6:37 \"phone\""
+        ]
+    );
+    assert_eq!(
+        findings[0]["excerpt"],
+        "I saw Dr [PERSON] and [PERSON] at [PLACE]."
+    );
+    assert!(!out.contains("Okafor") && !out.contains("900123"), "{out}");
+}
+
+#[test]
+fn scan_audits_a_json_model_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    std::fs::write(
+        &model,
+        r#"{"vocabulary": ["waiting list", "dr okafor", "care plan"],
+            "codes": {"access": {"examples": ["Sarah rang 07700 900123 twice"]}}}"#,
+    )
+    .unwrap();
+    let (out, err, code) = run(mint().args(["scan", model.to_str().unwrap(), "--format", "csv"]));
+    assert_eq!(code, 1, "{err}");
+    let rows: Vec<(String, String)> = parse_csv(&out)
+        .1
+        .into_iter()
+        .map(|r| (r[3].clone(), r[4].clone()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("codes.access.examples[0]".to_string(), "phone".to_string()),
+            ("vocabulary[1]".to_string(), "person".to_string())
+        ]
+    );
+}
+
+/// Every file under `dir`, relative path to bytes.
+fn snapshot(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn redact_gives_consistent_pseudonyms_and_a_private_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    let key = tmp.path().join("key.csv");
+    let before = snapshot(&fixture("redact"));
+    let (_, err, code) = run(mint().args([
+        "redact",
+        "tests/data/redact",
+        "-o",
+        out_dir.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--names",
+        "tests/data/disclosure/ward-names.txt",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(snapshot(&fixture("redact")), before, "the input changed");
+    let a = std::fs::read_to_string(out_dir.join("a.txt")).unwrap();
+    let b = std::fs::read_to_string(out_dir.join("b.txt")).unwrap();
+    assert_eq!(
+        a,
+        "Interviewer: Who helped?\n\nParticipant: I saw Dr [PERSON 1] and [PERSON 2] at [PLACE 1].\n"
+    );
+    assert_eq!(
+        b,
+        "---\nparticipant: b\n---\nInterviewer: And then?\n\nParticipant: Later [PERSON 2] rang me on [PHONE].\n"
+    );
+    let key_text = std::fs::read_to_string(&key).unwrap();
+    assert_eq!(
+        key_text,
+        "pseudonym,kind,original\n[PERSON 1],person,Okafor\n[PERSON 2],person,Sarah\n[PLACE 1],study_list,Ward 7\n[PHONE],phone,07700 900123\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Again: the key exists, so without --force it is refused.
+    let again = tmp.path().join("out2");
+    let (_, err, code) = run(mint().args([
+        "redact",
+        "tests/data/redact",
+        "-o",
+        again.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("refusing to overwrite the key"), "{err}");
+    assert!(!again.exists());
+}
+
+#[test]
+fn redact_refuses_an_outdir_inside_the_input_and_a_key_inside_either() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("a.txt"), "Participant: I saw Sarah.\n").unwrap();
+    let inside = input.join("red");
+    let (_, err, code) = run(mint().args([
+        "redact",
+        input.to_str().unwrap(),
+        "-o",
+        inside.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("inside the input"), "{err}");
+    let out_dir = tmp.path().join("out");
+    for key in [input.join("key.csv"), out_dir.join("key.csv")] {
+        let (_, err, code) = run(mint().args([
+            "redact",
+            input.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ]));
+        assert_eq!(code, 2);
+        assert!(err.contains("refusing to write the key"), "{err}");
+        assert!(!key.exists());
+    }
+    // The default key sits beside OUTDIR.
+    let (_, err, code) = run(mint().args([
+        "redact",
+        input.to_str().unwrap(),
+        "-o",
+        out_dir.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(tmp.path().join("out-key.csv").is_file());
+}
+
+#[test]
+fn redact_writes_captions_as_text_with_the_same_turns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    let (_, err, code) = run(mint().args([
+        "redact",
+        "tests/data/formats/captions/zoom-style.vtt",
+        "-o",
+        out_dir.to_str().unwrap(),
+        "--key",
+        tmp.path().join("k.csv").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("written as plain text with the same turns"), "{err}");
+    let text = std::fs::read_to_string(out_dir.join("zoom-style.txt")).unwrap();
+    assert!(text.starts_with("Interviewer: Thanks for joining."), "{text}");
+    assert!(text.contains("\n\nPerson 1: I coordinate"), "{text}");
+    assert!(!text.contains("Priya"), "{text}");
+    // The copy reads back with as many turns as the original.
+    let turns = |path: &str| {
+        let (out, _, _) = run(mint().args(["speakers", path, "--format", "csv"]));
+        parse_csv(&out).1.iter().map(|r| r[4].parse::<usize>().unwrap()).sum::<usize>()
+    };
+    assert_eq!(
+        turns(out_dir.join("zoom-style.txt").to_str().unwrap()),
+        turns("tests/data/formats/captions/zoom-style.vtt")
+    );
+}
+
+/// (file, turn, theme) -> the matched texts, from a codings CSV.
+fn themes(csv: &str) -> BTreeMap<(String, String, String), Vec<String>> {
+    let (header, rows) = parse_csv(csv);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (f, t, th, m) = (col("file"), col("turn"), col("theme"), col("matched"));
+    let mut out: BTreeMap<_, Vec<String>> = BTreeMap::new();
+    for r in rows {
+        out.entry((r[f].clone(), r[t].clone(), r[th].clone()))
+            .or_default()
+            .push(r[m].clone());
+    }
+    out
+}
+
+#[test]
+fn redacted_copies_code_to_the_same_themes_except_where_a_pattern_matched_redacted_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("red");
+    // "A&E" is a pattern of the default codebook; "the North" is in the
+    // evidence of a few.
+    let names = tmp.path().join("names.txt");
+    std::fs::write(&names, "A&E\nthe North\n").unwrap();
+    let (_, err, code) = run(mint().args([
+        "redact",
+        "examples/transcripts",
+        "-o",
+        out_dir.to_str().unwrap(),
+        "--names",
+        names.to_str().unwrap(),
+        "--key",
+        tmp.path().join("key.csv").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let codings = tmp.path().join("codings.csv");
+    let code_of = |dir: &str| {
+        let (_, err, code) = run(mint().args(["code", dir, "-q", "--codings"]).arg(&codings));
+        assert_eq!(code, 0, "{err}");
+        themes(&std::fs::read_to_string(&codings).unwrap())
+    };
+    let before = code_of("examples/transcripts");
+    let after = code_of(out_dir.to_str().unwrap());
+    let redacted = std::fs::read_to_string(out_dir.join("A1a.txt")).unwrap();
+    assert!(redacted.contains("[PLACE 2]") && redacted.contains("[PLACE 1]"));
+    let lost: Vec<_> = before.iter().filter(|(k, _)| !after.contains_key(*k)).collect();
+    let gained: Vec<_> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    assert!(gained.is_empty(), "{gained:?}");
+    assert!(!lost.is_empty(), "the test should show the exception");
+    for (key, matched) in &lost {
+        assert!(
+            matched
+                .iter()
+                .all(|m| m.contains("A&E") || m.contains("the North")),
+            "{key:?} lost, matched {matched:?}"
+        );
+    }
+    assert!(before.len() - lost.len() == after.len());
+}
