@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use mint::disclosure::redact::{Pseudonyms, redact_transcript};
 use mint::disclosure::Finding;
+use mint::disclosure::redact::{Pseudonyms, redact_transcript};
 use mint::formats::Format;
 
 use crate::args::{CorpusOptions, DisclosureArgs};
@@ -114,8 +114,9 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             let name = if plain {
                 relative
             } else {
-                as_text.push(file.source.name.clone());
-                text_name(&relative)
+                let name = text_name(&relative);
+                as_text.push(format!("{relative} -> {name}"));
+                name
             };
             let target = args.out_dir.join(&name);
             // Never outside OUTDIR, whatever the name.
@@ -204,8 +205,8 @@ fn text_name(name: &str) -> String {
 
 /// A path made absolute and as canonical as the part of it that exists.
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    let path = std::path::absolute(path)
-        .with_context(|| format!("cannot resolve {}", path.display()))?;
+    let path =
+        std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
     let mut existing = path.as_path();
     let mut rest = Vec::new();
     while !existing.exists() {

@@ -75,11 +75,12 @@ struct Row {
 /// Runs `mint scan`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let scanner = args.disclosure.scanner()?;
-    let (json, transcripts): (Vec<PathBuf>, Vec<PathBuf>) = args
-        .paths
-        .iter()
-        .cloned()
-        .partition(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")));
+    let (json, transcripts): (Vec<PathBuf>, Vec<PathBuf>) =
+        args.paths.iter().cloned().partition(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        });
     let mut rows = Vec::new();
     for path in &json {
         rows.extend(scan_json(path, &scanner)?);
@@ -190,7 +191,11 @@ impl Report for Findings<'_> {
             } else {
                 format!("{}: {}", r.file, r.path)
             };
-            t.add_row(vec![Cell::new(place), Cell::new(&r.kind), Cell::new(&r.excerpt)]);
+            t.add_row(vec![
+                Cell::new(place),
+                Cell::new(&r.kind),
+                Cell::new(&r.excerpt),
+            ]);
         }
         table::write(out, &t)
     }

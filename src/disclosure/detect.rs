@@ -157,7 +157,10 @@ fn phone_valid(s: &str) -> bool {
 /// National Insurance prefixes that are never issued.
 fn ni_valid(s: &str) -> bool {
     let prefix = s[..2].to_ascii_uppercase();
-    !matches!(prefix.as_str(), "BG" | "GB" | "KN" | "NK" | "NT" | "TN" | "ZZ")
+    !matches!(
+        prefix.as_str(),
+        "BG" | "GB" | "KN" | "NK" | "NT" | "TN" | "ZZ"
+    )
 }
 
 fn day_month_ok(day: u32, month: u32) -> bool {
@@ -266,7 +269,10 @@ mod tests {
                 Kind::Url
             ]
         );
-        assert_eq!(kinds("https://example.org/a.")[0].1, "https://example.org/a");
+        assert_eq!(
+            kinds("https://example.org/a.")[0].1,
+            "https://example.org/a"
+        );
     }
 
     #[test]

@@ -74,7 +74,11 @@ fn walk(value: &Value, path: String, scanner: &Scanner, out: &mut Vec<JsonFindin
 
 /// A key as a path step: bare when it is a plain word, else quoted.
 fn key_path(key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         key.to_string()
     } else {
         format!("{key:?}")
@@ -106,7 +110,9 @@ fn lower_case_names(s: &str, found: &mut Vec<Finding>, scanner: &Scanner) {
             || LOWER_CASE_WORDS.contains(&word)
             || !list.contains(word)
             || scanner.allow.contains(word)
-            || found.iter().any(|f| f.start < start + word.len() && start < f.end)
+            || found
+                .iter()
+                .any(|f| f.start < start + word.len() && start < f.end)
         {
             continue;
         }

@@ -165,7 +165,10 @@ impl StudyList {
             }
             let (pattern, into) = match line.strip_prefix("person:") {
                 Some(rest) => (rest.trim(), &mut people),
-                None => (line.strip_prefix("place:").unwrap_or(line).trim(), &mut places),
+                None => (
+                    line.strip_prefix("place:").unwrap_or(line).trim(),
+                    &mut places,
+                ),
             };
             let regex = crate::pattern::to_regex(pattern)
                 .and_then(|r| {
@@ -333,9 +336,7 @@ impl Scanner {
 
     /// Whether a speaker label looks like a real name.
     pub fn label_is_name(&self, label: &str) -> bool {
-        names::label_is_name(label, names::NameList::get(), &|w| {
-            self.allow.contains(w)
-        })
+        names::label_is_name(label, names::NameList::get(), &|w| self.allow.contains(w))
     }
 
     /// The identifiers in a transcript's speech (every turn, the
@@ -359,7 +360,10 @@ impl Scanner {
                     },
                     line: turn.line,
                     col: 1,
-                    excerpt: format!("[PERSON]: {}", excerpt_of(&t.text[turn.start..turn.end], 0, 0, &[])),
+                    excerpt: format!(
+                        "[PERSON]: {}",
+                        excerpt_of(&t.text[turn.start..turn.end], 0, 0, &[])
+                    ),
                     label: Some(turn.speaker.clone()),
                 });
             }

@@ -14,27 +14,126 @@ const SURNAMES: &str = include_str!("../../data/names/surnames.txt");
 
 /// Titles that precede a name.
 const TITLES: &[&str] = &[
-    "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sister", "dame", "sir", "lady",
-    "lord", "rev", "revd", "dr.", "mr.", "mrs.", "ms.", "prof.", "rev.",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "professor",
+    "sister",
+    "dame",
+    "sir",
+    "lady",
+    "lord",
+    "rev",
+    "revd",
+    "dr.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "prof.",
+    "rev.",
 ];
 
 /// Words that make the capitalised word before them a place or an
 /// organisation (`Byron House`, `Kingsley Ward`, `Bingham Health Centre`).
 const PLACE_WORDS: &[&str] = &[
-    "house", "unit", "ward", "wards", "centre", "center", "hospital", "health", "healthcare",
-    "street", "road", "lane", "avenue", "practice", "surgery", "court", "clinic", "trust",
-    "medical", "close", "drive", "way", "park", "square", "place", "school", "college",
-    "university", "primary", "academy", "building", "wing", "suite", "institute", "foundation",
-    "hospice", "village", "estate", "crescent", "gardens", "terrace", "lodge", "manor",
-    "road's", "station", "airport", "county", "city", "council", "borough", "district",
+    "house",
+    "unit",
+    "ward",
+    "wards",
+    "centre",
+    "center",
+    "hospital",
+    "health",
+    "healthcare",
+    "street",
+    "road",
+    "lane",
+    "avenue",
+    "practice",
+    "surgery",
+    "court",
+    "clinic",
+    "trust",
+    "medical",
+    "close",
+    "drive",
+    "way",
+    "park",
+    "square",
+    "place",
+    "school",
+    "college",
+    "university",
+    "primary",
+    "academy",
+    "building",
+    "wing",
+    "suite",
+    "institute",
+    "foundation",
+    "hospice",
+    "village",
+    "estate",
+    "crescent",
+    "gardens",
+    "terrace",
+    "lodge",
+    "manor",
+    "station",
+    "airport",
+    "county",
+    "city",
+    "council",
+    "borough",
+    "district",
+    "team",
+];
+
+/// Place words that count in lower case too (`Fraser ward`).
+const LOWER_PLACE_WORDS: &[&str] = &[
+    "ward", "wards", "unit", "team", "house", "centre", "hospital", "surgery", "practice",
+    "clinic", "street", "road", "lane", "avenue",
 ];
 
 /// Labels that name a role, not a person.
 const ROLE_WORDS: &[&str] = &[
-    "interviewer", "interviewee", "participant", "respondent", "moderator", "facilitator",
-    "speaker", "host", "chair", "patient", "carer", "nurse", "doctor", "researcher", "note",
-    "unknown", "audience", "guest", "panel", "panellist", "panelist", "group", "all", "both",
-    "male", "female", "man", "woman", "child", "parent", "manager", "staff", "presenter",
+    "interviewer",
+    "interviewee",
+    "participant",
+    "respondent",
+    "moderator",
+    "facilitator",
+    "speaker",
+    "host",
+    "chair",
+    "patient",
+    "carer",
+    "nurse",
+    "doctor",
+    "researcher",
+    "note",
+    "unknown",
+    "audience",
+    "guest",
+    "panel",
+    "panellist",
+    "panelist",
+    "group",
+    "all",
+    "both",
+    "male",
+    "female",
+    "man",
+    "woman",
+    "child",
+    "parent",
+    "manager",
+    "staff",
+    "presenter",
 ];
 
 /// Given names and surnames, lower case.
@@ -146,7 +245,9 @@ fn core(word: &str) -> &str {
 fn is_capitalised(word: &str) -> bool {
     let mut chars = word.chars();
     chars.next().is_some_and(|c| c.is_ascii_uppercase())
-        && chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '\'')
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '\'')
 }
 
 /// Whether the word at `start` opens a sentence: nothing but quotes and
@@ -190,7 +291,7 @@ pub(crate) fn find(text: &str, list: &NameList, allowed: &dyn Fn(&str) -> bool) 
                 && (between == " " || between == ". " || between == ".\u{a0}")
                 && is_capitalised(&text[prev.start..prev.end])
         };
-        if titled {
+        if titled && !(word == "I" || word.starts_with("I'") || word.starts_with("I’")) {
             flagged.push((i, true));
             continue;
         }
@@ -232,13 +333,22 @@ fn is_place(text: &str, words: &[Word], i: usize) -> bool {
     let next = words.get(i + 1).is_some_and(|n| {
         let between = &text[words[i].end..n.start];
         let word = &text[n.start..n.end];
-        between == " " && is_capitalised(word) && PLACE_WORDS.contains(&word.to_ascii_lowercase().as_str())
+        let lower = word.to_ascii_lowercase();
+        between == " "
+            && ((is_capitalised(word) && PLACE_WORDS.contains(&lower.as_str()))
+                || LOWER_PLACE_WORDS.contains(&word))
     });
+    // `Harvey 1`, `Kingsley & Cherry`: a ward's number, a pair of wards.
+    let after = &text[words[i].end..];
+    let numbered = after
+        .strip_prefix(' ')
+        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
     let saint = i > 0 && {
         let prev = &text[words[i - 1].start..words[i - 1].end];
-        matches!(prev, "St" | "Saint") && text[words[i - 1].end..words[i].start].trim_start_matches('.') == " "
+        matches!(prev, "St" | "Saint")
+            && text[words[i - 1].end..words[i].start].trim_start_matches('.') == " "
     };
-    next || saint
+    next || saint || numbered
 }
 
 /// Adjacent flagged words (one space apart) as one person each.
@@ -329,6 +439,8 @@ mod tests {
         assert!(people("In May we met the Council in Leeds on Monday.").is_empty());
         assert!(people("the NHS and the GP").is_empty());
         assert!(people("seen at Bingham Health Centre and Byron House, near St Helens").is_empty());
+        assert!(people("on Fraser ward, then Harvey 1, with the Hart Team").is_empty());
+        assert!(people("the best Dr I've had").is_empty());
     }
 
     #[test]
@@ -344,10 +456,24 @@ mod tests {
     fn speaker_labels_that_look_like_names() {
         let l = NameList::get();
         let none = |_: &str| false;
-        for yes in ["Sarah", "John Smith", "Dr Patel", "Ngozi Okafor", "J. Smith"] {
+        for yes in [
+            "Sarah",
+            "John Smith",
+            "Dr Patel",
+            "Ngozi Okafor",
+            "J. Smith",
+        ] {
             assert!(label_is_name(yes, l, &none), "{yes}");
         }
-        for no in ["Interviewer", "P1", "Participant 3", "Respondent", "Q", "Speaker 2", "R"] {
+        for no in [
+            "Interviewer",
+            "P1",
+            "Participant 3",
+            "Respondent",
+            "Q",
+            "Speaker 2",
+            "R",
+        ] {
             assert!(!label_is_name(no, l, &none), "{no}");
         }
     }

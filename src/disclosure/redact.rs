@@ -194,27 +194,8 @@ pub fn redact_transcript(
     plain: bool,
     pseudonyms: &mut Pseudonyms,
 ) -> String {
-    let spans: Vec<&Finding> = findings.iter().filter(|f| f.end > f.start).collect();
     if plain {
-        let mut all: Vec<Finding> = spans.into_iter().cloned().collect();
-        let mut prev_end = 0;
-        for turn in &t.turns {
-            if let Some(key) = flagged_labels.get(&turn.speaker)
-                && let Some(i) = t.text[prev_end..turn.start].rfind(turn.speaker.as_str())
-            {
-                let start = prev_end + i;
-                all.push(Finding {
-                    kind: Kind::Speaker,
-                    start,
-                    end: start + turn.speaker.len(),
-                    key: key.clone(),
-                    person: true,
-                });
-            }
-            prev_end = turn.end;
-        }
-        all.sort_by_key(|f| f.start);
-        return replace(&t.text, &all, pseudonyms);
+        return redact_in_place(t, findings, flagged_labels, pseudonyms).0;
     }
     let mut out = String::new();
     for turn in &t.turns {
@@ -243,17 +224,49 @@ pub fn redact_transcript(
     out
 }
 
-/// Plain text with findings replaced: labels by their label pseudonym,
-/// the rest in brackets.
-fn replace(text: &str, findings: &[Finding], pseudonyms: &mut Pseudonyms) -> String {
+/// A transcript's whole text with `findings` and the flagged speaker
+/// labels (where the text holds them, before their turns) replaced, and
+/// the offset map from it to the original: for plain-text copies, and for
+/// exports whose codings must be moved to the redacted text.
+pub fn redact_in_place(
+    t: &Transcript,
+    findings: &[Finding],
+    flagged_labels: &BTreeMap<String, String>,
+    pseudonyms: &mut Pseudonyms,
+) -> (String, OffsetMap) {
+    let mut all: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.end > f.start)
+        .cloned()
+        .collect();
+    let mut prev_end = 0;
+    for turn in &t.turns {
+        if let Some(key) = flagged_labels.get(&turn.speaker)
+            && let Some(i) = t.text[prev_end..turn.start].rfind(turn.speaker.as_str())
+        {
+            let start = prev_end + i;
+            all.push(Finding {
+                kind: Kind::Speaker,
+                start,
+                end: start + turn.speaker.len(),
+                key: key.clone(),
+                person: true,
+            });
+        }
+        prev_end = turn.end;
+    }
+    all.sort_by_key(|f| f.start);
+    let text = &t.text;
     let mut out = String::with_capacity(text.len());
+    let mut map = OffsetMap::default();
     let mut at = 0;
-    for f in findings {
+    for f in &all {
         if f.start < at {
             continue;
         }
         out.push_str(&text[at..f.start]);
         let original = &text[f.start..f.end];
+        let start = out.len();
         if f.kind == Kind::Speaker {
             out.push_str(&label_pseudonym(original, &f.key, pseudonyms));
         } else {
@@ -261,8 +274,12 @@ fn replace(text: &str, findings: &[Finding], pseudonyms: &mut Pseudonyms) -> Str
             out.push_str(&pseudonyms.name_of(f, original));
             out.push(']');
         }
+        map.edits.push(Edit {
+            original: (f.start, f.end),
+            redacted: (start, out.len()),
+        });
         at = f.end;
     }
     out.push_str(&text[at..]);
-    out
+    (out, map)
 }

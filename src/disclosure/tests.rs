@@ -26,7 +26,8 @@ fn a_text_with_every_kind_is_scanned_in_order() {
 
 #[test]
 fn the_study_list_uses_the_pattern_language_and_wins_overlaps() {
-    let study = StudyList::parse("# wards\nWard 7\nSt Mary*\nperson: Nurse Amy\n", "n.txt").unwrap();
+    let study =
+        StudyList::parse("# wards\nWard 7\nSt Mary*\nperson: Nurse Amy\n", "n.txt").unwrap();
     assert_eq!(study.len(), 3);
     let s = Scanner::new(study, AllowList::default());
     let text = "on ward  7 at St Marys with Nurse Amy";
@@ -86,7 +87,10 @@ fn pseudonyms_are_consistent_and_offsets_map_both_ways() {
     assert_eq!(map.to_redacted(or_orig), or_red);
     assert_eq!(map.to_original(or_red), or_orig);
     assert_eq!(map.to_original(out.len()), a.len());
-    assert_eq!(map.to_original(out.find("[PERSON 2]").unwrap() + 3), a.find("Jones").unwrap());
+    assert_eq!(
+        map.to_original(out.find("[PERSON 2]").unwrap() + 3),
+        a.find("Jones").unwrap()
+    );
     assert_eq!(OffsetMap::default().to_original(5), 5);
     assert_eq!(p.key().len(), 3);
 }

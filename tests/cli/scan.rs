@@ -43,7 +43,14 @@ fn scan_corpus() -> Vec<(String, usize, usize, String)> {
     let (header, rows) = parse_csv(&out);
     assert_eq!(header, ["file", "line", "col", "path", "kind", "excerpt"]);
     rows.into_iter()
-        .map(|r| (r[0].clone(), r[1].parse().unwrap(), r[2].parse().unwrap(), r[4].clone()))
+        .map(|r| {
+            (
+                r[0].clone(),
+                r[1].parse().unwrap(),
+                r[2].parse().unwrap(),
+                r[4].clone(),
+            )
+        })
         .collect()
 }
 
@@ -65,7 +72,10 @@ fn scan_recall_on_the_planted_corpus_meets_the_targets() {
         if found {
             e.0 += 1;
         } else {
-            missed.push(format!("{}:{}:{} {} {:?}", p.file, p.line, p.col, p.kind, p.text));
+            missed.push(format!(
+                "{}:{}:{} {} {:?}",
+                p.file, p.line, p.col, p.kind, p.text
+            ));
         }
     }
     let group = |names: bool| {
@@ -78,7 +88,11 @@ fn scan_recall_on_the_planted_corpus_meets_the_targets() {
     eprintln!("recall by kind (found, planted): {by_kind:?}");
     eprintln!("missed: {missed:#?}");
     eprintln!("structured {:.3}, names {:.3}", group(false), group(true));
-    assert!(group(false) >= 0.98, "structured recall {:.3}", group(false));
+    assert!(
+        group(false) >= 0.98,
+        "structured recall {:.3}",
+        group(false)
+    );
     assert!(group(true) >= 0.90, "names recall {:.3}", group(true));
 }
 
@@ -90,7 +104,13 @@ fn times_money_years_and_wrong_nhs_numbers_are_not_flagged() {
         let hit = findings
             .iter()
             .find(|(f, l, c, _)| *f == p.file && *l == p.line && (p.col..end).contains(c));
-        assert!(hit.is_none(), "{}:{} {:?} flagged: {hit:?}", p.file, p.line, p.text);
+        assert!(
+            hit.is_none(),
+            "{}:{} {:?} flagged: {hit:?}",
+            p.file,
+            p.line,
+            p.text
+        );
     }
 }
 
@@ -280,15 +300,25 @@ fn redact_writes_captions_as_text_with_the_same_turns() {
         tmp.path().join("k.csv").to_str().unwrap(),
     ]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("written as plain text with the same turns"), "{err}");
+    assert!(
+        err.contains("written as plain text with the same turns"),
+        "{err}"
+    );
     let text = std::fs::read_to_string(out_dir.join("zoom-style.txt")).unwrap();
-    assert!(text.starts_with("Interviewer: Thanks for joining."), "{text}");
+    assert!(
+        text.starts_with("Interviewer: Thanks for joining."),
+        "{text}"
+    );
     assert!(text.contains("\n\nPerson 1: I coordinate"), "{text}");
     assert!(!text.contains("Priya"), "{text}");
     // The copy reads back with as many turns as the original.
     let turns = |path: &str| {
         let (out, _, _) = run(mint().args(["speakers", path, "--format", "csv"]));
-        parse_csv(&out).1.iter().map(|r| r[4].parse::<usize>().unwrap()).sum::<usize>()
+        parse_csv(&out)
+            .1
+            .iter()
+            .map(|r| r[4].parse::<usize>().unwrap())
+            .sum::<usize>()
     };
     assert_eq!(
         turns(out_dir.join("zoom-style.txt").to_str().unwrap()),
@@ -339,7 +369,10 @@ fn redacted_copies_code_to_the_same_themes_except_where_a_pattern_matched_redact
     let after = code_of(out_dir.to_str().unwrap());
     let redacted = std::fs::read_to_string(out_dir.join("A1a.txt")).unwrap();
     assert!(redacted.contains("[PLACE 2]") && redacted.contains("[PLACE 1]"));
-    let lost: Vec<_> = before.iter().filter(|(k, _)| !after.contains_key(*k)).collect();
+    let lost: Vec<_> = before
+        .iter()
+        .filter(|(k, _)| !after.contains_key(*k))
+        .collect();
     let gained: Vec<_> = after.keys().filter(|k| !before.contains_key(*k)).collect();
     assert!(gained.is_empty(), "{gained:?}");
     assert!(!lost.is_empty(), "the test should show the exception");
@@ -352,4 +385,115 @@ fn redacted_copies_code_to_the_same_themes_except_where_a_pattern_matched_redact
         );
     }
     assert!(before.len() - lost.len() == after.len());
+}
+
+#[test]
+fn quotes_warn_of_an_identifier_fail_under_strict_and_redact_it() {
+    let args = [
+        "quotes",
+        "tests/data/guard",
+        "--theme",
+        "day_to_day_delivery",
+    ];
+    let (out, err, code) = run(mint().args(args));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("g1.txt turn 2: likely identifier in an exported segment: person \"Sarah Jones\", phone \"07700 900123\""),
+        "{err}"
+    );
+    assert!(out.contains("Sarah Jones"));
+    let (_, _, code) = run(mint().args(args).arg("--strict"));
+    assert_eq!(code, 2);
+    let (out, err, code) = run(mint().args(args).args(["--redact", "--strict"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("and [PERSON 1] on the district team rang me on [PHONE] about it."),
+        "{out}"
+    );
+}
+
+#[test]
+fn codings_and_the_report_are_guarded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let codings = tmp.path().join("codings.csv");
+    let (_, err, code) = run(mint()
+        .args(["code", "tests/data/guard", "-q", "--redact", "--codings"])
+        .arg(&codings));
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&codings).unwrap();
+    assert!(
+        text.contains("[PERSON 1]") && !text.contains("Sarah"),
+        "{text}"
+    );
+    let (_, err, _) = run(mint()
+        .args(["code", "tests/data/guard", "--codings"])
+        .arg(&codings));
+    assert!(
+        err.contains("likely identifier in an exported segment"),
+        "{err}"
+    );
+
+    let report = tmp.path().join("r.html");
+    let (_, err, code) = run(mint()
+        .args(["report", "tests/data/guard", "--redact", "-o"])
+        .arg(&report));
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("scanned for identifiers: 2 replaced by pseudonyms"));
+    assert!(!html.contains("Sarah"));
+    let (_, _, code) = run(mint()
+        .args(["report", "examples/transcripts", "-o"])
+        .arg(&report));
+    assert_eq!(code, 0);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("scanned for identifiers: none found"));
+}
+
+#[test]
+fn a_redacted_project_keeps_its_codings_on_the_redacted_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("g.qdpx");
+    let (_, err, code) = run(mint()
+        .args([
+            "export",
+            "tests/data/guard",
+            "--to",
+            "qdpx",
+            "--redact",
+            "-o",
+        ])
+        .arg(&project));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("scanned for identifiers: 2 replaced by pseudonyms"),
+        "{err}"
+    );
+    // Read back: each coding's text is the segment, now redacted.
+    let (out, err, code) = run(mint().arg("codings").arg(&project));
+    assert_eq!(code, 0, "{err}");
+    let (header, rows) = parse_csv(&out);
+    let text = header.iter().position(|h| h == "text").unwrap();
+    let texts: Vec<&str> = rows.iter().map(|r| r[text].as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "My caseload is huge, and [PERSON 1] on the district team rang me on [PHONE] about it.",
+            "I was in A&E before that, nothing much to add."
+        ]
+    );
+    let (_, err, code) = run(mint()
+        .args([
+            "export",
+            "tests/data/guard",
+            "--to",
+            "qdpx",
+            "--strict",
+            "-o",
+        ])
+        .arg(&project));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("2 likely identifiers in the exported text"),
+        "{err}"
+    );
 }
