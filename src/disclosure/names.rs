@@ -212,12 +212,9 @@ fn words(text: &str) -> Vec<Word> {
         let start = i;
         let mut end = i;
         while end < b.len() {
-            if b[end].is_ascii_alphabetic() {
-                end += 1;
-            } else if (b[end] == b'\'' || b[end] == b'-')
-                && end + 1 < b.len()
-                && b[end + 1].is_ascii_alphabetic()
-            {
+            let joiner = (b[end] == b'\'' || b[end] == b'-')
+                && b.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
+            if b[end].is_ascii_alphabetic() || joiner {
                 end += 1;
             } else if text[end..].starts_with('’')
                 && b.get(end + 3).is_some_and(u8::is_ascii_alphabetic)
