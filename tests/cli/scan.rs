@@ -505,7 +505,10 @@ fn a_redacted_project_keeps_its_codings_on_the_redacted_text() {
 fn scan_on_the_real_transcripts_stays_within_the_judged_counts() {
     let root = crate::util::root().join("../shared/real-data");
     if !root.exists() {
-        eprintln!("skipped: {} is absent (the real-data scan needs ../shared)", root.display());
+        eprintln!(
+            "skipped: {} is absent (the real-data scan needs ../shared)",
+            root.display()
+        );
         return;
     }
     let count = |args: &[&str]| {
