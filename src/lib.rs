@@ -43,6 +43,7 @@ pub mod codebook;
 pub mod coding;
 pub mod corpus;
 pub mod csvcell;
+pub mod disclosure;
 pub mod discover;
 pub mod emergence;
 pub mod error;

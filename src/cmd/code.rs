@@ -17,7 +17,9 @@ use mint::pipeline::{LoadedFile, Streaming};
 use mint::tally::{self, Tally};
 use mint::textpos::CharIndex;
 
-use crate::args::{ByArgs, CodebookArgs, CorpusArgs, FormatArgs, UnitArgs, check_output_path};
+use crate::args::{
+    ByArgs, CodebookArgs, CorpusArgs, FormatArgs, Guard, GuardArgs, UnitArgs, check_output_path,
+};
 use crate::render::matrix::{Counting, Summary, Suppress, ThemeMatrix, write_matrix_csv};
 use crate::render::{self, Output, Status};
 
@@ -109,6 +111,10 @@ pub struct Args {
     #[arg(long)]
     write_into_input: bool,
 
+    /// The codings' text is checked for identifiers as it is written.
+    #[command(flatten)]
+    guard: GuardArgs,
+
     /// Read plain-text files of N bytes or more in windows of N/8 bytes (at
     /// most 8 MiB) rather than whole, so memory is bounded by the window.
     #[arg(long, value_name = "N", default_value_t = Streaming::default().from_bytes, hide = true,
@@ -143,6 +149,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let mut summary = Summary::default();
     let mut words = mint::corpus::Words::default();
     let mut spool = args.codings.as_ref().map(|_| Spool::new()).transpose()?;
+    let mut guard = args.guard.guard()?;
     let cache = match &args.cache {
         Some(dir) => {
             let salt = format!(
@@ -178,7 +185,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             summary.coded_segments += total.coded_segments;
             words.add(&file.transcript.words);
             if let Some(spool) = &mut spool {
-                spool.add(&file, &codebook)?;
+                spool.add(&file, &codebook, &mut guard, out)?;
             }
             if args.explain {
                 write_explanation(out.stdout(), &file, &codebook)?;
@@ -265,7 +272,13 @@ impl Spool {
     }
 
     /// Spools one file's codings: the head columns, then the tail columns.
-    fn add(&mut self, file: &LoadedFile<Coded>, codebook: &Codebook) -> anyhow::Result<()> {
+    fn add(
+        &mut self,
+        file: &LoadedFile<Coded>,
+        codebook: &Codebook,
+        guard: &mut Guard,
+        out: &Output,
+    ) -> anyhow::Result<()> {
         let text = &file.transcript.text;
         let index = CharIndex::new(text);
         // Offsets into a window are the file's from its start.
@@ -277,6 +290,11 @@ impl Spool {
             let (from, to) = turn.time.map_or((String::new(), String::new()), |t| {
                 (clock(t.start_ms), clock(t.end_ms))
             });
+            let place = format!("{} turn {}", file.source.name, turn.index);
+            let segment = guard.segment(out, &place, &text[coding.start..coding.end]);
+            let matched = &text[coding.hit.start..coding.hit.end];
+            // The match is inside the segment: redacted with it.
+            let matched = guard.fragment(matched);
             self.csv.write_record([
                 file.source.name.as_str(),
                 &file.participants[coding.who],
@@ -286,8 +304,8 @@ impl Spool {
                 &at(coding.end),
                 &code.theme,
                 &code.id,
-                &text[coding.hit.start..coding.hit.end],
-                &text[coding.start..coding.end],
+                &matched,
+                &segment,
                 &code.patterns[coding.hit.pattern],
                 &at(coding.hit.start),
                 &at(coding.hit.end),

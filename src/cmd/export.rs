@@ -9,11 +9,12 @@ use anyhow::Context;
 
 use mint::attributes::PARTICIPANT;
 use mint::coding::Coded;
+use mint::disclosure::redact::OffsetMap;
 use mint::exchange::{QdpxWriter, StudyCase, StudyCoding, StudySource};
 use mint::matcher::Matcher;
 use mint::pipeline::LoadedFile;
 
-use crate::args::{CodebookArgs, CorpusArgs, UnitArgs, check_output_path};
+use crate::args::{CodebookArgs, CorpusArgs, GuardArgs, UnitArgs, check_output_path};
 use crate::render::{Output, Status};
 
 /// Write the coded study as a REFI-QDA project for NVivo, QualCoder, ...
@@ -58,6 +59,10 @@ pub struct Args {
     /// Allow -o to write inside an input folder.
     #[arg(long)]
     write_into_input: bool,
+
+    /// Every transcript is checked for identifiers before it goes in.
+    #[command(flatten)]
+    guard: GuardArgs,
 }
 
 /// The formats `mint export` writes.
@@ -81,8 +86,10 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let mut writer = QdpxWriter::new(Cursor::new(Vec::new()));
     let mut sources = 0;
     let work = |t: &mint::corpus::Transcript| mint::coding::code_with(t, &matcher, unit, &options);
-    let info = args.corpus.stream(out, None, None, work, |_, file| {
-        writer.add_source(&study_source(file, &codebook))?;
+    let mut guard = args.guard.guard()?;
+    let info = args.corpus.stream(out, None, None, work, |out, file| {
+        let redacted = guard.transcript(out, &file.transcript);
+        writer.add_source(&study_source(file, &codebook, redacted))?;
         sources += 1;
         Ok(())
     })?;
@@ -123,15 +130,23 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     }
     out.write_file(&args.output, |w| Ok(w.write_all(bytes.get_ref())?))?;
     out.note(&format!(
-        "wrote {}: {sources} sources, {} cases",
+        "wrote {}: {sources} sources, {} cases; {}",
         args.output.display(),
-        cases.len()
+        cases.len(),
+        guard.summary()
     ));
     Ok(status)
 }
 
-/// One coded file as the project writer takes it.
-fn study_source(file: LoadedFile<Coded>, codebook: &mint::codebook::Codebook) -> StudySource {
+/// One coded file as the project writer takes it; with `redacted`, its
+/// redacted text, the codings' offsets moved onto it.
+fn study_source(
+    file: LoadedFile<Coded>,
+    codebook: &mint::codebook::Codebook,
+    redacted: Option<(String, OffsetMap)>,
+) -> StudySource {
+    let map = redacted.as_ref().map(|(_, m)| m);
+    let at = |offset: usize| map.map_or(offset, |m| m.to_redacted(offset));
     let codings = file
         .result
         .codings
@@ -139,18 +154,18 @@ fn study_source(file: LoadedFile<Coded>, codebook: &mint::codebook::Codebook) ->
         .map(|c| {
             let code = &codebook.codes[c.hit.code];
             StudyCoding {
-                start: c.start,
-                end: c.end,
+                start: at(c.start),
+                end: at(c.end),
                 code: code.id.clone(),
                 pattern: code.patterns[c.hit.pattern].clone(),
-                match_start: c.hit.start,
-                match_end: c.hit.end,
+                match_start: at(c.hit.start),
+                match_end: at(c.hit.end),
             }
         })
         .collect();
     StudySource {
         name: file.source.name,
-        text: file.transcript.text,
+        text: redacted.map_or(file.transcript.text, |(text, _)| text),
         participants: file.participants,
         codings,
     }

@@ -14,8 +14,10 @@ pub mod export;
 pub mod matrix;
 pub mod merge;
 pub mod quotes;
+pub mod redact;
 pub mod report;
 pub mod sample;
+pub mod scan;
 pub mod speakers;
 pub mod text;
 
@@ -37,7 +39,9 @@ pub enum Command {
     Merge(merge::Args),
     Quotes(quotes::Args),
     Report(report::Args),
+    Redact(redact::Args),
     Sample(sample::Args),
+    Scan(scan::Args),
     Speakers(speakers::Args),
     Text(text::Args),
     Codebook(codebook::Args),
@@ -57,7 +61,9 @@ pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
         Command::Merge(args) => merge::run(args, out),
         Command::Quotes(args) => quotes::run(args, out),
         Command::Report(args) => report::run(args, out),
+        Command::Redact(args) => redact::run(args, out),
         Command::Sample(args) => sample::run(args, out),
+        Command::Scan(args) => scan::run(args, out),
         Command::Speakers(args) => speakers::run(args, out),
         Command::Text(args) => text::run(args, out),
         Command::Codebook(args) => codebook::run(args, out),

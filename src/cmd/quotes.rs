@@ -9,7 +9,7 @@ use serde::Serialize;
 use mint::matcher::Matcher;
 use mint::quotes::{self, DEFAULT_ATTRIBUTION, Quote};
 
-use crate::args::{CodebookArgs, ContextArgs, CorpusArgs, UnitArgs};
+use crate::args::{CodebookArgs, ContextArgs, CorpusArgs, GuardArgs, UnitArgs};
 use crate::render::{self, Format, Output, Report, Status};
 
 /// Pull quotes for a theme or code, with attributions, ready to paste.
@@ -73,6 +73,9 @@ pub struct Args {
     #[command(flatten)]
     unit: UnitArgs,
 
+    #[command(flatten)]
+    guard: GuardArgs,
+
     /// How to print the quotes.
     #[arg(long, value_enum, default_value_t = QuoteFormat::Md)]
     format: QuoteFormat,
@@ -106,9 +109,13 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         .corpus
         .read(out, |t| mint::coding::code(t, &matcher, unit))?;
     quotes::check_filters(&filters, &corpus.info.participants).context("--where")?;
-    let quotes = quotes::collect(
+    let mut guard = args.guard.guard()?;
+    let mut quotes = quotes::collect(
         &corpus, &codebook, &targets, &filters, context, &template, args.limit,
     );
+    for q in &mut quotes {
+        q.quote = guard.segment(out, &format!("{} turn {}", q.file, q.turn), &q.quote);
+    }
     if quotes.is_empty() {
         out.warn("no quotes: nothing coded with that theme or code for those participants");
     }

@@ -20,7 +20,9 @@ use mint::pipeline::{Corpus, LoadedFile};
 use mint::quotes::{self, DEFAULT_ATTRIBUTION};
 use mint::tally::{self, Cell, Matrix, Tally};
 
-use crate::args::{ByArgs, CodebookArgs, CorpusArgs, UnitArgs, check_output_path, read_human_set};
+use crate::args::{
+    ByArgs, CodebookArgs, CorpusArgs, GuardArgs, UnitArgs, check_output_path, read_human_set,
+};
 use crate::render::{Output, Status};
 
 /// Write a self-contained HTML report: sample, heatmap, quotes, codebook.
@@ -88,6 +90,9 @@ pub struct Args {
     /// Allow -o to write inside an input folder.
     #[arg(long)]
     write_into_input: bool,
+
+    #[command(flatten)]
+    guard: GuardArgs,
 }
 
 /// Runs `mint report`.
@@ -125,6 +130,10 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             args.quotes,
         ));
     }
+    let mut guard = args.guard.guard()?;
+    for q in quotes.iter_mut().flatten() {
+        q.quote = guard.segment(out, &format!("{} turn {}", q.file, q.turn), &q.quote);
+    }
     let sample = mint::groups::sample(
         &corpus.info.participants,
         &["level".into(), "area".into()],
@@ -146,6 +155,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         unit: args.unit.unit.name(),
         min_cell: args.min_cell.unwrap_or(0),
         agreement: agreement.as_ref().map(|(a, _)| a),
+        scanned: guard.summary(),
     };
     let html = page.render();
     out.write_file(&args.output, |w| {
@@ -294,6 +304,8 @@ struct Page<'a> {
     unit: &'a str,
     min_cell: u64,
     agreement: Option<&'a Agreement>,
+    /// Whether the quotes were scanned for identifiers, and what came of it.
+    scanned: String,
 }
 
 const CSS: &str = r#"
@@ -339,7 +351,7 @@ impl Page<'_> {
         let total_n = self.matrix.rows.first().map_or(0, |r| r.total.group_size);
         let _ = write!(
             h,
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n<header>\n<h1>{}</h1>\n<p class=\"meta\">{} participants · {} transcripts · coding unit: {} · codebook: {} {}</p>\n</header>\n",
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n<header>\n<h1>{}</h1>\n<p class=\"meta\">{} participants · {} transcripts · coding unit: {} · codebook: {} {}</p>\n<p class=\"meta\">{}</p>\n</header>\n",
             escape_text(self.title),
             escape_text(self.title),
             total_n,
@@ -347,6 +359,7 @@ impl Page<'_> {
             self.unit,
             escape_text(&self.codebook.codebook.name),
             escape_text(&self.codebook.codebook.version),
+            escape_text(&self.scanned),
         );
         self.sample_section(&mut h);
         self.heatmap_section(&mut h);

@@ -18,7 +18,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-pub use output::{ColorChoice, Output, Status, write_atomic};
+pub use output::{ColorChoice, Output, Status, write_atomic, write_private};
 
 /// How data is written to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

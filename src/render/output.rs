@@ -149,10 +149,27 @@ pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    write_atomic_with(path, false, write)
+}
+
+/// [`write_atomic`] for a file only its owner may read (0600 on Unix,
+/// whatever the file it replaces had): a pseudonym key.
+pub fn write_private(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    write_atomic_with(path, true, write)
+}
+
+fn write_atomic_with(
+    path: &Path,
+    private: bool,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let fail = || format!("cannot write {}", path.display());
     let existing = std::fs::metadata(path).ok();
     let target = match &existing {
-        Some(meta) if !meta.is_file() => {
+        Some(meta) if !meta.is_file() && !private => {
             let file = std::fs::OpenOptions::new()
                 .write(true)
                 .open(path)
@@ -184,7 +201,9 @@ pub fn write_atomic(
         write(&mut w).with_context(fail)?;
         w.flush().with_context(fail)?;
     }
-    fix_permissions(tmp.as_file(), existing.as_ref()).with_context(fail)?;
+    if !private {
+        fix_permissions(tmp.as_file(), existing.as_ref()).with_context(fail)?;
+    }
     tmp.persist(&target).with_context(fail)?;
     Ok(())
 }

@@ -29,6 +29,12 @@ fn mint_sample_help() {
 }
 
 #[test]
+fn mint_scan_and_redact_help() {
+    insta::assert_snapshot!(help(&["scan", "--help"]));
+    insta::assert_snapshot!(help(&["redact", "--help"]));
+}
+
+#[test]
 fn mint_codebook_help() {
     insta::assert_snapshot!(help(&["codebook", "show", "--help"]));
     insta::assert_snapshot!(help(&["codebook", "init", "--help"]));

@@ -24,5 +24,6 @@ mod quality;
 mod quotes;
 mod report;
 mod sample;
+mod scan;
 mod speech;
 mod util;
