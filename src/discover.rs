@@ -395,6 +395,10 @@ fn other_format(path: &Path, skip: impl Fn(SkipKind, String) -> Found) -> Found 
             SkipKind::Csv,
             "a CSV (read it as a survey with --text-column COLUMN)".into(),
         ),
+        Some("xlsx" | "xlsm" | "ods") => skip(
+            SkipKind::Csv,
+            "a spreadsheet (read it as a survey with --text-column COLUMN)".into(),
+        ),
         Some(ext) => skip(
             SkipKind::OtherFormat,
             format!("not a transcript format (--glob '*.{ext}' reads it as text)"),
