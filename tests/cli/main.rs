@@ -25,4 +25,5 @@ mod quotes;
 mod report;
 mod sample;
 mod speech;
+mod spreadsheets;
 mod util;
