@@ -379,7 +379,10 @@ impl OutputArgs {
         };
         check_output_path(path, inputs, self.write_into_input)?;
         let can = [FileFormat::Csv, FileFormat::Json, FileFormat::Xlsx];
-        Ok(Some((path, crate::render::file_format("--output", path, &can)?)))
+        Ok(Some((
+            path,
+            crate::render::file_format("--output", path, &can)?,
+        )))
     }
 }
 

@@ -133,15 +133,24 @@ fn grid_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Row>, String> {
     use crate::spreadsheet::a1;
     let grid = crate::spreadsheet::read(bytes, sheet).map_err(|e| e.message)?;
     let Some((header, records)) = grid.rows.split_first() else {
-        return Err(format!("A1: {TOO_NARROW} (the sheet {:?} is empty)", grid.sheet));
+        return Err(format!(
+            "A1: {TOO_NARROW} (the sheet {:?} is empty)",
+            grid.sheet
+        ));
     };
     // The header ends at its last named column; a value past it has none.
-    let width = header.iter().rposition(|h| !h.trim().is_empty()).map_or(0, |i| i + 1);
+    let width = header
+        .iter()
+        .rposition(|h| !h.trim().is_empty())
+        .map_or(0, |i| i + 1);
     if width < 2 {
         return Err(format!("A1: {TOO_NARROW}"));
     }
     if let Some(c) = header[..width].iter().position(|h| h.trim().is_empty()) {
-        return Err(format!("{}: the column has no name in the header row", a1(0, c)));
+        return Err(format!(
+            "{}: the column has no name in the header row",
+            a1(0, c)
+        ));
     }
     let mut rows = Vec::new();
     for (i, record) in records.iter().enumerate() {

@@ -139,7 +139,16 @@ mod tests {
 
     #[test]
     fn cells_read_as_a_csv_export_holds_them() {
-        let bytes = workbook(&[(0, 0, "id"), (0, 1, "age"), (1, 0, "P1"), (1, 1, "34"), (2, 1, "2.5")], false);
+        let bytes = workbook(
+            &[
+                (0, 0, "id"),
+                (0, 1, "age"),
+                (1, 0, "P1"),
+                (1, 1, "34"),
+                (2, 1, "2.5"),
+            ],
+            false,
+        );
         let grid = read(&bytes, None).unwrap();
         assert_eq!(grid.sheet, "Data");
         assert_eq!(grid.rows, [["id", "age"], ["P1", "34"], ["", "2.5"]]);
@@ -150,9 +159,16 @@ mod tests {
         let bytes = workbook(&[(1, 2, "x")], true);
         assert_eq!(read(&bytes, None).unwrap().sheet, "Cover");
         let grid = read(&bytes, Some("data")).unwrap();
-        assert_eq!(grid.rows, [["", "", ""], ["", "", "x"]], "positions are kept");
+        assert_eq!(
+            grid.rows,
+            [["", "", ""], ["", "", "x"]],
+            "positions are kept"
+        );
         let err = read(&bytes, Some("Sheet9")).unwrap_err();
-        assert_eq!(err.message, "no sheet \"Sheet9\" (--sheet); the sheets are Cover, Data");
+        assert_eq!(
+            err.message,
+            "no sheet \"Sheet9\" (--sheet); the sheets are Cover, Data"
+        );
     }
 
     #[test]
@@ -162,17 +178,29 @@ mod tests {
         let sheet = book.add_worksheet();
         sheet.write_string(0, 0, "id").unwrap();
         sheet
-            .write_formula(3, 2, rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!"))
+            .write_formula(
+                3,
+                2,
+                rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!"),
+            )
             .unwrap();
         let err = read(&book.save_to_buffer().unwrap(), None).unwrap_err();
         assert_eq!(err.row, 4);
-        assert!(err.message.starts_with("C4: the cell holds an error"), "{}", err.message);
+        assert!(
+            err.message.starts_with("C4: the cell holds an error"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn not_a_spreadsheet_is_an_error() {
         let err = read(b"id,age\n", None).unwrap_err();
-        assert!(err.message.starts_with("not a spreadsheet"), "{}", err.message);
+        assert!(
+            err.message.starts_with("not a spreadsheet"),
+            "{}",
+            err.message
+        );
         assert!(is_spreadsheet(Path::new("a.XLSX")) && is_spreadsheet(Path::new("b.ods")));
         assert!(!is_spreadsheet(Path::new("a.xls")));
     }

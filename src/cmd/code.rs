@@ -204,7 +204,10 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             summary.coded_segments += total.coded_segments;
             words.add(&file.transcript.words);
             let first = file.window.is_none_or(|w| w.first);
-            digest.add(if first { &file.source.name } else { "" }, &file.transcript.text);
+            digest.add(
+                if first { &file.source.name } else { "" },
+                &file.transcript.text,
+            );
             if let Some(spool) = &mut spool {
                 spool.add(&file, &codebook)?;
             }
@@ -247,7 +250,8 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             write_codings(spool, w)
         })?;
     }
-    let write_rules = |w: &mut dyn Write| write_rules(w, &tally, &info.participants, &by, &codebook);
+    let write_rules =
+        |w: &mut dyn Write| write_rules(w, &tally, &info.participants, &by, &codebook);
     if let (Some(path), Some(format)) = (&args.rules, rules_format) {
         render::write_table_file(out, path, format, "Rules", about, write_rules)?;
     }

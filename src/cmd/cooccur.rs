@@ -108,7 +108,14 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         level: if args.codes { "code" } else { "theme" },
     };
     let about = || About::new(Some(&codebook), Some(Digest::of(&corpus.files)));
-    render::emit_to(out, file, args.format.format, &report, "Co-occurrence", about)?;
+    render::emit_to(
+        out,
+        file,
+        args.format.format,
+        &report,
+        "Co-occurrence",
+        about,
+    )?;
     Ok(args.corpus.status(&corpus.info, out))
 }
 

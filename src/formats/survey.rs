@@ -78,21 +78,34 @@ pub fn sheet_needs_text_column(bytes: &[u8], sheet: Option<&str>) -> FormatError
     match sheet_rows(bytes, sheet) {
         Ok((headers, rows)) => error(
             1,
-            describe_header("a survey spreadsheet needs --text-column", &headers, rows.iter()),
+            describe_header(
+                "a survey spreadsheet needs --text-column",
+                &headers,
+                rows.iter(),
+            ),
         ),
         Err(err) => err,
     }
 }
 
 /// A spreadsheet's header (trimmed) and the rows under it.
-fn sheet_rows(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<String>, Vec<Vec<String>>), FormatError> {
+fn sheet_rows(
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<(Vec<String>, Vec<Vec<String>>), FormatError> {
     let grid = crate::spreadsheet::read(bytes, sheet).map_err(|e| error(e.row, e.message))?;
     let mut rows = grid.rows.into_iter();
     let Some(header) = rows.next() else {
-        let message = format!("A1: the sheet {:?} is empty; a survey needs a header row", grid.sheet);
+        let message = format!(
+            "A1: the sheet {:?} is empty; a survey needs a header row",
+            grid.sheet
+        );
         return Err(error(1, message));
     };
-    Ok((header.iter().map(|h| h.trim().to_string()).collect(), rows.collect()))
+    Ok((
+        header.iter().map(|h| h.trim().to_string()).collect(),
+        rows.collect(),
+    ))
 }
 
 fn error(line: usize, message: String) -> FormatError {
@@ -199,7 +212,11 @@ fn describe_columns(what: &str, text: &str) -> String {
     };
     let headers: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
     let records = reader.records().flatten();
-    describe_header(what, &headers, records.map(|r| r.iter().map(String::from).collect::<Vec<_>>()))
+    describe_header(
+        what,
+        &headers,
+        records.map(|r| r.iter().map(String::from).collect::<Vec<_>>()),
+    )
 }
 
 /// `what`, then the columns `headers` and the likely text column among
@@ -234,7 +251,10 @@ pub fn likely_text_column(text: &str) -> Option<usize> {
         .from_reader(text.as_bytes());
     let width = reader.headers().ok()?.len();
     let records = reader.records().flatten();
-    likely_column(width, records.map(|r| r.iter().map(String::from).collect::<Vec<_>>()))
+    likely_column(
+        width,
+        records.map(|r| r.iter().map(String::from).collect::<Vec<_>>()),
+    )
 }
 
 /// [`likely_text_column`] of `width` columns over `records`.

@@ -48,7 +48,9 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// cells as they are and plain line ends, whatever `--raw-csv` and
 /// `--excel-csv` say: for a table that goes on into a workbook, where a
 /// text cell is never read as a formula.
-pub fn capture(write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<Vec<u8>> {
+pub fn capture(
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<u8>> {
     struct Reset(bool);
     impl Drop for Reset {
         fn drop(&mut self) {
@@ -93,7 +95,11 @@ impl<W: Write> Writer<W> {
         if CAPTURING.with(std::cell::Cell::get) {
             return Writer::with_raw(w, true, false);
         }
-        Writer::with_raw(w, RAW.load(Ordering::Relaxed), EXCEL.load(Ordering::Relaxed))
+        Writer::with_raw(
+            w,
+            RAW.load(Ordering::Relaxed),
+            EXCEL.load(Ordering::Relaxed),
+        )
     }
 
     fn with_raw(w: W, raw: bool, excel: bool) -> Writer<W> {

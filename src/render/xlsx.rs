@@ -8,7 +8,9 @@
 //! column widths from its content. Counts are numbers; a `percent` column
 //! is a percentage (33.3 in CSV is 33.3% in the sheet); a cell hidden by
 //! `--min-cell` (`<5`, or `–` for its percentage) stays text, and a `Notes`
-//! sheet says why. Quotes and segment text wrap. An `About` sheet records
+//! sheet says why. Quotes and segment text wrap, and so do headers (a
+//! column is as wide as its cells and its header's longest word). Printed,
+//! a sheet is landscape with its header row on every page. An `About` sheet records
 //! the mint version, the codebook, a digest of the input and the command
 //! line. The document date is fixed (2000-01-01) and rust_xlsxwriter dates
 //! every zip entry 1980-01-01, so the same input gives the same bytes.
@@ -118,7 +120,10 @@ impl Digest {
         let mut digest = Digest::default();
         for file in files {
             let first = file.window.is_none_or(|w| w.first);
-            digest.add(if first { &file.source.name } else { "" }, &file.transcript.text);
+            digest.add(
+                if first { &file.source.name } else { "" },
+                &file.transcript.text,
+            );
         }
         digest.finish()
     }
@@ -182,6 +187,10 @@ const MAX_CHARS: usize = 32_767;
 /// The most rows a worksheet holds, the header's included.
 const MAX_ROWS: usize = 1_048_576;
 
+/// The widest table (in characters) printed on one page's width: about
+/// twice what landscape A4 holds at 100%, so never under half size.
+const FIT_WIDTH: usize = 260;
+
 /// What the sheets needed explaining, for the `Notes` sheet.
 #[derive(Default)]
 struct Notes {
@@ -204,7 +213,10 @@ struct Formats {
 impl Formats {
     fn new() -> Formats {
         Formats {
-            header: Format::new().set_bold(),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             percent: Format::new().set_num_format("0.0%"),
             prose: Format::new().set_text_wrap(),
             hidden: Format::new().set_align(FormatAlign::Right),
@@ -267,14 +279,22 @@ fn write_table(
     formats: &Formats,
     notes: &mut Notes,
 ) -> anyhow::Result<()> {
-    let columns = table.header.len().max(table.rows.iter().map(Vec::len).max().unwrap_or(0));
+    let columns = table
+        .header
+        .len()
+        .max(table.rows.iter().map(Vec::len).max().unwrap_or(0));
     if columns > 16_384 {
         anyhow::bail!("{columns} columns, more than a worksheet holds (16384)");
     }
     let mut widths = vec![0usize; columns];
     for (c, name) in table.header.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, name, &formats.header)?;
-        widths[c] = name.chars().count();
+        // A header wraps: its longest word sets the least width.
+        widths[c] = name
+            .split_whitespace()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0);
     }
     for (r, record) in table.rows.iter().enumerate() {
         let r = row(r + 1);
@@ -308,11 +328,9 @@ fn write_table(
                 }
                 None => {
                     let text = if cell.chars().count() > MAX_CHARS {
-                        notes.cut.push(format!(
-                            "{}!{}",
-                            table.name,
-                            a1(r as usize, c)
-                        ));
+                        notes
+                            .cut
+                            .push(format!("{}!{}", table.name, a1(r as usize, c)));
                         let mut cut: String = cell.chars().take(MAX_CHARS - 1).collect();
                         cut.push('…');
                         std::borrow::Cow::Owned(cut)
@@ -328,13 +346,52 @@ fn write_table(
             }
         }
     }
+    let mut total = 0;
     for (c, width) in widths.iter().enumerate() {
         let header = table.header.get(c).map_or("", String::as_str);
         let cap = if is_prose(header) { 80 } else { 40 };
-        sheet.set_column_width(c as u16, ((*width).clamp(6, cap) + 2) as f64)?;
+        let width = (*width).clamp(6, cap) + 2;
+        total += width;
+        sheet.set_column_width(c as u16, width as f64)?;
+    }
+    // Spreadsheet programs do not grow a row for wrapped text on their
+    // own: the header row is as tall as its most wrapped header.
+    let lines = table
+        .header
+        .iter()
+        .zip(&widths)
+        .map(|(name, width)| wrapped_lines(name, (*width).max(6)))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        sheet.set_row_height(0, 15.0 * lines as f64)?;
     }
     sheet.set_freeze_panes(1, 0)?;
+    // On paper: landscape, the header row on every page, gridlines, and
+    // all the columns on one page's width when they still read there.
+    if total <= FIT_WIDTH {
+        sheet.set_print_fit_to_pages(1, 0);
+    }
+    sheet.set_landscape();
+    sheet.set_repeat_rows(0, 0)?;
+    sheet.set_print_gridlines(true);
     Ok(())
+}
+
+/// How many lines `text` takes wrapped at word breaks to `width`
+/// characters.
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let (mut lines, mut used) = (1, 0);
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if used > 0 && used + 1 + n > width {
+            lines += 1;
+            used = n;
+        } else {
+            used += n + usize::from(used > 0);
+        }
+    }
+    lines
 }
 
 /// What the `Notes` sheet says, one paragraph a line.
@@ -401,9 +458,15 @@ mod tests {
     fn table() -> Table {
         Table {
             name: "Themes".into(),
-            header: ["theme", "code", "total: participants", "total: percent", "quote"]
-                .map(String::from)
-                .to_vec(),
+            header: [
+                "theme",
+                "code",
+                "total: participants",
+                "total: percent",
+                "quote",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: vec![
                 ["vision", "", "12", "33.3", "we’ll see, é"]
                     .map(String::from)
@@ -432,15 +495,24 @@ mod tests {
         let range = xlsx.worksheet_range("Themes").unwrap();
         assert_eq!(range.get((1, 2)), Some(&Data::Float(12.0)));
         assert_eq!(range.get((1, 3)), Some(&Data::Float(0.333)));
-        assert_eq!(range.get((1, 4)), Some(&Data::String("we’ll see, é".into())));
+        assert_eq!(
+            range.get((1, 4)),
+            Some(&Data::String("we’ll see, é".into()))
+        );
         // An id that looks like a number stays text; so does a hidden cell.
         assert_eq!(range.get((2, 1)), Some(&Data::String("007".into())));
         assert_eq!(range.get((2, 2)), Some(&Data::String("<5".into())));
         let notes = xlsx.worksheet_range("Notes").unwrap();
         let text = notes.get((1, 0)).unwrap().to_string();
-        assert!(text.contains("--min-cell 5") && text.contains("1 to 4"), "{text}");
+        assert!(
+            text.contains("--min-cell 5") && text.contains("1 to 4"),
+            "{text}"
+        );
         let about = xlsx.worksheet_range("About").unwrap();
-        assert_eq!(about.get((1, 1)), Some(&Data::String(env!("CARGO_PKG_VERSION").into())));
+        assert_eq!(
+            about.get((1, 1)),
+            Some(&Data::String(env!("CARGO_PKG_VERSION").into()))
+        );
         assert_eq!(about.get((5, 1)), Some(&Data::String("mint code x".into())));
     }
 
@@ -463,9 +535,18 @@ mod tests {
         assert_eq!(number("12"), Some(12.0));
         assert_eq!(number("-0.25"), Some(-0.25));
         assert_eq!(number("0"), Some(0.0));
-        for text in ["007", "+1", "1e5", "inf", "", "-", "1.", ".5", "1 000", "NaN"] {
+        for text in [
+            "007", "+1", "1e5", "inf", "", "-", "1.", ".5", "1 000", "NaN",
+        ] {
             assert_eq!(number(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn headers_wrap_at_word_breaks() {
+        assert_eq!(wrapped_lines("total: percent", 14), 1);
+        assert_eq!(wrapped_lines("operational / health: references", 12), 3);
+        assert_eq!(wrapped_lines("", 6), 1);
     }
 
     #[test]
@@ -479,8 +560,17 @@ mod tests {
         let bytes = book(&[t]);
         let mut xlsx = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let range = xlsx.worksheet_range("Codings").unwrap();
-        assert_eq!(range.get((1, 0)).unwrap().to_string().chars().count(), MAX_CHARS);
+        assert_eq!(
+            range.get((1, 0)).unwrap().to_string().chars().count(),
+            MAX_CHARS
+        );
         let notes = xlsx.worksheet_range("Notes").unwrap();
-        assert!(notes.get((1, 0)).unwrap().to_string().contains("Codings!A2"));
+        assert!(
+            notes
+                .get((1, 0))
+                .unwrap()
+                .to_string()
+                .contains("Codings!A2")
+        );
     }
 }

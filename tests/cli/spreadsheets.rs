@@ -37,7 +37,11 @@ fn sheets(path: &Path) -> Vec<(String, Table)> {
                         .collect()
                 })
                 .collect();
-            let header = if rows.is_empty() { Vec::new() } else { rows.remove(0) };
+            let header = if rows.is_empty() {
+                Vec::new()
+            } else {
+                rows.remove(0)
+            };
             (name, (header, rows))
         })
         .collect()
@@ -77,7 +81,12 @@ fn assert_same(what: &str, sheet: &Table, csv: &Table) {
                 (Ok(g), Ok(w)) => (g - w).abs() < 1e-9,
                 _ => false,
             };
-            assert!(same, "{what}: row {} column {:?}: {got:?} != {want:?}", r + 2, csv.0[c]);
+            assert!(
+                same,
+                "{what}: row {} column {:?}: {got:?} != {want:?}",
+                r + 2,
+                csv.0[c]
+            );
         }
     }
 }
@@ -105,9 +114,24 @@ fn study() -> Study {
     let at = |name: &str| dir.path().join(name).display().to_string();
     let common = [STUDY, "-q", "--raw-csv", "--min-cell", "3"];
     let book = at("study.xlsx");
-    let stats = ok(&[&["code"][..], &common, &["--stats", "--xlsx", &book, "--format", "csv"]].concat());
-    ok(&[&["code"][..], &common, &["--matrix", &at("m.csv"), "--codings", &at("c.csv")]].concat());
-    ok(&[&["code"][..], &common, &["--long", "--matrix", &at("l.csv"), "--rules", &at("r.csv")]].concat());
+    let stats = ok(&[
+        &["code"][..],
+        &common,
+        &["--stats", "--xlsx", &book, "--format", "csv"],
+    ]
+    .concat());
+    ok(&[
+        &["code"][..],
+        &common,
+        &["--matrix", &at("m.csv"), "--codings", &at("c.csv")],
+    ]
+    .concat());
+    ok(&[
+        &["code"][..],
+        &common,
+        &["--long", "--matrix", &at("l.csv"), "--rules", &at("r.csv")],
+    ]
+    .concat());
     let csvs = vec![
         ("Themes", read_csv(&dir.path().join("m.csv"))),
         ("Themes (long)", read_csv(&dir.path().join("l.csv"))),
@@ -130,7 +154,15 @@ fn the_study_workbook_reads_back_as_its_csvs() {
     let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["Themes", "Themes (long)", "Codings", "Rules", "Group comparison", "Notes", "About"]
+        [
+            "Themes",
+            "Themes (long)",
+            "Codings",
+            "Rules",
+            "Group comparison",
+            "Notes",
+            "About"
+        ]
     );
     for (name, csv) in &study.csvs {
         assert_same(name, sheet(&book, name), csv);
@@ -161,7 +193,12 @@ fn a_workbook_is_the_same_bytes_run_to_run() {
     for i in 0..zip.len() {
         let entry = zip.by_index(i).unwrap();
         let date = entry.last_modified().unwrap();
-        assert_eq!((date.year(), date.month(), date.day()), (1980, 1, 1), "{:?}", entry.name());
+        assert_eq!(
+            (date.year(), date.month(), date.day()),
+            (1980, 1, 1),
+            "{:?}",
+            entry.name()
+        );
     }
 }
 
@@ -201,19 +238,42 @@ fn every_table_output_writes_a_workbook_that_reads_back() {
 fn an_extension_mint_does_not_write_is_an_error_naming_what_it_can() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&[&str], &str, &str); 6] = [
-        (&["code", STUDY, "--matrix"], "x.xls", "--matrix writes .csv or .xlsx"),
-        (&["code", STUDY, "--codings"], "x.numbers", "--codings writes .csv or .xlsx"),
-        (&["code", STUDY, "--rules"], "x.ods", "--rules writes .csv or .xlsx"),
+        (
+            &["code", STUDY, "--matrix"],
+            "x.xls",
+            "--matrix writes .csv or .xlsx",
+        ),
+        (
+            &["code", STUDY, "--codings"],
+            "x.numbers",
+            "--codings writes .csv or .xlsx",
+        ),
+        (
+            &["code", STUDY, "--rules"],
+            "x.ods",
+            "--rules writes .csv or .xlsx",
+        ),
         (&["code", STUDY, "--xlsx"], "x.csv", "--xlsx writes .xlsx"),
-        (&["sample", STUDY, "--output"], "x.xls", "--output writes .csv, .json or .xlsx"),
-        (&["quotes", STUDY, "--theme", "vision", "-o"], "x.txt", "--output writes .csv, .json or .xlsx"),
+        (
+            &["sample", STUDY, "--output"],
+            "x.xls",
+            "--output writes .csv, .json or .xlsx",
+        ),
+        (
+            &["quotes", STUDY, "--theme", "vision", "-o"],
+            "x.txt",
+            "--output writes .csv, .json or .xlsx",
+        ),
     ];
     for (args, file, says) in cases {
         let path = dir.path().join(file);
         let (_, stderr, code) = run(mint().args(args).arg(&path));
         assert_eq!(code, 2, "{args:?} {file}: {stderr}");
         let ext = file.rsplit('.').next().unwrap();
-        assert!(stderr.contains(&format!("mint does not write .{ext} files")), "{stderr}");
+        assert!(
+            stderr.contains(&format!("mint does not write .{ext} files")),
+            "{stderr}"
+        );
         assert!(stderr.contains(says), "{stderr}");
         assert!(!path.exists(), "{file} was written");
     }
@@ -223,16 +283,29 @@ fn an_extension_mint_does_not_write_is_an_error_naming_what_it_can() {
 #[test]
 fn excel_csv_adds_a_bom_and_crlf_and_the_default_has_neither() {
     let plain = ok(&["sample", STUDY, "-q", "--format", "csv"]);
-    assert!(!plain.starts_with('\u{feff}') && !plain.contains('\r'), "{plain:?}");
+    assert!(
+        !plain.starts_with('\u{feff}') && !plain.contains('\r'),
+        "{plain:?}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.csv");
-    ok(&["code", STUDY, "-q", "--excel-csv", "--matrix", path.to_str().unwrap()]);
+    ok(&[
+        "code",
+        STUDY,
+        "-q",
+        "--excel-csv",
+        "--matrix",
+        path.to_str().unwrap(),
+    ]);
     let excel = std::fs::read_to_string(&path).unwrap();
     let body = excel.strip_prefix('\u{feff}').expect("a BOM first");
     assert!(body.lines().count() > 3 && body.split_inclusive('\n').all(|l| l.ends_with("\r\n")));
     let plain = dir.path().join("plain.csv");
     ok(&["code", STUDY, "-q", "--matrix", plain.to_str().unwrap()]);
-    assert_eq!(body.replace("\r\n", "\n"), std::fs::read_to_string(&plain).unwrap());
+    assert_eq!(
+        body.replace("\r\n", "\n"),
+        std::fs::read_to_string(&plain).unwrap()
+    );
 }
 
 /// LibreOffice's `soffice`, if installed.
@@ -252,21 +325,35 @@ fn libreoffice_converts_each_sheet_back_to_the_csv() {
     };
     let study = study();
     let dir = tempfile::tempdir().unwrap();
-    let profile = format!("-env:UserInstallation=file://{}", dir.path().join("profile").display());
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.path().join("profile").display()
+    );
     // Comma, double quote, UTF-8, row 1, cells as stored (not as shown),
     // every sheet to its own file (LibreOffice 7.2 and later).
     let filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1";
     let status = Command::new(soffice)
-        .args(["--headless", "--norestore", &profile, "--convert-to", filter, "--outdir"])
+        .args([
+            "--headless",
+            "--norestore",
+            &profile,
+            "--convert-to",
+            filter,
+            "--outdir",
+        ])
         .arg(dir.path())
         .arg(&study.book)
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     for (name, csv) in &study.csvs {
         let path = dir.path().join(format!("study-{name}.csv"));
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_same(&format!("LibreOffice {name}"), &parse_csv(&text), csv);
     }
 }
@@ -294,6 +381,9 @@ fn workbook(path: &Path, name: &str, cover: bool, rows: &[&[&str]]) {
     book.save(path).unwrap();
 }
 
+/// A sheet's rows, as written by [`workbook`].
+type Rows<'a> = &'a [&'a [&'a str]];
+
 /// The example study's attributes sheet, as rows of cells.
 fn participants() -> Vec<Vec<String>> {
     let (header, rows) = read_csv(Path::new("examples/participants.csv"));
@@ -305,18 +395,33 @@ fn participants() -> Vec<Vec<String>> {
 fn an_attributes_workbook_gives_what_the_csv_gives() {
     let dir = tempfile::tempdir().unwrap();
     let rows = participants();
-    let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
     let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
     let book = dir.path().join("people.xlsx");
     workbook(&book, "People", true, &rows);
     let by = ["--by", "level,sector,area", "--format", "csv", "-q"];
-    let want = ok(&[&["code", STUDY, "--attributes", "examples/participants.csv"][..], &by].concat());
+    let want = ok(&[
+        &["code", STUDY, "--attributes", "examples/participants.csv"][..],
+        &by,
+    ]
+    .concat());
     let book = book.to_str().unwrap();
-    let got = ok(&[&["code", STUDY, "--attributes", book, "--sheet", "People"][..], &by].concat());
+    let got = ok(&[
+        &["code", STUDY, "--attributes", book, "--sheet", "People"][..],
+        &by,
+    ]
+    .concat());
     assert_eq!(got, want);
     // The committed .ods (made from the same CSV with LibreOffice).
     let ods = fixture("spreadsheets/participants.ods");
-    let got = ok(&[&["code", STUDY, "--attributes", ods.to_str().unwrap()][..], &by].concat());
+    let got = ok(&[
+        &["code", STUDY, "--attributes", ods.to_str().unwrap()][..],
+        &by,
+    ]
+    .concat());
     assert_eq!(got, want);
 }
 
@@ -324,13 +429,37 @@ fn an_attributes_workbook_gives_what_the_csv_gives() {
 #[test]
 fn attributes_workbook_errors_name_the_cell() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&[&[&str]], Option<&str>, &str); 6] = [
-        (&[&["participant"], &["A1a"]], None, "A1: needs a key column and at least one attribute column"),
-        (&[&["participant", "level"], &["A1a", "x"], &["", "y"]], None, "A3: the first column (participant or file) is empty"),
-        (&[&["participant", "level"], &["A1a", "x", "stray"]], None, "C2: a value in a column with no name in the header row"),
-        (&[&["participant", "", "sector"], &["A1a", "x", "y"]], None, "B1: the column has no name in the header row"),
-        (&[&["participant", "level"]], Some("Nope"), "no sheet \"Nope\" (--sheet); the sheets are Cover, People"),
-        (&[], None, "A1: needs a key column and at least one attribute column"),
+    let cases: [(Rows, Option<&str>, &str); 6] = [
+        (
+            &[&["participant"], &["A1a"]],
+            None,
+            "A1: needs a key column and at least one attribute column",
+        ),
+        (
+            &[&["participant", "level"], &["A1a", "x"], &["", "y"]],
+            None,
+            "A3: the first column (participant or file) is empty",
+        ),
+        (
+            &[&["participant", "level"], &["A1a", "x", "stray"]],
+            None,
+            "C2: a value in a column with no name in the header row",
+        ),
+        (
+            &[&["participant", "", "sector"], &["A1a", "x", "y"]],
+            None,
+            "B1: the column has no name in the header row",
+        ),
+        (
+            &[&["participant", "level"]],
+            Some("Nope"),
+            "no sheet \"Nope\" (--sheet); the sheets are Cover, People",
+        ),
+        (
+            &[],
+            None,
+            "A1: needs a key column and at least one attribute column",
+        ),
     ];
     for (i, (rows, sheet, says)) in cases.into_iter().enumerate() {
         let path = dir.path().join(format!("a{i}.xlsx"));
@@ -342,7 +471,10 @@ fn attributes_workbook_errors_name_the_cell() {
         }
         let (_, stderr, code) = run(&mut cmd);
         assert_eq!(code, 2, "{rows:?}: {stderr}");
-        assert!(stderr.contains("cannot read the attributes sheet"), "{stderr}");
+        assert!(
+            stderr.contains("cannot read the attributes sheet"),
+            "{stderr}"
+        );
         assert!(stderr.contains(says), "{rows:?}: {stderr}");
     }
     // A cell holding an error.
@@ -358,21 +490,35 @@ fn attributes_workbook_errors_name_the_cell() {
     book.save(&path).unwrap();
     let (_, stderr, code) = run(mint().args(["code", STUDY, "--attributes"]).arg(&path));
     assert_eq!(code, 2);
-    assert!(stderr.contains("C2: the cell holds an error (#DIV/0!)"), "{stderr}");
+    assert!(
+        stderr.contains("C2: the cell holds an error (#DIV/0!)"),
+        "{stderr}"
+    );
     // A CSV named .xlsx is no spreadsheet.
     let path = dir.path().join("fake.xlsx");
     std::fs::copy("examples/participants.csv", &path).unwrap();
     let (_, stderr, code) = run(mint().args(["code", STUDY, "--attributes"]).arg(&path));
     assert_eq!(code, 2);
-    assert!(stderr.contains("not a spreadsheet mint reads (.xlsx or .ods)"), "{stderr}");
+    assert!(
+        stderr.contains("not a spreadsheet mint reads (.xlsx or .ods)"),
+        "{stderr}"
+    );
 }
 
 /// The survey fixture's rows.
 const SURVEY: &[&[&str]] = &[
     &["respondent", "sector", "comment"],
-    &["S-01", "health", "We finally share the same building as social care."],
+    &[
+        "S-01",
+        "health",
+        "We finally share the same building as social care.",
+    ],
     &["S-02", "social care", ""],
-    &["S-03", "social care", "Our IT systems still don't talk, so I ring the GP."],
+    &[
+        "S-03",
+        "social care",
+        "Our IT systems still don't talk, so I ring the GP.",
+    ],
 ];
 
 // See: #20 (item 2)
@@ -387,7 +533,14 @@ fn a_survey_workbook_reads_as_its_csv() {
     let text = |file: &str| ok(&[&["text", file][..], &args].concat());
     assert_eq!(text(book), text(csv));
     let code = |file: &str| {
-        let by = ["--codebook", "tests/data/basic/codebook.toml", "--by", "sector", "--format", "json"];
+        let by = [
+            "--codebook",
+            "tests/data/basic/codebook.toml",
+            "--by",
+            "sector",
+            "--format",
+            "json",
+        ];
         let json = ok(&[&["code", file][..], &args, &by].concat());
         let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
         v.as_object_mut().unwrap().remove("summary");
@@ -398,7 +551,10 @@ fn a_survey_workbook_reads_as_its_csv() {
     let folder = dir.path().display().to_string();
     let (_, stderr, status) = run(mint().args(["code", &folder]));
     assert_eq!(status, 2, "nothing to read: {stderr}");
-    assert!(stderr.contains("without --text-column (survey.xlsx)"), "{stderr}");
+    assert!(
+        stderr.contains("without --text-column (survey.xlsx)"),
+        "{stderr}"
+    );
 }
 
 // See: #20 (item 2)
@@ -410,9 +566,19 @@ fn survey_workbook_errors_name_the_cell_or_the_columns() {
     rows.push(&["", "health", "No id here."]);
     workbook(&book, "Responses", false, &rows);
     let book = book.to_str().unwrap();
-    let (_, stderr, code) = run(mint().args(["text", book, "--text-column", "comment", "--id-column", "respondent"]));
+    let (_, stderr, code) = run(mint().args([
+        "text",
+        book,
+        "--text-column",
+        "comment",
+        "--id-column",
+        "respondent",
+    ]));
     assert_eq!(code, 2);
-    assert!(stderr.contains(":5: A5: the id column is empty"), "{stderr}");
+    assert!(
+        stderr.contains(":5: A5: the id column is empty"),
+        "{stderr}"
+    );
     let (_, stderr, code) = run(mint().args(["text", book, "--text-column", "answer"]));
     assert_eq!(code, 2);
     assert!(
@@ -421,8 +587,15 @@ fn survey_workbook_errors_name_the_cell_or_the_columns() {
     );
     let (_, stderr, code) = run(mint().args(["text", book]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("a survey spreadsheet needs --text-column; the columns are"), "{stderr}");
-    let (_, stderr, code) = run(mint().args(["text", book, "--text-column", "comment", "--sheet", "Other"]));
+    assert!(
+        stderr.contains("a survey spreadsheet needs --text-column; the columns are"),
+        "{stderr}"
+    );
+    let (_, stderr, code) =
+        run(mint().args(["text", book, "--text-column", "comment", "--sheet", "Other"]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("no sheet \"Other\" (--sheet); the sheets are Responses"), "{stderr}");
+    assert!(
+        stderr.contains("no sheet \"Other\" (--sheet); the sheets are Responses"),
+        "{stderr}"
+    );
 }
