@@ -599,3 +599,42 @@ fn survey_workbook_errors_name_the_cell_or_the_columns() {
         "{stderr}"
     );
 }
+
+// See: #20 (item 1)
+#[test]
+fn codings_and_disagreements_write_workbooks_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("codings.xlsx");
+    let csv = ok(&["codings", "tests/data/codings/spans.csv", "--raw-csv", "-q"]);
+    ok(&[
+        "codings",
+        "tests/data/codings/spans.csv",
+        "-q",
+        "-o",
+        book.to_str().unwrap(),
+    ]);
+    let got = sheets(&book);
+    assert_eq!(got[0].0, "Codings");
+    assert_same("codings", &got[0].1, &parse_csv(&csv));
+    let (_, stderr, code) =
+        run(mint().args(["codings", "tests/data/codings/spans.csv", "-o", "x.xls"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--output writes .csv or .xlsx"), "{stderr}");
+
+    let set = |c: &str| format!("tests/data/agree/transcripts=tests/data/agree/{c}.toml");
+    let (csv, book) = (dir.path().join("dis.csv"), dir.path().join("dis.xlsx"));
+    for path in [&csv, &book] {
+        let args = [
+            "agree",
+            &set("a"),
+            &set("b"),
+            "--raw-csv",
+            "--disagreements",
+        ];
+        ok(&[&args[..], &[path.to_str().unwrap()]].concat());
+    }
+    let got = sheets(&book);
+    assert_eq!(got[0].0, "Disagreements");
+    assert_same("disagreements", &got[0].1, &read_csv(&csv));
+    assert!(!got[0].1.1.is_empty(), "a and b disagree somewhere");
+}
