@@ -222,7 +222,10 @@ fn every_table_output_writes_a_workbook_that_reads_back() {
         assert_eq!(sheets[0].0, sheet_name);
         assert_same(sheet_name, &sheets[0].1, &parse_csv(&csv));
         assert_eq!(sheets.last().unwrap().0, "About");
-        // .csv and .json by extension too.
+        if stem != "s" {
+            continue;
+        }
+        // .csv and .json by extension too (the same code for every command).
         let csv_file = out(&format!("{stem}.csv"));
         ok(&[args, &["-q", "--raw-csv", "-o", &csv_file]].concat());
         assert_eq!(std::fs::read_to_string(&csv_file).unwrap(), csv);
