@@ -224,6 +224,16 @@ impl CorpusOptions {
         work: impl Fn(&Transcript) -> T + Sync,
         sink: impl FnMut(&mut Output, LoadedFile<T>) -> anyhow::Result<()>,
     ) -> anyhow::Result<CorpusInfo> {
+        let spreadsheet = self
+            .attributes
+            .as_deref()
+            .is_some_and(mint::spreadsheet::is_spreadsheet);
+        if self.read.sheet.is_some() && !spreadsheet && self.read.text_column.is_none() {
+            anyhow::bail!(
+                "--sheet names a sheet of a spreadsheet, but nothing here reads one: give \
+                 --attributes a .xlsx or .ods file, or read survey spreadsheets with --text-column"
+            );
+        }
         let sheet = self
             .attributes
             .as_deref()

@@ -418,6 +418,20 @@ fn an_attributes_workbook_gives_what_the_csv_gives() {
     ]
     .concat());
     assert_eq!(got, want);
+    // --sheet with nothing that reads a sheet matches nothing.
+    let (_, stderr, code) = run(mint().args([
+        "code",
+        STUDY,
+        "--attributes",
+        "examples/participants.csv",
+        "--sheet",
+        "People",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--sheet names a sheet of a spreadsheet, but nothing here reads one"),
+        "{stderr}"
+    );
     // The committed .ods (made from the same CSV with LibreOffice).
     let ods = fixture("spreadsheets/participants.ods");
     let got = ok(&[
