@@ -161,11 +161,19 @@ fn is_percent(header: &str) -> bool {
     header == "percent" || header.ends_with(": percent")
 }
 
-/// Whether a cell is one `--min-cell` hid: `<K`, or `–` for a percentage.
-fn suppressed(cell: &str) -> Option<&str> {
-    match cell.strip_prefix('<') {
-        Some(k) if !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) => Some(k),
-        _ => (cell == "–").then_some(""),
+/// Whether a cell is one `--min-cell` hid: `<K` for a count, `–` for a
+/// percentage, in the columns of the theme matrix (the only cells mint
+/// suppresses); the `K`, or `""` for a percentage.
+fn suppressed<'a>(header: &str, cell: &'a str) -> Option<&'a str> {
+    let field = header.rsplit(": ").next().unwrap_or(header);
+    match (field, cell.strip_prefix('<')) {
+        ("references" | "participants", Some(k))
+            if !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Some(k)
+        }
+        ("percent", _) => (cell == "–").then_some(""),
+        _ => None,
     }
 }
 
@@ -305,7 +313,7 @@ fn write_table(
             if cell.is_empty() {
                 continue;
             }
-            if let Some(k) = suppressed(cell) {
+            if let Some(k) = suppressed(header, cell) {
                 if k.is_empty() {
                     notes.hidden_percent = true;
                 } else {
@@ -540,6 +548,17 @@ mod tests {
         ] {
             assert_eq!(number(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn only_the_matrix_counts_and_percentages_are_suppressed_cells() {
+        assert_eq!(suppressed("total: participants", "<5"), Some("5"));
+        assert_eq!(suppressed("references", "<10"), Some("10"));
+        assert_eq!(suppressed("a / b: percent", "–"), Some(""));
+        assert_eq!(suppressed("quote", "<3"), None);
+        assert_eq!(suppressed("text", "–"), None);
+        assert_eq!(suppressed("years", "<5"), None);
+        assert_eq!(suppressed("references", "<"), None);
     }
 
     #[test]
