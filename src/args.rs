@@ -23,7 +23,7 @@ use mint::formats::survey::SurveyColumns;
 use mint::pipeline::{Corpus, CorpusInfo, LoadedFile, Pipeline, Streaming};
 
 use crate::render::events::Reporter;
-use crate::render::{Format, Output, Status};
+use crate::render::{FileFormat, Format, Output, Status};
 
 /// Flags that say how to read transcripts, whichever ones.
 #[derive(Debug, clap::Args)]
@@ -49,6 +49,11 @@ pub struct ReadArgs {
     #[arg(long, value_name = "COLUMN", requires = "text_column")]
     pub id_column: Option<String>,
 
+    /// The sheet to read in spreadsheets (.xlsx, .ods): survey responses
+    /// and the --attributes sheet (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
     /// Code a speaker turn longer than this many bytes in pieces no longer,
     /// cut at paragraph or sentence boundaries, with a warning, so that one
     /// huge turn cannot make coding hold a whole file.
@@ -69,6 +74,7 @@ impl ReadArgs {
             survey: self.text_column.as_ref().map(|text| SurveyColumns {
                 text: text.clone(),
                 id: self.id_column.clone(),
+                sheet: self.sheet.clone(),
             }),
         }
     }
@@ -94,9 +100,9 @@ pub struct CorpusArgs {
 /// positional arguments say what to read in their own way (`mint agree`).
 #[derive(Debug, clap::Args)]
 pub struct CorpusOptions {
-    /// CSV of participant attributes: first column a participant id, file
-    /// name or speaker label; other columns attributes. Fills or overrides
-    /// front matter.
+    /// CSV (or .xlsx/.ods spreadsheet) of participant attributes: first
+    /// column a participant id, file name or speaker label; other columns
+    /// attributes. Fills or overrides front matter.
     #[arg(long, value_name = "FILE.csv")]
     pub attributes: Option<PathBuf>,
 
@@ -218,10 +224,23 @@ impl CorpusOptions {
         work: impl Fn(&Transcript) -> T + Sync,
         sink: impl FnMut(&mut Output, LoadedFile<T>) -> anyhow::Result<()>,
     ) -> anyhow::Result<CorpusInfo> {
+        let spreadsheet = self
+            .attributes
+            .as_deref()
+            .is_some_and(mint::spreadsheet::is_spreadsheet);
+        if self.read.sheet.is_some() && !spreadsheet && self.read.text_column.is_none() {
+            anyhow::bail!(
+                "--sheet names a sheet of a spreadsheet, but nothing here reads one: give \
+                 --attributes a .xlsx or .ods file, or read survey spreadsheets with --text-column"
+            );
+        }
         let sheet = self
             .attributes
             .as_deref()
-            .map(|p| Sheet::load(p).context("cannot read the attributes sheet"))
+            .map(|p| {
+                Sheet::load_sheet(p, self.read.sheet.as_deref())
+                    .context("cannot read the attributes sheet")
+            })
             .transpose()?;
         let mut filter = Filter::new(&self.glob, &self.exclude, self.read.text_column.is_some())
             .context("invalid --glob or --exclude")?;
@@ -346,6 +365,35 @@ pub struct FormatArgs {
     /// How to print the table on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// The output file flag of commands that print one report.
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs {
+    /// Write to this file instead of stdout, in the format its extension
+    /// names: .csv, .json, or .xlsx for an Excel workbook (with an About
+    /// sheet). Any other extension is an error.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Allow --output to write inside an input folder.
+    #[arg(long)]
+    pub write_into_input: bool,
+}
+
+impl OutputArgs {
+    /// The output file and its format, checked before any work is done.
+    pub fn file(&self, inputs: &[PathBuf]) -> anyhow::Result<Option<(&Path, FileFormat)>> {
+        let Some(path) = &self.output else {
+            return Ok(None);
+        };
+        check_output_path(path, inputs, self.write_into_input)?;
+        let can = [FileFormat::Csv, FileFormat::Json, FileFormat::Xlsx];
+        Ok(Some((
+            path,
+            crate::render::file_format("--output", path, &can)?,
+        )))
+    }
 }
 
 /// The codebook from `--codebook`, or the embedded default.

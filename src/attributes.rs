@@ -38,8 +38,16 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    /// Reads a CSV sheet (UTF-8, BOM allowed).
+    /// Reads a CSV sheet (UTF-8, BOM allowed), or the first sheet of a
+    /// spreadsheet (`.xlsx`, `.ods`).
     pub fn load(path: &Path) -> Result<Sheet, CorpusError> {
+        Sheet::load_sheet(path, None)
+    }
+
+    /// Reads a CSV sheet, or a spreadsheet's sheet named `sheet` (the
+    /// first when `None`). A spreadsheet's errors name the cell (`A3`)
+    /// where a CSV's name the line.
+    pub fn load_sheet(path: &Path, sheet: Option<&str>) -> Result<Sheet, CorpusError> {
         let error = |message: String| CorpusError::Attributes {
             path: path.to_path_buf(),
             message,
@@ -48,41 +56,11 @@ impl Sheet {
             path: path.to_path_buf(),
             source,
         })?;
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| error(csv_message(&e)))?
-            .iter()
-            .map(|h| h.trim().to_lowercase())
-            .collect();
-        if headers.len() < 2 {
-            return Err(error(
-                "line 1: needs a key column and at least one attribute column".into(),
-            ));
-        }
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| error(csv_message(&e)))?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            let key = record.get(0).unwrap_or("").trim().to_string();
-            if key.is_empty() {
-                if record.iter().all(|f| f.trim().is_empty()) {
-                    continue;
-                }
-                return Err(error(format!(
-                    "line {line}: the first column (participant or file) is empty"
-                )));
-            }
-            let values = headers
-                .iter()
-                .zip(record.iter())
-                .skip(1)
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(h, v)| (h.clone(), v.trim().to_string()))
-                .collect();
-            rows.push(Row { line, key, values });
-        }
+        let rows = if crate::spreadsheet::is_spreadsheet(path) {
+            grid_rows(&bytes, sheet).map_err(error)?
+        } else {
+            csv_rows(&bytes).map_err(error)?
+        };
         Ok(Sheet {
             path: path.to_path_buf(),
             rows,
@@ -117,6 +95,103 @@ fn csv_message(err: &csv::Error) -> String {
         Some(pos) => format!("line {}: {}", pos.line(), err),
         None => err.to_string(),
     }
+}
+
+/// The error of a header without a key column and an attribute column.
+const TOO_NARROW: &str = "needs a key column and at least one attribute column";
+
+/// The error of a row without a key.
+const NO_KEY: &str = "the first column (participant or file) is empty";
+
+/// A CSV sheet's rows; errors name the line.
+fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_message(&e))?
+        .iter()
+        .map(String::from)
+        .collect();
+    if headers.len() < 2 {
+        return Err(format!("line 1: {TOO_NARROW}"));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_message(&e))?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let cells: Vec<&str> = record.iter().collect();
+        if let Some(row) = row(&headers, &cells, line).map_err(|e| format!("line {line}: {e}"))? {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+/// A spreadsheet's rows, the header in row 1; errors name the cell.
+fn grid_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Row>, String> {
+    use crate::spreadsheet::a1;
+    let grid = crate::spreadsheet::read(bytes, sheet).map_err(|e| e.message)?;
+    let Some((header, records)) = grid.rows.split_first() else {
+        return Err(format!(
+            "A1: {TOO_NARROW} (the sheet {:?} is empty)",
+            grid.sheet
+        ));
+    };
+    // The header ends at its last named column; a value past it has none.
+    let width = header
+        .iter()
+        .rposition(|h| !h.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    if width < 2 {
+        return Err(format!("A1: {TOO_NARROW}"));
+    }
+    if let Some(c) = header[..width].iter().position(|h| h.trim().is_empty()) {
+        return Err(format!(
+            "{}: the column has no name in the header row",
+            a1(0, c)
+        ));
+    }
+    let mut rows = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        if let Some(c) = record.iter().skip(width).position(|v| !v.trim().is_empty()) {
+            return Err(format!(
+                "{}: a value in a column with no name in the header row",
+                a1(i + 1, width + c)
+            ));
+        }
+        if let Some(row) = row(&header[..width], &record[..width], i + 2)
+            .map_err(|e| format!("{}: {e}", a1(i + 1, 0)))?
+        {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+/// One row of the sheet at `line` (its 1-based line or row), or `None`
+/// for a blank row; an error when only the key is missing.
+fn row<S: AsRef<str>>(
+    headers: &[String],
+    cells: &[S],
+    line: usize,
+) -> Result<Option<Row>, &'static str> {
+    let key = cells.first().map_or("", AsRef::as_ref).trim().to_string();
+    if key.is_empty() {
+        if cells.iter().all(|f| f.as_ref().trim().is_empty()) {
+            return Ok(None);
+        }
+        return Err(NO_KEY);
+    }
+    let values = headers
+        .iter()
+        .zip(cells)
+        .skip(1)
+        .map(|(h, v)| (h, v.as_ref().trim()))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(h, v)| (h.trim().to_lowercase(), v.to_string()))
+        .collect();
+    Ok(Some(Row { line, key, values }))
 }
 
 /// The participant id and attributes of a transcript: the front matter,

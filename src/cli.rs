@@ -61,6 +61,14 @@ pub struct GlobalArgs {
     /// Numbers such as -0.25 are kept, and JSON always has the original text.
     #[arg(long, global = true)]
     pub raw_csv: bool,
+
+    /// Write CSV files for Excel: a UTF-8 byte-order mark and CRLF line ends.
+    ///
+    /// By default CSVs are UTF-8 without a byte-order mark, as R, pandas and most tools expect;
+    /// Excel then shows ’ and é garbled when the file is double-clicked. With --excel-csv it
+    /// opens them as they are.
+    #[arg(long, global = true)]
+    pub excel_csv: bool,
 }
 
 #[cfg(test)]

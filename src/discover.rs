@@ -93,6 +93,9 @@ pub enum SkipKind {
     Other(String),
     /// A `.csv` in a folder, read only as a survey with `--text-column`.
     Csv,
+    /// A spreadsheet (`.xlsx`, `.ods`) in a folder, read only as a survey
+    /// with `--text-column`.
+    Spreadsheet,
     /// An extension that is not a transcript format.
     OtherFormat,
     /// A symlink inside the input folder, not followed without `-L`.
@@ -119,7 +122,11 @@ impl SkipKind {
     pub fn warns(&self) -> bool {
         !matches!(
             self,
-            SkipKind::Csv | SkipKind::OtherFormat | SkipKind::NotFollowed | SkipKind::HiddenFolder
+            SkipKind::Csv
+                | SkipKind::Spreadsheet
+                | SkipKind::OtherFormat
+                | SkipKind::NotFollowed
+                | SkipKind::HiddenFolder
         )
     }
 
@@ -138,6 +145,10 @@ impl SkipKind {
             SkipKind::Binary => ("binary", "binary"),
             SkipKind::Other(reason) => (reason.as_str(), reason.as_str()),
             SkipKind::Csv => ("CSV without --text-column", "CSVs without --text-column"),
+            SkipKind::Spreadsheet => (
+                "spreadsheet without --text-column",
+                "spreadsheets without --text-column",
+            ),
             SkipKind::OtherFormat => ("in another format", "in other formats"),
             SkipKind::NotFollowed => (
                 "symlink not followed (-L follows)",
@@ -394,6 +405,10 @@ fn other_format(path: &Path, skip: impl Fn(SkipKind, String) -> Found) -> Found 
         Some("csv") => skip(
             SkipKind::Csv,
             "a CSV (read it as a survey with --text-column COLUMN)".into(),
+        ),
+        Some("xlsx" | "xlsm" | "ods") => skip(
+            SkipKind::Spreadsheet,
+            "a spreadsheet (read it as a survey with --text-column COLUMN)".into(),
         ),
         Some(ext) => skip(
             SkipKind::OtherFormat,

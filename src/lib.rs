@@ -54,6 +54,7 @@ pub mod matcher;
 pub mod pattern;
 pub mod pipeline;
 pub mod quotes;
+pub mod spreadsheet;
 pub mod stats;
 pub mod suggest;
 pub mod tally;

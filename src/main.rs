@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = Output::new(cli.global.color, cli.global.quiet);
     render::csv::set_raw(cli.global.raw_csv);
+    render::csv::set_excel(cli.global.excel_csv);
     output::clean_up_on_signal();
     if let Some(threads) = cli.global.threads {
         // Only fails if a pool exists already, which cannot happen here.

@@ -21,7 +21,8 @@ use crate::args::{
     ByArgs, CodebookArgs, CorpusArgs, FormatArgs, Guard, GuardArgs, UnitArgs, check_output_path,
 };
 use crate::render::matrix::{Counting, Summary, Suppress, ThemeMatrix, write_matrix_csv};
-use crate::render::{self, Output, Status};
+use crate::render::xlsx::{About, Digest, Table};
+use crate::render::{self, FileFormat, Output, Report, Status};
 
 /// Code transcripts and print theme frequencies by participant group.
 ///
@@ -55,9 +56,9 @@ pub struct Args {
     #[command(flatten)]
     format: FormatArgs,
 
-    /// Write the matrix to this CSV file (wide: one row per theme and code;
-    /// `-` for stdout).
-    #[arg(long, value_name = "FILE.csv")]
+    /// Write the matrix to this CSV file, or Excel workbook if it ends in
+    /// .xlsx (wide: one row per theme and code; `-` for CSV on stdout).
+    #[arg(long, value_name = "FILE.csv|.xlsx")]
     matrix: Option<PathBuf>,
 
     /// Make CSV matrices long (tidy): one row per theme or code and group.
@@ -65,14 +66,22 @@ pub struct Args {
     long: bool,
 
     /// Write one row per coded segment and code, with its evidence, to this
-    /// CSV file (`-` for stdout).
-    #[arg(long, value_name = "FILE.csv")]
+    /// CSV file or .xlsx workbook (`-` for stdout).
+    #[arg(long, value_name = "FILE.csv|.xlsx")]
     codings: Option<PathBuf>,
 
-    /// Write how often each pattern matched, per group, to this CSV file
-    /// (`-` for stdout): which words drive a theme, and which never match.
-    #[arg(long, value_name = "FILE.csv")]
+    /// Write how often each pattern matched, per group, to this CSV file or
+    /// .xlsx workbook (`-` for stdout): which words drive a theme, and which
+    /// never match.
+    #[arg(long, value_name = "FILE.csv|.xlsx")]
     rules: Option<PathBuf>,
+
+    /// Write every table of the run into one Excel workbook: the matrix wide
+    /// and long, the codings, the pattern counts, the group comparisons with
+    /// --stats, and an About sheet (mint and codebook versions, a digest of
+    /// the input, the command line).
+    #[arg(long, value_name = "FILE.xlsx")]
+    xlsx: Option<PathBuf>,
 
     /// Compare groups: for each theme and code and each breakdown attribute,
     /// participants
@@ -124,18 +133,32 @@ pub struct Args {
 
 /// Runs `mint code`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
-    for path in [&args.matrix, &args.codings, &args.rules]
-        .into_iter()
-        .flatten()
-    {
-        check_output_path(path, &args.corpus.paths, args.write_into_input)?;
+    let (table, book) = ([FileFormat::Csv, FileFormat::Xlsx], [FileFormat::Xlsx]);
+    let mut files = Vec::new();
+    for (flag, path, can) in [
+        ("--matrix", &args.matrix, &table[..]),
+        ("--codings", &args.codings, &table[..]),
+        ("--rules", &args.rules, &table[..]),
+        ("--xlsx", &args.xlsx, &book[..]),
+    ] {
+        let format = match path {
+            Some(path) => {
+                check_output_path(path, &args.corpus.paths, args.write_into_input)?;
+                Some(render::file_format(flag, path, can)?)
+            }
+            None => None,
+        };
+        files.push(format);
     }
+    let [matrix_format, codings_format, rules_format, _] = files[..] else {
+        unreachable!("four output flags")
+    };
     let codebook = args.codebook.load()?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
     let unit = args.unit.unit.unit();
-    let with_rules = args.rules.is_some();
+    let with_rules = args.rules.is_some() || args.xlsx.is_some();
     // Codings (and their scores) are only kept when something shows them.
-    let with_codings = args.codings.is_some() || args.explain;
+    let with_codings = args.codings.is_some() || args.explain || args.xlsx.is_some();
     let options = mint::coding::Options {
         rules: with_rules,
         codings: with_codings,
@@ -148,8 +171,11 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let mut tally = Tally::default();
     let mut summary = Summary::default();
     let mut words = mint::corpus::Words::default();
-    let mut spool = args.codings.as_ref().map(|_| Spool::new()).transpose()?;
+    let mut spool = (args.codings.is_some() || args.xlsx.is_some())
+        .then(Spool::new)
+        .transpose()?;
     let mut guard = args.guard.guard()?;
+    let mut digest = Digest::default();
     let cache = match &args.cache {
         Some(dir) => {
             let salt = format!(
@@ -184,6 +210,11 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             summary.segments += total.segments;
             summary.coded_segments += total.coded_segments;
             words.add(&file.transcript.words);
+            let first = file.window.is_none_or(|w| w.first);
+            digest.add(
+                if first { &file.source.name } else { "" },
+                &file.transcript.text,
+            );
             if let Some(spool) = &mut spool {
                 spool.add(&file, &codebook, &mut guard, out)?;
             }
@@ -201,28 +232,37 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         .then(|| mint::groups::compare_groups(&tally, &info.participants, &by, &codebook));
     let suppress = Suppress(args.min_cell.unwrap_or(0));
 
-    if let Some(path) = &args.matrix {
-        out.write_file(path, |w| write_matrix_csv(w, &matrix, args.long, suppress))?;
+    let about = || About::new(Some(&codebook), Some(digest.finish()));
+    let matrix_sheet = if args.long { "Themes (long)" } else { "Themes" };
+    if let (Some(path), Some(format)) = (&args.matrix, matrix_format) {
+        render::write_table_file(out, path, format, matrix_sheet, about, |w| {
+            write_matrix_csv(w, &matrix, args.long, suppress)
+        })?;
     }
-    if let (Some(path), Some(spool)) = (&args.codings, spool) {
-        let names = attribute_names(&info.participants);
-        let fixed: Vec<&str> = CODINGS_HEAD.iter().chain(&CODINGS_TAIL).copied().collect();
-        let (headers, renamed) = render::csv::attribute_columns(&fixed, names.iter().copied());
+    let names = attribute_names(&info.participants);
+    let fixed: Vec<&str> = CODINGS_HEAD.iter().chain(&CODINGS_TAIL).copied().collect();
+    let (headers, renamed) = render::csv::attribute_columns(&fixed, names.iter().copied());
+    if spool.is_some() {
         for (attribute, header) in renamed {
             out.warn(&format!(
                 "the attribute {attribute:?} has the name of a column mint writes: it is the column {header:?} of the codings CSV"
             ));
         }
-        out.write_file(path, |w| {
-            spool.finish(w, &info.participants, &names, &headers)
+    }
+    let write_codings = |spool: &mut Spool, w: &mut dyn Write| {
+        spool.finish(w, &info.participants, &names, &headers)
+    };
+    if let (Some(path), Some(format), Some(spool)) = (&args.codings, codings_format, &mut spool) {
+        render::write_table_file(out, path, format, "Codings", about, |w| {
+            write_codings(spool, w)
         })?;
     }
-    if let Some(path) = &args.rules {
-        out.write_file(path, |w| {
-            write_rules(w, &tally, &info.participants, &by, &codebook)
-        })?;
+    let write_rules =
+        |w: &mut dyn Write| write_rules(w, &tally, &info.participants, &by, &codebook);
+    if let (Some(path), Some(format)) = (&args.rules, rules_format) {
+        render::write_table_file(out, path, format, "Rules", about, write_rules)?;
     }
-    if !args.explain {
+    {
         let report = ThemeMatrix {
             matrix: &matrix,
             codebook: &codebook,
@@ -234,7 +274,25 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             long: args.long,
             counting: Counting::of(&options),
         };
-        render::emit(out, args.format.format, &report)?;
+        if let (Some(path), Some(spool)) = (&args.xlsx, &mut spool) {
+            let mut tables = vec![
+                Table::capture("Themes", |w| write_matrix_csv(w, &matrix, false, suppress))?,
+                Table::capture("Themes (long)", |w| {
+                    write_matrix_csv(w, &matrix, true, suppress)
+                })?,
+                Table::capture("Codings", |w| write_codings(spool, w))?,
+                Table::capture("Rules", write_rules)?,
+            ];
+            if stats.is_some() {
+                // With --stats the report's CSV is the group comparisons.
+                tables.push(Table::capture("Group comparison", |w| report.write_csv(w))?);
+            }
+            let about = about();
+            out.write_file(path, |w| render::xlsx::write(w, &tables, &about))?;
+        }
+        if !args.explain {
+            render::emit(out, args.format.format, &report)?;
+        }
     }
     out.flush()?;
     out.note(&format!(
@@ -322,15 +380,15 @@ impl Spool {
     /// attributes `names` between the head and tail columns, headed
     /// `headers` (see [`render::csv::attribute_columns`]).
     fn finish(
-        mut self,
+        &mut self,
         w: &mut dyn Write,
         participants: &BTreeMap<String, Attributes>,
         names: &[&str],
         headers: &[String],
     ) -> anyhow::Result<()> {
         self.csv.flush()?;
-        drop(self.csv);
-        // The clone that wrote shares the file's offset: back to the start.
+        // The clone that wrote shares the file's offset: back to the start
+        // (each time: the codings may go to a CSV and a workbook).
         std::io::Seek::rewind(&mut self.file)?;
         let mut out = render::csv::Writer::new(w);
         let mut header: Vec<&str> = CODINGS_HEAD.to_vec();
@@ -339,7 +397,7 @@ impl Spool {
         out.write_record(&header)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
-            .from_reader(std::io::BufReader::new(self.file));
+            .from_reader(std::io::BufReader::new(&self.file));
         let empty = Attributes::new();
         for record in reader.records() {
             let record = record?;

@@ -9,6 +9,8 @@ use anyhow::Context;
 use mint::exchange::{self, HumanCodings};
 
 use crate::args::load_codebooks;
+use crate::render::xlsx::About;
+use crate::render::{FileFormat, write_table_file};
 use crate::render::{Output, Status};
 
 /// Write the human codings of a QDA project (or sheet) as a codings CSV.
@@ -43,13 +45,16 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     codebook: Option<PathBuf>,
 
-    /// Write the CSV to FILE (atomically) instead of stdout.
+    /// Write the CSV to FILE (atomically) instead of stdout; a FILE ending
+    /// in .xlsx is an Excel workbook.
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     output: PathBuf,
 }
 
 /// Runs `mint codings`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
+    let can = [FileFormat::Csv, FileFormat::Xlsx];
+    let format = crate::render::file_format("--output", &args.output, &can)?;
     let book = match &args.codebook {
         Some(path) => Some(load_codebooks(std::slice::from_ref(path))?),
         None => None,
@@ -71,7 +76,8 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     for warning in std::mem::take(&mut codings.warnings) {
         out.warn(&format!("{name}: {warning}"));
     }
-    out.write_file(&args.output, |w| {
+    let about = || About::new(book.as_ref(), None);
+    write_table_file(out, &args.output, format, "Codings", about, |w| {
         let mut csv = crate::render::csv::Writer::new(w);
         csv.write_record(codings.header())?;
         for coding in &codings.codings {

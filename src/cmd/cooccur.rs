@@ -12,7 +12,8 @@ use serde::Serialize;
 use mint::matcher::Matcher;
 use mint::tally::Cooccurrence;
 
-use crate::args::{CodebookArgs, CorpusArgs, FormatArgs, UnitArgs};
+use crate::args::{CodebookArgs, CorpusArgs, FormatArgs, OutputArgs, UnitArgs};
+use crate::render::xlsx::{About, Digest};
 use crate::render::{self, Output, Report, Status, table};
 
 /// Count segments coded with two themes (or codes) at once.
@@ -45,6 +46,9 @@ pub struct Args {
 
     #[command(flatten)]
     format: FormatArgs,
+
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Debug, Serialize)]
@@ -59,6 +63,7 @@ struct Pair<'a> {
 
 /// Runs `mint cooccur`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
+    let file = args.output.file(&args.corpus.paths)?;
     let codebook = args.codebook.load()?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
     let unit = args.unit.unit.unit();
@@ -102,7 +107,15 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         pairs,
         level: if args.codes { "code" } else { "theme" },
     };
-    render::emit(out, args.format.format, &report)?;
+    let about = || About::new(Some(&codebook), Some(Digest::of(&corpus.files)));
+    render::emit_to(
+        out,
+        file,
+        args.format.format,
+        &report,
+        "Co-occurrence",
+        about,
+    )?;
     Ok(args.corpus.status(&corpus.info, out))
 }
 

@@ -11,7 +11,8 @@ use mint::attributes::{Attributes, PARTICIPANT};
 use mint::matcher::Matcher;
 use mint::quotes::{self, Candidate};
 
-use crate::args::{CodebookArgs, ContextArgs, CorpusArgs, UnitArgs};
+use crate::args::{CodebookArgs, ContextArgs, CorpusArgs, OutputArgs, UnitArgs};
+use crate::render::xlsx::{About, Digest};
 use crate::render::{self, Format, Output, Report, Status};
 
 /// Print the framework matrix: participants (rows) by themes (columns).
@@ -49,6 +50,9 @@ pub struct Args {
     /// How to print it.
     #[arg(long, value_enum, default_value_t = MatrixFormat::Md)]
     format: MatrixFormat,
+
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// How the framework matrix is printed.
@@ -89,6 +93,7 @@ struct Seg {
 
 /// Runs `mint matrix`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
+    let file = args.output.file(&args.corpus.paths)?;
     let codebook = args.codebook.load()?;
     let context = args.context.sentences()?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
@@ -202,7 +207,8 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         attribute_headers,
         rows,
     };
-    render::emit(out, args.format.into(), &report)?;
+    let about = || About::new(Some(&codebook), Some(Digest::of(&corpus.files)));
+    render::emit_to(out, file, args.format.into(), &report, "Framework", about)?;
     Ok(args.corpus.status(&corpus.info, out))
 }
 

@@ -9,7 +9,8 @@ use serde::Serialize;
 use mint::matcher::Matcher;
 use mint::quotes::{self, DEFAULT_ATTRIBUTION, Quote};
 
-use crate::args::{CodebookArgs, ContextArgs, CorpusArgs, GuardArgs, UnitArgs};
+use crate::args::{CodebookArgs, ContextArgs, CorpusArgs, GuardArgs, OutputArgs, UnitArgs};
+use crate::render::xlsx::{About, Digest};
 use crate::render::{self, Format, Output, Report, Status};
 
 /// Pull quotes for a theme or code, with attributions, ready to paste.
@@ -79,6 +80,9 @@ pub struct Args {
     /// How to print the quotes.
     #[arg(long, value_enum, default_value_t = QuoteFormat::Md)]
     format: QuoteFormat,
+
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// How quotes are printed.
@@ -94,6 +98,7 @@ pub enum QuoteFormat {
 
 /// Runs `mint quotes`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
+    let file = args.output.file(&args.corpus.paths)?;
     let codebook = args.codebook.load()?;
     let targets = quotes::target_codes(&codebook, args.theme.as_deref(), args.code.as_deref())?;
     let filters = parse_filters(&args.filters)?;
@@ -119,7 +124,9 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     if quotes.is_empty() {
         out.warn("no quotes: nothing coded with that theme or code for those participants");
     }
-    render::emit(out, args.format.into(), &QuoteList(quotes))?;
+    let about = || About::new(Some(&codebook), Some(Digest::of(&corpus.files)));
+    let report = QuoteList(quotes);
+    render::emit_to(out, file, args.format.into(), &report, "Quotes", about)?;
     Ok(args.corpus.status(&corpus.info, out))
 }
 

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use mint::groups::Sample;
 
-use crate::args::{CorpusArgs, FormatArgs};
+use crate::args::{CorpusArgs, FormatArgs, OutputArgs};
+use crate::render::xlsx::{About, Digest};
 use crate::render::{self, Output, Report, Status, table};
 
 /// Print the study sample: participants by level, area and sector.
@@ -40,10 +41,14 @@ pub struct Args {
 
     #[command(flatten)]
     format: FormatArgs,
+
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// Runs `mint sample`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
+    let file = args.output.file(&args.corpus.paths)?;
     let corpus = args.corpus.read(out, |_| ())?;
     let participants = &corpus.info.participants;
     // An attribute asked for that no participant has is a typo; the
@@ -72,7 +77,9 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         None => "sector".into(),
     };
     let sample = mint::groups::sample(participants, &rows_by, &cols_by);
-    render::emit(out, args.format.format, &SampleReport(sample))?;
+    let about = || About::new(None, Some(Digest::of(&corpus.files)));
+    let report = SampleReport(sample);
+    render::emit_to(out, file, args.format.format, &report, "Sample", about)?;
     Ok(args.corpus.status(&corpus.info, out))
 }
 

@@ -36,6 +36,9 @@ pub enum Format {
     Srt,
     /// A survey export: one response per CSV row.
     Survey,
+    /// A survey export as a spreadsheet (`.xlsx`, `.ods`): one response
+    /// per row.
+    SurveySheet,
     /// A text source of a REFI-QDA project (`.qdpx`): the pipeline reads
     /// the project once and hands on each text source as a transcript.
     Qdpx,
@@ -52,6 +55,7 @@ impl Format {
             "vtt" => Format::Vtt,
             "srt" => Format::Srt,
             "csv" if surveys => Format::Survey,
+            "xlsx" | "xlsm" | "ods" if surveys => Format::SurveySheet,
             "qdpx" => Format::Qdpx,
             _ => return None,
         })
@@ -106,7 +110,25 @@ pub fn read(name: &str, format: Format, bytes: Vec<u8>, options: &ReadOptions) -
         )),
         Err(err) => Err(err),
     };
+    let from_survey = |s: survey::Survey| {
+        let mut t = Transcript::from_turns(
+            name,
+            s.extracted.text,
+            s.extracted.turns,
+            Vec::new(),
+            &options.parse,
+        );
+        t.speaker_attributes = s.attributes;
+        t
+    };
     let (result, note) = match format {
+        Format::SurveySheet => {
+            let survey = match &options.survey {
+                Some(columns) => survey::parse_sheet(&bytes, columns),
+                None => Err(survey::sheet_needs_text_column(&bytes, None)),
+            };
+            (survey.map(from_survey), None)
+        }
         Format::Qdpx => {
             let message = "a REFI-QDA project holds several transcripts: give it to a corpus command (mint code study.qdpx)";
             return Outcome::Fail(FormatError {
@@ -133,17 +155,7 @@ pub fn read(name: &str, format: Format, bytes: Vec<u8>, options: &ReadOptions) -
                 Format::Vtt => from_extracted(vtt::parse(&text)),
                 Format::Srt => from_extracted(srt::parse(&text)),
                 _ => match &options.survey {
-                    Some(columns) => survey::parse(&text, columns).map(|s| {
-                        let mut t = Transcript::from_turns(
-                            name,
-                            s.extracted.text,
-                            s.extracted.turns,
-                            Vec::new(),
-                            &options.parse,
-                        );
-                        t.speaker_attributes = s.attributes;
-                        t
-                    }),
+                    Some(columns) => survey::parse(&text, columns).map(from_survey),
                     None => Err(survey::needs_text_column(&text)),
                 },
             };

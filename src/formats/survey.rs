@@ -10,6 +10,10 @@
 //! A CSV without `--text-column`, or whose named column is missing, is an
 //! error that lists the columns and suggests the likely text column: the
 //! one whose multi-word cells are longest on average ([`likely_text_column`]).
+//!
+//! A spreadsheet (`.xlsx`, `.ods`) is read the same way from its first
+//! sheet, or the one `--sheet` names ([`parse_sheet`]); its errors name the
+//! cell (`C5`) where a CSV's give the line.
 
 use std::collections::BTreeMap;
 
@@ -23,6 +27,8 @@ pub struct SurveyColumns {
     pub text: String,
     /// The column with the respondent id, if any.
     pub id: Option<String>,
+    /// The sheet of a spreadsheet to read (`--sheet`; default the first).
+    pub sheet: Option<String>,
 }
 
 /// A survey read into turns, with each respondent's other columns.
@@ -39,16 +45,83 @@ pub fn parse(text: &str, columns: &SurveyColumns) -> Result<Survey, FormatError>
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
-    let error = |line: u64, message: String| FormatError {
-        line: line as usize,
-        message,
-    };
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| error(1, e.to_string()))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    let records = reader.records().map(|record| {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            error(line as usize, e.to_string())
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        Ok((line, record.iter().map(String::from).collect()))
+    });
+    let describe = |what: &str| describe_columns(what, text);
+    build(&headers, records, columns, describe, |_, _| String::new())
+}
+
+/// Reads a survey from a spreadsheet's bytes (`.xlsx`, `.ods`): the
+/// first sheet, or `columns.sheet`, its first row the header.
+pub fn parse_sheet(bytes: &[u8], columns: &SurveyColumns) -> Result<Survey, FormatError> {
+    let (headers, rows) = sheet_rows(bytes, columns.sheet.as_deref())?;
+    let records = rows.iter().enumerate().map(|(i, r)| Ok((i + 2, r.clone())));
+    let describe = |what: &str| describe_header(what, &headers, rows.iter());
+    let place = |i: usize, c: usize| format!("{}: ", crate::spreadsheet::a1(i + 1, c));
+    build(&headers, records, columns, describe, place)
+}
+
+/// The error for a survey spreadsheet read without `--text-column`.
+pub fn sheet_needs_text_column(bytes: &[u8], sheet: Option<&str>) -> FormatError {
+    match sheet_rows(bytes, sheet) {
+        Ok((headers, rows)) => error(
+            1,
+            describe_header(
+                "a survey spreadsheet needs --text-column",
+                &headers,
+                rows.iter(),
+            ),
+        ),
+        Err(err) => err,
+    }
+}
+
+/// A spreadsheet's header (trimmed) and the rows under it.
+fn sheet_rows(
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<(Vec<String>, Vec<Vec<String>>), FormatError> {
+    let grid = crate::spreadsheet::read(bytes, sheet).map_err(|e| error(e.row, e.message))?;
+    let mut rows = grid.rows.into_iter();
+    let Some(header) = rows.next() else {
+        let message = format!(
+            "A1: the sheet {:?} is empty; a survey needs a header row",
+            grid.sheet
+        );
+        return Err(error(1, message));
+    };
+    Ok((
+        header.iter().map(|h| h.trim().to_string()).collect(),
+        rows.collect(),
+    ))
+}
+
+fn error(line: usize, message: String) -> FormatError {
+    FormatError { line, message }
+}
+
+/// A survey from its header and records (each with its 1-based line or
+/// row); `describe` words a missing column's error, `place` names the cell
+/// of record `i`, column `c` in an error (`C5: `, or nothing for a CSV).
+fn build(
+    headers: &[String],
+    records: impl Iterator<Item = Result<(usize, Vec<String>), FormatError>>,
+    columns: &SurveyColumns,
+    describe: impl Fn(&str) -> String,
+    place: impl Fn(usize, usize) -> String,
+) -> Result<Survey, FormatError> {
     let find = |name: &str| {
         headers
             .iter()
@@ -56,7 +129,7 @@ pub fn parse(text: &str, columns: &SurveyColumns) -> Result<Survey, FormatError>
     };
     let text_col = find(&columns.text).ok_or_else(|| {
         let what = format!("no column {:?} (the --text-column)", columns.text);
-        error(1, describe_columns(&what, text))
+        error(1, describe(&what))
     })?;
     let id_col = match &columns.id {
         Some(name) => Some(find(name).ok_or_else(|| {
@@ -73,20 +146,18 @@ pub fn parse(text: &str, columns: &SurveyColumns) -> Result<Survey, FormatError>
     let mut out = String::new();
     let mut turns = Vec::new();
     let mut attributes = BTreeMap::new();
-    for (n, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            error(line, e.to_string())
-        })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    for (n, record) in records.enumerate() {
+        let (line, record) = record?;
+        let cell = |c: usize| record.get(c).map_or("", String::as_str);
         let id = match id_col {
-            Some(c) => record.get(c).unwrap_or("").trim().to_string(),
+            Some(c) => cell(c).trim().to_string(),
             None => format!("row-{}", n + 1),
         };
         if id.is_empty() {
-            return Err(error(line as u64, "the id column is empty".into()));
+            let at = place(n, id_col.unwrap_or(0));
+            return Err(error(line, format!("{at}the id column is empty")));
         }
-        let answer = record.get(text_col).unwrap_or("").trim();
+        let answer = cell(text_col).trim();
         let attrs: BTreeMap<String, String> = headers
             .iter()
             .zip(record.iter())
@@ -140,8 +211,24 @@ fn describe_columns(what: &str, text: &str) -> String {
         return what.to_string();
     };
     let headers: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
+    let records = reader.records().flatten();
+    describe_header(
+        what,
+        &headers,
+        records.map(|r| r.iter().map(String::from).collect::<Vec<_>>()),
+    )
+}
+
+/// `what`, then the columns `headers` and the likely text column among
+/// them, from the records under them.
+fn describe_header<R, C>(what: &str, headers: &[String], records: R) -> String
+where
+    R: Iterator<Item = C>,
+    C: IntoIterator,
+    C::Item: AsRef<str>,
+{
     let mut message = format!("{what}; the columns are {}", headers.join(", "));
-    if let Some(i) = likely_text_column(text) {
+    if let Some(i) = likely_column(headers.len(), records) {
         let name = &headers[i];
         message.push_str(&format!(
             "; the answers look to be in {name:?} (--text-column {})",
@@ -163,12 +250,26 @@ pub fn likely_text_column(text: &str) -> Option<usize> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let width = reader.headers().ok()?.len();
+    let records = reader.records().flatten();
+    likely_column(
+        width,
+        records.map(|r| r.iter().map(String::from).collect::<Vec<_>>()),
+    )
+}
+
+/// [`likely_text_column`] of `width` columns over `records`.
+fn likely_column<R, C>(width: usize, records: R) -> Option<usize>
+where
+    R: Iterator<Item = C>,
+    C: IntoIterator,
+    C::Item: AsRef<str>,
+{
     // Per column: characters and count of non-empty cells, and whether any
     // cell is several words.
     let mut stats = vec![(0usize, 0usize, false); width];
-    for record in reader.records().take(SAMPLE_ROWS).flatten() {
-        for (cell, (chars, cells, words)) in record.iter().zip(stats.iter_mut()) {
-            let cell = cell.trim();
+    for record in records.take(SAMPLE_ROWS) {
+        for (cell, (chars, cells, words)) in record.into_iter().zip(stats.iter_mut()) {
+            let cell = cell.as_ref().trim();
             if cell.is_empty() {
                 continue;
             }
@@ -208,6 +309,7 @@ mod tests {
         SurveyColumns {
             text: text.into(),
             id: id.map(String::from),
+            sheet: None,
         }
     }
 

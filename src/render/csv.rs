@@ -4,6 +4,11 @@
 //! see [`mint::csvcell`]) unless the global `--raw-csv` was given. Rows are
 //! records of strings or serializable structs (a header from the first
 //! row's field names, the csv crate's rule).
+//!
+//! CSVs are UTF-8 without a byte-order mark and end lines with `\n`, as R
+//! and pandas expect; the global `--excel-csv` writes a BOM and `\r\n`, so
+//! that Excel opens `’` and `é` as they are ([`set_excel`]). A table bound
+//! for a workbook is written with [`capture`]: as it is, neither.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,26 +21,100 @@ use serde::Serialize;
 /// never see the `Output` (a report's rows, the codings file).
 static RAW: AtomicBool = AtomicBool::new(false);
 
+/// `--excel-csv`: a byte-order mark and CRLF line ends. Set once, by
+/// `main`, like [`RAW`].
+static EXCEL: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    /// Set while [`capture`] runs: cells as they are, no BOM, `\n`.
+    static CAPTURING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Turns neutralising off (`--raw-csv`) or on for the whole process.
 pub fn set_raw(raw: bool) {
     RAW.store(raw, Ordering::Relaxed);
 }
 
+/// Turns the BOM and CRLF line ends on (`--excel-csv`) or off for the
+/// whole process.
+pub fn set_excel(excel: bool) {
+    EXCEL.store(excel, Ordering::Relaxed);
+}
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Runs `write` (which writes CSV through [`Writer`]) into memory with the
+/// cells as they are and plain line ends, whatever `--raw-csv` and
+/// `--excel-csv` say: for a table that goes on into a workbook, where a
+/// text cell is never read as a formula.
+pub fn capture(
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<u8>> {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CAPTURING.with(|c| c.set(self.0));
+        }
+    }
+    let _reset = Reset(CAPTURING.with(|c| c.replace(true)));
+    let mut buf = Vec::new();
+    write(&mut buf)?;
+    Ok(buf)
+}
+
 /// A CSV writer whose text cells are safe to open in a spreadsheet.
 pub struct Writer<W: Write> {
-    csv: csv::Writer<W>,
+    csv: csv::Writer<Bom<W>>,
     raw: bool,
 }
 
-impl<W: Write> Writer<W> {
-    /// A writer with the process's `--raw-csv` setting.
-    pub fn new(w: W) -> Writer<W> {
-        Writer::with_raw(w, RAW.load(Ordering::Relaxed))
+/// A writer that writes a byte-order mark before its first bytes, when
+/// `pending` says so.
+struct Bom<W> {
+    inner: W,
+    pending: bool,
+}
+
+impl<W: Write> Write for Bom<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if std::mem::take(&mut self.pending) {
+            self.inner.write_all(BOM)?;
+        }
+        self.inner.write(buf)
     }
 
-    fn with_raw(w: W, raw: bool) -> Writer<W> {
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Writer<W> {
+    /// A writer with the process's `--raw-csv` and `--excel-csv` settings.
+    pub fn new(w: W) -> Writer<W> {
+        if CAPTURING.with(std::cell::Cell::get) {
+            return Writer::with_raw(w, true, false);
+        }
+        Writer::with_raw(
+            w,
+            RAW.load(Ordering::Relaxed),
+            EXCEL.load(Ordering::Relaxed),
+        )
+    }
+
+    fn with_raw(w: W, raw: bool, excel: bool) -> Writer<W> {
+        let terminator = if excel {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        };
         Writer {
-            csv: csv::Writer::from_writer(w),
+            csv: csv::WriterBuilder::new()
+                .terminator(terminator)
+                .from_writer(Bom {
+                    inner: w,
+                    pending: excel,
+                }),
             raw,
         }
     }
@@ -341,7 +420,7 @@ mod tests {
 
     fn rows(raw: bool) -> String {
         let mut buf = Vec::new();
-        let mut csv = Writer::with_raw(&mut buf, raw);
+        let mut csv = Writer::with_raw(&mut buf, raw, false);
         csv.serialize(Row {
             a: "=SUM(A1)",
             n: -5,
@@ -374,6 +453,20 @@ mod tests {
             String::from_utf8(buf).unwrap(),
             "a,n,x,o,c\n\"x, y\",2,1.5,,c\n"
         );
+    }
+
+    #[test]
+    fn excel_csv_has_a_bom_and_crlf_and_capture_neither() {
+        let mut buf = Vec::new();
+        let mut csv = Writer::with_raw(&mut buf, false, true);
+        csv.write_record(["a", "é"]).unwrap();
+        csv.write_record(["’", "=1"]).unwrap();
+        csv.flush().unwrap();
+        drop(csv);
+        assert_eq!(buf, "\u{feff}a,é\r\n’,'=1\r\n".as_bytes());
+        // A capture keeps cells as they are (the process is not --raw-csv).
+        let captured = capture(|w| write_records(w, &["a"], [vec!["=1"]])).unwrap();
+        assert_eq!(captured, b"a\n=1\n");
     }
 
     #[test]

@@ -26,4 +26,5 @@ mod report;
 mod sample;
 mod scan;
 mod speech;
+mod spreadsheets;
 mod util;

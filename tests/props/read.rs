@@ -63,7 +63,7 @@ proptest! {
     fn any_format_any_bytes(format in format(), bytes in encoded(), survey in any::<bool>(), parse in inputs::parse_options()) {
         let options = ReadOptions {
             parse,
-            survey: survey.then(|| SurveyColumns { text: "answer".into(), id: Some("id".into()) }),
+            survey: survey.then(|| SurveyColumns { text: "answer".into(), id: Some("id".into()), sheet: None }),
         };
         within(move || check_read(format, bytes, &options))?;
     }

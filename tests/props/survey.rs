@@ -52,6 +52,7 @@ pub fn columns() -> impl Strategy<Value = SurveyColumns> {
         .prop_map(|(text, id)| SurveyColumns {
             text: text.to_string(),
             id: id.map(str::to_string),
+            sheet: None,
         })
 }
 

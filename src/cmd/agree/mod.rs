@@ -24,7 +24,7 @@ use mint::matcher::Matcher;
 use crate::args::{
     CodebookArgs, CorpusOptions, FormatArgs, check_output_path, load_codebooks, read_human_set,
 };
-use crate::render::{self, Output, Report, Status, table};
+use crate::render::{self, FileFormat, Output, Report, Status, table};
 
 /// Measure how far coding sets agree: kappa, alpha, AC1, PABAK, and F1
 /// against the first.
@@ -85,9 +85,9 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = GrainArg::Turn)]
     unit: GrainArg,
 
-    /// Write each unit where the sets differ to this CSV: file,
-    /// participant, turn, span (code points), text, each set's codes, and
-    /// for sets mint coded the rule (pattern) that fired.
+    /// Write each unit where the sets differ to this CSV (or .xlsx
+    /// workbook): file, participant, turn, span (code points), text, each
+    /// set's codes, and for sets mint coded the rule (pattern) that fired.
     #[arg(long, value_name = "FILE.csv")]
     disagreements: Option<PathBuf>,
 
@@ -334,9 +334,12 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     for (argument, name) in args.sets.iter().zip(names(&args.sets)) {
         resolved.push(resolve(argument, name, &args, out, &mut failed)?);
     }
+    let mut disagreements_format = FileFormat::Csv;
     if let Some(path) = &args.disagreements {
         let inputs: Vec<PathBuf> = resolved.iter().map(|r| r.input.clone()).collect();
         check_output_path(path, &inputs, args.write_into_input)?;
+        let can = [FileFormat::Csv, FileFormat::Xlsx];
+        disagreements_format = render::file_format("--disagreements", path, &can)?;
     }
     let with_sources: Vec<(&str, &[Source])> = resolved
         .iter()
@@ -361,7 +364,15 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let rows = agree::figures(&alignment, BOOTSTRAP_REPLICATES);
     if let Some(path) = &args.disagreements {
         let mint: Vec<bool> = resolved.iter().map(|r| r.mint).collect();
-        out.write_file(path, |w| write_disagreements(w, &alignment, sources, &mint))?;
+        let about = || render::xlsx::About::new(None, None);
+        render::write_table_file(
+            out,
+            path,
+            disagreements_format,
+            "Disagreements",
+            about,
+            |w| write_disagreements(w, &alignment, sources, &mint),
+        )?;
     }
     let report = Agree {
         alignment: &alignment,
