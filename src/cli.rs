@@ -61,6 +61,12 @@ pub struct GlobalArgs {
     /// Numbers such as -0.25 are kept, and JSON always has the original text.
     #[arg(long, global = true)]
     pub raw_csv: bool,
+
+    /// Print tables as wide as their content (one row per line, every
+    /// group side by side) instead of fitting them to $COLUMNS (80 when
+    /// stdout is not a terminal).
+    #[arg(long, global = true)]
+    pub wide: bool,
 }
 
 #[cfg(test)]

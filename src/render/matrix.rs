@@ -13,7 +13,7 @@ use mint::codebook::{Codebook, Origin};
 use mint::groups::GroupTest;
 use mint::tally::{self, Cell, Matrix, Tally};
 
-use super::table::new_table;
+use super::table::{cut, new_table, text_width};
 use super::{Output, Report};
 
 /// The version of the JSON written by `mint code --format json` (and read
@@ -74,7 +74,18 @@ fn row_name(row: &tally::Row) -> String {
     }
 }
 
+/// Writes the matrix as a table: fitted to [`Output::width`] (compact
+/// cells, long names cut with a legend, groups in blocks), or today's wide
+/// layout with `--wide`.
 pub fn write_table(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> anyhow::Result<()> {
+    match out.width {
+        Some(width) => write_fitted(out, matrix, suppress, width),
+        None => write_wide(out, matrix, suppress),
+    }
+}
+
+/// The `--wide` layout: every group side by side, `refs / n of N (pct%)`.
+fn write_wide(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> anyhow::Result<()> {
     let mut table = new_table(out);
     let mut header = vec![TableCell::new("theme / code")];
     for group in &matrix.groups {
@@ -88,23 +99,139 @@ pub fn write_table(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> any
     header.push(TableCell::new(format!("total\nN={total_n}")));
     table.set_header(header);
     for row in &matrix.rows {
-        let is_theme = row.code.is_none();
-        let mut cells = vec![TableCell::new(row_name(row))];
-        cells.extend(
-            row.cells.iter().chain([&row.total]).map(|c| {
-                TableCell::new(format_cell(c, suppress)).set_alignment(CellAlignment::Right)
-            }),
-        );
-        if is_theme && out.color {
-            cells = cells
-                .into_iter()
-                .map(|c| c.add_attribute(Attribute::Bold))
-                .collect();
-        }
-        table.add_row(cells);
+        let cells = row.cells.iter().chain([&row.total]).map(|c| format_cell(c, suppress));
+        add_matrix_row(out, &mut table, (row_name(row), row.code.is_none()), cells);
     }
     writeln!(out.stdout(), "{table}")?;
     Ok(())
+}
+
+/// A row of the matrix table: its name, then right-aligned cells; bold
+/// when it is a theme's row and colour is on.
+fn add_matrix_row(
+    out: &Output,
+    table: &mut comfy_table::Table,
+    (name, is_theme): (String, bool),
+    cells: impl Iterator<Item = String>,
+) {
+    let mut row = vec![TableCell::new(name)];
+    row.extend(cells.map(|c| TableCell::new(c).set_alignment(CellAlignment::Right)));
+    if is_theme && out.color {
+        row = row.into_iter().map(|c| c.add_attribute(Attribute::Bold)).collect();
+    }
+    table.add_row(row);
+}
+
+/// The fitted layout: a cell is `refs · n (pct%)`, a group's header its
+/// values on lines of their own and `N=`, names longer than a quarter of
+/// the width are cut with `…` and spelled out in a legend, and the groups
+/// (then the total) go into as many blocks as the width needs, each block
+/// repeating the names.
+fn write_fitted(
+    out: &mut Output,
+    matrix: &Matrix,
+    suppress: Suppress,
+    width: usize,
+) -> anyhow::Result<()> {
+    let names: Vec<String> = matrix.rows.iter().map(row_name).collect();
+    let budget = (width / 4).max(12);
+    let (names, legend) = abbreviate(&names, budget);
+    let name_width = names
+        .iter()
+        .map(|n| text_width(n))
+        .chain([text_width("theme / code")])
+        .max()
+        .unwrap_or(0);
+    let total_n = matrix.rows.first().map_or(0, |r| r.total.group_size);
+    let mut columns: Vec<(String, Vec<String>)> = matrix
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let values = if g.values.is_empty() { "all".to_string() } else { g.values.join("\n") };
+            let head = format!("{values}\n{}", suppress.size(g.size));
+            (head, matrix.rows.iter().map(|r| compact_cell(&r.cells[i], suppress)).collect())
+        })
+        .collect();
+    columns.push((
+        format!("total\n{}", suppress.size(total_n)),
+        matrix.rows.iter().map(|r| compact_cell(&r.total, suppress)).collect(),
+    ));
+    let widths: Vec<usize> = columns
+        .iter()
+        .map(|(head, cells)| {
+            cells.iter().map(|c| text_width(c)).chain([text_width(head)]).max().unwrap_or(0)
+        })
+        .collect();
+    let blocks = super::table::blocks(name_width, &widths, width);
+    for (b, block) in blocks.iter().enumerate() {
+        if blocks.len() > 1 {
+            if b > 0 {
+                writeln!(out.stdout())?;
+            }
+            writeln!(out.stdout(), "part {} of {}", b + 1, blocks.len())?;
+        }
+        let mut table = new_table(out);
+        table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+        let mut header = vec![TableCell::new("theme / code")];
+        header.extend(block.clone().map(|c| TableCell::new(&columns[c].0)));
+        table.set_header(header);
+        for (r, (name, row)) in names.iter().zip(&matrix.rows).enumerate() {
+            let cells = block.clone().map(|c| columns[c].1[r].clone());
+            add_matrix_row(out, &mut table, (name.clone(), row.code.is_none()), cells);
+        }
+        writeln!(out.stdout(), "{table}")?;
+    }
+    let mut note = "cells: references · participants (percent of the group's N)".to_string();
+    if suppress.0 > 1 {
+        let _ = std::fmt::Write::write_fmt(
+            &mut note,
+            format_args!("; counts from 1 to {} shown as <{}", suppress.0 - 1, suppress.0),
+        );
+    }
+    writeln!(out.stdout(), "{}", cut(&note, width.max(20)))?;
+    for (short, full) in legend {
+        writeln!(out.stdout(), "{short} = {full}")?;
+    }
+    Ok(())
+}
+
+/// Names cut to `budget` columns (kept apart when two cuts would read the
+/// same), and the legend of those cut: (as shown, in full).
+fn abbreviate(names: &[String], budget: usize) -> (Vec<String>, Vec<(String, String)>) {
+    let mut shown = Vec::with_capacity(names.len());
+    let mut legend: Vec<(String, String)> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for name in names {
+        if text_width(name) <= budget {
+            shown.push(name.clone());
+            continue;
+        }
+        let indent = name.len() - name.trim_start().len();
+        let mut short = cut(name, budget);
+        let mut n = 2;
+        while !seen.insert(short.clone()) {
+            short = format!("{}{n}", cut(name, budget - n.to_string().len()));
+            n += 1;
+        }
+        legend.push((short.trim_start().to_string(), name[indent..].to_string()));
+        shown.push(short);
+    }
+    (shown, legend)
+}
+
+/// `refs · n (pct%)`, counts under the suppression threshold as `<K`.
+fn compact_cell(cell: &Cell, suppress: Suppress) -> String {
+    let pct = if suppress.hides(cell.participants) {
+        "–".to_string()
+    } else {
+        format!("{:.0}%", cell.percent)
+    };
+    format!(
+        "{} · {} ({pct})",
+        suppress.count(cell.references),
+        suppress.count(cell.participants),
+    )
 }
 
 /// Small-cell suppression: counts from 1 to K-1 are shown as `<K`.
@@ -121,6 +248,15 @@ impl Suppress {
             format!("<{}", self.0)
         } else {
             n.to_string()
+        }
+    }
+
+    /// A group's size as `N=9`, or `N<K` when it is a small count.
+    fn size(self, n: u64) -> String {
+        if self.hides(n) {
+            format!("N<{}", self.0)
+        } else {
+            format!("N={n}")
         }
     }
 
