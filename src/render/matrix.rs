@@ -11,9 +11,10 @@ use serde::Serialize;
 use mint::attributes::Attributes;
 use mint::codebook::{Codebook, Origin};
 use mint::groups::GroupTest;
+use mint::stats::Correction;
 use mint::tally::{self, Cell, Matrix, Tally};
 
-use super::table::{cut, new_table, text_width};
+use super::table::{cut, new_table, text_width, wrap};
 use super::{Output, Report};
 
 /// The version of the JSON written by `mint code --format json` (and read
@@ -99,7 +100,11 @@ fn write_wide(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> anyhow::
     header.push(TableCell::new(format!("total\nN={total_n}")));
     table.set_header(header);
     for row in &matrix.rows {
-        let cells = row.cells.iter().chain([&row.total]).map(|c| format_cell(c, suppress));
+        let cells = row
+            .cells
+            .iter()
+            .chain([&row.total])
+            .map(|c| format_cell(c, suppress));
         add_matrix_row(out, &mut table, (row_name(row), row.code.is_none()), cells);
     }
     writeln!(out.stdout(), "{table}")?;
@@ -117,7 +122,10 @@ fn add_matrix_row(
     let mut row = vec![TableCell::new(name)];
     row.extend(cells.map(|c| TableCell::new(c).set_alignment(CellAlignment::Right)));
     if is_theme && out.color {
-        row = row.into_iter().map(|c| c.add_attribute(Attribute::Bold)).collect();
+        row = row
+            .into_iter()
+            .map(|c| c.add_attribute(Attribute::Bold))
+            .collect();
     }
     table.add_row(row);
 }
@@ -148,19 +156,39 @@ fn write_fitted(
         .iter()
         .enumerate()
         .map(|(i, g)| {
-            let values = if g.values.is_empty() { "all".to_string() } else { g.values.join("\n") };
+            let values = if g.values.is_empty() {
+                "all".to_string()
+            } else {
+                g.values.join("\n")
+            };
             let head = format!("{values}\n{}", suppress.size(g.size));
-            (head, matrix.rows.iter().map(|r| compact_cell(&r.cells[i], suppress)).collect())
+            (
+                head,
+                matrix
+                    .rows
+                    .iter()
+                    .map(|r| compact_cell(&r.cells[i], suppress))
+                    .collect(),
+            )
         })
         .collect();
     columns.push((
         format!("total\n{}", suppress.size(total_n)),
-        matrix.rows.iter().map(|r| compact_cell(&r.total, suppress)).collect(),
+        matrix
+            .rows
+            .iter()
+            .map(|r| compact_cell(&r.total, suppress))
+            .collect(),
     ));
     let widths: Vec<usize> = columns
         .iter()
         .map(|(head, cells)| {
-            cells.iter().map(|c| text_width(c)).chain([text_width(head)]).max().unwrap_or(0)
+            cells
+                .iter()
+                .map(|c| text_width(c))
+                .chain([text_width(head)])
+                .max()
+                .unwrap_or(0)
         })
         .collect();
     let blocks = super::table::blocks(name_width, &widths, width);
@@ -186,10 +214,14 @@ fn write_fitted(
     if suppress.0 > 1 {
         let _ = std::fmt::Write::write_fmt(
             &mut note,
-            format_args!("; counts from 1 to {} shown as <{}", suppress.0 - 1, suppress.0),
+            format_args!(
+                "; counts from 1 to {} shown as <{}",
+                suppress.0 - 1,
+                suppress.0
+            ),
         );
     }
-    writeln!(out.stdout(), "{}", cut(&note, width.max(20)))?;
+    writeln!(out.stdout(), "{}", wrap(&note, width))?;
     for (short, full) in legend {
         writeln!(out.stdout(), "{short} = {full}")?;
     }
@@ -354,7 +386,7 @@ fn cell_fields(cell: &Cell, suppress: Suppress) -> [String; 4] {
 }
 
 /// Said wherever the statistics are shown.
-const STATS_NOTE: &str = "With samples this small the numbers describe the participants interviewed; \
+pub const STATS_NOTE: &str = "With samples this small the numbers describe the participants interviewed; \
      they do not generalise. Read p-values as a guide to where the groups differ, not as proof.";
 
 fn groups_text(t: &GroupTest) -> String {
@@ -365,7 +397,89 @@ fn groups_text(t: &GroupTest) -> String {
         .join(", ")
 }
 
-fn write_stats_table(out: &mut Output, stats: &[GroupTest]) -> anyhow::Result<()> {
+/// What the correction did: the tests run and the method.
+pub fn correction_note(stats: &[GroupTest], correction: Correction) -> String {
+    let n = mint::groups::tests_run(stats);
+    let what = match correction {
+        Correction::Holm => {
+            "Holm's method, which keeps the chance of any false positive at the level (--fdr: Benjamini-Hochberg)"
+        }
+        Correction::BenjaminiHochberg => {
+            "Benjamini-Hochberg, which keeps the expected share of false positives among the positives at the level"
+        }
+    };
+    format!(
+        "{n} test{} run; p adjusted for all {n} by {what}.",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// The group comparisons fitted to `width`: a table per breakdown
+/// attribute, each group's count on a line of its own, the statistic under
+/// the test's name, long names cut with a legend.
+fn write_stats_fitted(out: &mut Output, stats: &[GroupTest], width: usize) -> anyhow::Result<()> {
+    let names: Vec<String> = stats.iter().map(stats_name).collect();
+    let (names, legend) = abbreviate(&names, (width / 5).max(12));
+    let mut attributes: Vec<&str> = Vec::new();
+    for t in stats {
+        if !attributes.contains(&t.attribute.as_str()) {
+            attributes.push(&t.attribute);
+        }
+    }
+    for attribute in attributes {
+        let mut table = new_table(out);
+        table.set_header(["theme / code", "mentioning / N", "test", "p", "p adjusted"]);
+        for (t, name) in stats
+            .iter()
+            .zip(&names)
+            .filter(|(t, _)| t.attribute == attribute)
+        {
+            let groups: Vec<String> = t
+                .groups
+                .iter()
+                .map(|g| format!("{} {}/{}", g.value, g.mentioning, g.size))
+                .collect();
+            let test = match t.statistic {
+                Some(x) => format!("{}\n= {x:.3}", t.test),
+                None => t.test.to_string(),
+            };
+            table.add_row(vec![
+                TableCell::new(name),
+                TableCell::new(groups.join("\n")),
+                TableCell::new(test),
+                TableCell::new(t.p.map_or("–".into(), |p| format!("{p:.4}")))
+                    .set_alignment(CellAlignment::Right),
+                TableCell::new(t.p_adjusted.map_or("–".into(), |p| format!("{p:.4}")))
+                    .set_alignment(CellAlignment::Right),
+            ]);
+        }
+        writeln!(out.stdout(), "\nGroup comparison by {attribute}\n{table}")?;
+    }
+    for (short, full) in legend {
+        writeln!(out.stdout(), "{short} = {full}")?;
+    }
+    Ok(())
+}
+
+/// A comparison's row name: the theme, or the code indented.
+fn stats_name(t: &GroupTest) -> String {
+    t.code
+        .as_ref()
+        .map_or(t.theme.clone(), |c| format!("  {c}"))
+}
+
+fn write_stats_table(
+    out: &mut Output,
+    stats: &[GroupTest],
+    correction: Correction,
+) -> anyhow::Result<()> {
+    let note = correction_note(stats, correction);
+    if let Some(width) = out.width {
+        write_stats_fitted(out, stats, width)?;
+        let text = format!("{note} {STATS_NOTE}");
+        writeln!(out.stdout(), "{}", wrap(&text, width))?;
+        return Ok(());
+    }
     let mut table = new_table(out);
     table.set_header([
         "theme / code",
@@ -374,14 +488,11 @@ fn write_stats_table(out: &mut Output, stats: &[GroupTest]) -> anyhow::Result<()
         "test",
         "statistic",
         "p",
+        "p adjusted",
     ]);
     for t in stats {
-        let name = t
-            .code
-            .as_ref()
-            .map_or(t.theme.clone(), |c| format!("  {c}"));
         table.add_row(vec![
-            TableCell::new(name),
+            TableCell::new(stats_name(t)),
             TableCell::new(&t.attribute),
             TableCell::new(groups_text(t)),
             TableCell::new(t.test),
@@ -389,13 +500,22 @@ fn write_stats_table(out: &mut Output, stats: &[GroupTest]) -> anyhow::Result<()
                 .set_alignment(CellAlignment::Right),
             TableCell::new(t.p.map_or("–".into(), |p| format!("{p:.4}")))
                 .set_alignment(CellAlignment::Right),
+            TableCell::new(t.p_adjusted.map_or("–".into(), |p| format!("{p:.4}")))
+                .set_alignment(CellAlignment::Right),
         ]);
     }
-    writeln!(out.stdout(), "\nGroup comparison\n{table}\n{STATS_NOTE}")?;
+    writeln!(
+        out.stdout(),
+        "\nGroup comparison\n{table}\n{note}\n{STATS_NOTE}"
+    )?;
     Ok(())
 }
 
-fn write_stats_csv(w: &mut dyn Write, stats: &[GroupTest]) -> anyhow::Result<()> {
+fn write_stats_csv(
+    w: &mut dyn Write,
+    stats: &[GroupTest],
+    correction: Correction,
+) -> anyhow::Result<()> {
     let mut csv = super::csv::Writer::new(w);
     csv.write_record([
         "theme",
@@ -408,6 +528,8 @@ fn write_stats_csv(w: &mut dyn Write, stats: &[GroupTest]) -> anyhow::Result<()>
         "statistic",
         "df",
         "p",
+        "p_adjusted",
+        "correction",
     ])?;
     for t in stats {
         for g in &t.groups {
@@ -423,6 +545,8 @@ fn write_stats_csv(w: &mut dyn Write, stats: &[GroupTest]) -> anyhow::Result<()>
                 opt(t.statistic.map(|x| format!("{x:.3}"))),
                 opt(t.df.map(|d| d.to_string())),
                 opt(t.p.map(|p| format!("{p:.4}"))),
+                opt(t.p_adjusted.map(|p| format!("{p:.4}"))),
+                correction.name().to_string(),
             ])?;
         }
     }
@@ -449,6 +573,8 @@ struct JsonReport<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     stats: Option<&'a [GroupTest]>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    stats_correction: Option<JsonCorrection>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     stats_note: Option<&'a str>,
     /// The codebook's structure, so `mint merge` can rebuild the table.
     themes: Vec<JsonTheme<'a>>,
@@ -457,6 +583,15 @@ struct JsonReport<'a> {
     /// `--min-cell`, as they would show the small cells).
     #[serde(skip_serializing_if = "Option::is_none")]
     participants: Option<Vec<JsonParticipant<'a>>>,
+}
+
+/// The multiple-comparison correction of `--stats`.
+#[derive(Serialize)]
+struct JsonCorrection {
+    /// `Holm` or `Benjamini-Hochberg`.
+    method: &'static str,
+    /// The tests run: the family the p-values were corrected over.
+    tests: usize,
 }
 
 #[derive(Serialize)]
@@ -545,8 +680,8 @@ pub struct ThemeMatrix<'a> {
     pub unit: &'a str,
     /// Totals.
     pub summary: &'a Summary,
-    /// Group comparisons (`--stats`).
-    pub stats: Option<&'a [GroupTest]>,
+    /// Group comparisons (`--stats`) and their correction.
+    pub stats: Option<(&'a [GroupTest], Correction)>,
     /// Small-cell suppression.
     pub suppress: Suppress,
     /// Per-participant tallies and attributes.
@@ -562,8 +697,8 @@ impl Report for ThemeMatrix<'_> {
 
     fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
         write_table(out, self.matrix, self.suppress)?;
-        if let Some(stats) = self.stats {
-            write_stats_table(out, stats)?;
+        if let Some((stats, correction)) = self.stats {
+            write_stats_table(out, stats, correction)?;
         }
         Ok(())
     }
@@ -571,7 +706,7 @@ impl Report for ThemeMatrix<'_> {
     /// The comparisons when asked for, else the matrix.
     fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
         match self.stats {
-            Some(stats) => write_stats_csv(w, stats),
+            Some((stats, correction)) => write_stats_csv(w, stats, correction),
             None => write_matrix_csv(w, self.matrix, self.long, self.suppress),
         }
     }
@@ -651,7 +786,11 @@ fn json_report<'a>(m: &ThemeMatrix<'a>) -> JsonReport<'a> {
         summary,
         coding: m.counting,
         suppressed_below: (suppress.0 > 1).then_some(suppress.0),
-        stats,
+        stats: stats.map(|(s, _)| s),
+        stats_correction: stats.map(|(s, c)| JsonCorrection {
+            method: c.name(),
+            tests: mint::groups::tests_run(s),
+        }),
         stats_note: stats.map(|_| STATS_NOTE),
         themes: codebook
             .themes

@@ -39,9 +39,7 @@ fn terminal_width(is_terminal: bool) -> usize {
     {
         return n;
     }
-    if is_terminal
-        && let Some(w) = comfy_table::Table::new().width()
-    {
+    if is_terminal && let Some(w) = comfy_table::Table::new().width() {
         return usize::from(w).max(20);
     }
     80

@@ -32,9 +32,57 @@ pub fn new_table(out: &Output) -> Table {
     table
 }
 
-/// Writes a table to stdout, with its final newline.
+/// Writes a table to stdout, with its final newline, fitted to
+/// [`Output::width`] (see [`write_keyed`]; the first column is the key).
 pub fn write(out: &mut Output, table: &Table) -> anyhow::Result<()> {
-    writeln!(out.stdout(), "{table}")?;
+    write_keyed(out, table, 1)
+}
+
+/// The narrowest a column is wrapped to before a table is split instead.
+const NARROWEST: usize = 12;
+
+/// Writes a table fitted to [`Output::width`]: as it is when it fits, its
+/// cells wrapped when every column keeps at least [`NARROWEST`] columns (or
+/// its content, if less), else in blocks of columns that each repeat the
+/// first `keys` columns, headed `part 1 of N`. With `--wide`, as it is.
+pub fn write_keyed(out: &mut Output, table: &Table, keys: usize) -> anyhow::Result<()> {
+    let Some(width) = out.width else {
+        writeln!(out.stdout(), "{table}")?;
+        return Ok(());
+    };
+    let narrow: Vec<usize> = table
+        .column_max_content_widths()
+        .iter()
+        .map(|&w| usize::from(w).min(NARROWEST))
+        .collect();
+    let keys = keys.min(narrow.len());
+    let needed = 1 + narrow.iter().map(|w| w + 3).sum::<usize>();
+    if needed <= width || narrow.len() <= keys + 1 {
+        writeln!(out.stdout(), "{table}")?;
+        return Ok(());
+    }
+    let key_width = narrow[..keys].iter().map(|w| w + 3).sum::<usize>() - 3;
+    let parts = blocks(key_width, &narrow[keys..], width);
+    let cells = |row: &comfy_table::Row, part: &std::ops::Range<usize>| -> Vec<Cell> {
+        let all: Vec<&Cell> = row.cell_iter().collect();
+        (0..keys)
+            .chain(part.start + keys..part.end + keys)
+            .map(|i| all.get(i).map_or_else(|| Cell::new(""), |c| (*c).clone()))
+            .collect()
+    };
+    for (i, part) in parts.iter().enumerate() {
+        let mut block = new_table(out);
+        if let Some(header) = table.header() {
+            block.set_header(cells(header, part));
+        }
+        for row in table.row_iter() {
+            block.add_row(cells(row, part));
+        }
+        if i > 0 {
+            writeln!(out.stdout())?;
+        }
+        writeln!(out.stdout(), "part {} of {}\n{block}", i + 1, parts.len())?;
+    }
     Ok(())
 }
 
@@ -81,6 +129,26 @@ pub fn blocks(first: usize, widths: &[usize], width: usize) -> Vec<std::ops::Ran
     out
 }
 
+/// `text` wrapped at spaces into lines of at most `width` columns (a word
+/// longer than that keeps a line of its own).
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += n;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +168,12 @@ mod tests {
         assert_eq!(cut("professional_boundaries", 10), "professio…");
         assert_eq!(cut("abc", 3), "abc");
         assert_eq!(text_width("ab\nabcd"), 4);
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_within_the_width() {
+        assert_eq!(wrap("one two three", 7), "one two\nthree");
+        assert_eq!(wrap("a verylongword b", 4), "a\nverylongword\nb");
+        assert_eq!(wrap("", 10), "");
     }
 }

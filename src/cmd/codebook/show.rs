@@ -77,11 +77,19 @@ impl Show {
         };
         let mut text = String::new();
         for (i, theme) in codebook.themes.iter().enumerate() {
-            let codes: Vec<_> = codebook.codes.iter().filter(|c| c.theme == theme.id).collect();
+            let codes: Vec<_> = codebook
+                .codes
+                .iter()
+                .filter(|c| c.theme == theme.id)
+                .collect();
             if i > 0 {
                 text.push('\n');
             }
-            let count = format!("{} code{}", codes.len(), if codes.len() == 1 { "" } else { "s" });
+            let count = format!(
+                "{} code{}",
+                codes.len(),
+                if codes.len() == 1 { "" } else { "s" }
+            );
             text.push_str(&fit(format!("{}: {} ({count})", theme.id, theme.label)));
             text.push('\n');
             for code in codes {
@@ -89,7 +97,11 @@ impl Show {
                 if code.origin == Origin::Emergent {
                     id.push_str(" (emergent)");
                 }
-                let about = if code.definition.is_empty() { &code.label } else { &code.definition };
+                let about = if code.definition.is_empty() {
+                    &code.label
+                } else {
+                    &code.definition
+                };
                 let n = code.patterns.len();
                 let line = format!(
                     "  {:<id_width$}  {n:>3} pattern{}  {}",
