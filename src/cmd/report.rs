@@ -618,7 +618,7 @@ impl Page<'_> {
             h,
             "<td class=\"cell\" data-group=\"{}\" data-label=\"{}\" data-participants=\"{}\" data-references=\"{}\" data-size=\"{}\" style=\"background: rgba(15,110,110,{alpha:.3}); color: {ink}\"><b>{shown}</b>{}{of}<br>{} refs</td>",
             escape_attribute(group),
-            escape_attribute(&label.replace("&lt;", "<")),
+            escape_attribute(label.replace("&lt;", "<")),
             if hidden {
                 String::new()
             } else {
@@ -775,7 +775,7 @@ impl Page<'_> {
             "<section id=\"stats\">\n<h2>Group comparisons</h2>\n<p class=\"note\" data-tests=\"{}\" data-correction=\"{}\">{} {}</p>\n<table class=\"stats stack\">\n<thead><tr><th>theme / code</th><th>by</th><th>participants mentioning / N</th><th>test</th><th class=\"num\">p</th><th class=\"num\">p adjusted ({})</th></tr></thead>\n<tbody>\n",
             mint::groups::tests_run(tests),
             correction.name(),
-            escape_text(&correction_note(tests, correction)),
+            escape_text(correction_note(tests, correction)),
             escape_text(STATS_NOTE),
             correction.name(),
         );
@@ -874,7 +874,7 @@ impl Page<'_> {
             let _ = writeln!(
                 h,
                 "<p>Groups were compared with chi-square (Yates' correction for 2×2 tables) or Fisher's exact test where an expected count is under 5. {}</p>",
-                escape_text(&correction_note(tests, correction))
+                escape_text(correction_note(tests, correction))
             );
         }
         h.push_str("<p>Each quote names its transcript and line, and its segment id: the <code>segment_id</code> column of <code>mint code --codings</code> and <code>mint quotes</code>.</p>\n</section>\n");
@@ -886,7 +886,7 @@ impl Page<'_> {
         let _ = writeln!(
             h,
             "<p class=\"note\">{}</p>",
-            escape_text(&self.readable(&book.codebook.description))
+            escape_text(self.readable(&book.codebook.description))
         );
         for theme in &book.themes {
             let _ = write!(
@@ -894,7 +894,7 @@ impl Page<'_> {
                 "<h3 data-theme=\"{}\">{}</h3>\n<p>{}</p>\n<dl class=\"codes\">\n",
                 escape_attribute(&theme.id),
                 escape_text(&theme.label),
-                escape_text(&self.readable(&theme.description))
+                escape_text(self.readable(&theme.description))
             );
             let mut seen = BTreeSet::new();
             for (ci, _) in tally::code_order(book, &theme.id) {
@@ -912,20 +912,20 @@ impl Page<'_> {
                     "<dt data-code=\"{}\">{}{emergent}</dt>\n<dd>{}</dd>\n",
                     escape_attribute(&code.id),
                     escape_text(&code.label),
-                    escape_text(&self.readable(&code.definition))
+                    escape_text(self.readable(&code.definition))
                 );
                 if !code.when_to_use.is_empty() {
                     let _ = writeln!(
                         h,
                         "<dd><em>Use when:</em> {}</dd>",
-                        escape_text(&self.readable(&code.when_to_use))
+                        escape_text(self.readable(&code.when_to_use))
                     );
                 }
                 if !code.when_not_to_use.is_empty() {
                     let _ = writeln!(
                         h,
                         "<dd><em>Not when:</em> {}</dd>",
-                        escape_text(&self.readable(&code.when_not_to_use))
+                        escape_text(self.readable(&code.when_not_to_use))
                     );
                 }
                 let patterns: Vec<String> = code
