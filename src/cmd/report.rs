@@ -379,7 +379,9 @@ table.heat tr.code td.name { padding-left: 26px; color: var(--muted); font-size:
 table.heat tr.code td.cell b { font-size: 13px; }
 .legend { display: flex; align-items: center; gap: 8px; color: var(--muted); font-size: 12px; margin-top: 10px; }
 .legend span.swatch { width: 120px; height: 10px; border-radius: 5px; background: linear-gradient(90deg, rgba(15,110,110,0.06), rgba(15,110,110,0.92)); }
-svg text { font: 13px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); }
+div.bar { margin: 8px 0 12px; break-inside: avoid; page-break-inside: avoid; }
+div.bar svg { display: block; margin: 3px 0; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+div.bar .figures { color: var(--muted); font-size: 13px; }
 blockquote { margin: 10px 0 14px; padding: 10px 16px; border-left: 4px solid var(--accent); background: var(--wash); border-radius: 0 8px 8px 0; }
 blockquote p { margin: 0 0 6px; }
 blockquote footer { color: var(--muted); font-size: 13px; }
@@ -639,6 +641,8 @@ impl Page<'_> {
         );
     }
 
+    /// A bar per theme: its label above (wrapping on a narrow screen), the
+    /// bar an SVG stretched to the width, its figures below.
     fn bars_section(&self, h: &mut String) {
         let themes: Vec<&tally::Row> = self
             .matrix
@@ -652,20 +656,16 @@ impl Page<'_> {
             .max()
             .unwrap_or(0)
             .max(1) as f64;
-        let (bar_w, row_h) = (760.0, 46.0);
-        let height = row_h * themes.len() as f64 + 4.0;
         let _ = write!(
             h,
-            "<section id=\"bars\">\n<h2>Themes overall</h2>\n<p class=\"note\">Coded segments per theme (bar length), and the participants who spoke to it, of all {}.</p>\n<svg role=\"img\" aria-label=\"Coded segments per theme\" width=\"100%\" viewBox=\"0 0 {} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\n",
-            themes.first().map_or(0, |r| r.total.group_size),
-            bar_w + 240.0
+            "<section id=\"bars\">\n<h2>Themes overall</h2>\n<p class=\"note\">Coded segments per theme (bar length), and the participants who spoke to it, of all {}.</p>\n<div class=\"bars\" role=\"img\" aria-label=\"Coded segments per theme\">\n",
+            self.count(themes.first().map_or(0, |r| r.total.group_size)),
         );
-        for (i, row) in themes.iter().enumerate() {
-            let y = i as f64 * row_h;
+        for row in &themes {
             let w = if self.hides(row.total.references) {
                 0.0
             } else {
-                bar_w * row.total.references as f64 / max
+                100.0 * row.total.references as f64 / max
             };
             let share = if self.hides(row.total.participants) {
                 "–".to_string()
@@ -674,19 +674,18 @@ impl Page<'_> {
             };
             let _ = writeln!(
                 h,
-                "<text x=\"0\" y=\"{:.0}\">{}</text><rect x=\"0\" y=\"{:.0}\" width=\"{bar_w}\" height=\"16\" rx=\"4\" fill=\"#e9eef2\"/><rect data-theme=\"{}\" data-references=\"{}\" x=\"0\" y=\"{:.0}\" width=\"{w:.1}\" height=\"16\" rx=\"4\" fill=\"#0f6e6e\"/><text x=\"{:.0}\" y=\"{:.0}\">{} refs · {share} of participants</text>",
-                y + 14.0,
+                "<div class=\"bar\"><div>{}</div><svg viewBox=\"0 0 100 4\" preserveAspectRatio=\"none\" width=\"100%\" height=\"14\" xmlns=\"http://www.w3.org/2000/svg\"><rect x=\"0\" y=\"0\" width=\"100\" height=\"4\" fill=\"#e9eef2\"/><rect data-theme=\"{}\" data-references=\"{}\" x=\"0\" y=\"0\" width=\"{w:.2}\" height=\"4\" fill=\"#0f6e6e\"/></svg><div class=\"figures\">{} refs · {share} of participants</div></div>",
                 escape_text(&row.label),
-                y + 20.0,
                 escape_attribute(&row.theme),
-                row.total.references,
-                y + 20.0,
-                bar_w + 12.0,
-                y + 33.0,
+                if self.hides(row.total.references) {
+                    String::new()
+                } else {
+                    row.total.references.to_string()
+                },
                 self.count(row.total.references),
             );
         }
-        h.push_str("</svg>\n</section>\n");
+        h.push_str("</div>\n</section>\n");
     }
 
     fn agreement_section(&self, h: &mut String) {

@@ -84,6 +84,9 @@ fn min_cell_hides_the_size_of_small_groups_too() {
     assert!(html.contains("N&lt;5"));
     assert!(html.contains("data-size=\"\""));
     assert!(!Regex::new(r"\d of 3\b").unwrap().is_match(&html));
+    // Nor do the data attributes of cells and bars.
+    let attribute = Regex::new(r#"data-(?:references|participants|size)="[1-4]""#).unwrap();
+    assert!(!attribute.is_match(&html), "{:?}", attribute.find(&html));
     // Groups of 9 still show their size where the count is shown.
     assert!(html.contains("N=9") && html.contains("9 of 9"));
 }
