@@ -69,6 +69,11 @@ pub struct GlobalArgs {
     /// opens them as they are.
     #[arg(long, global = true)]
     pub excel_csv: bool,
+    /// Print tables as wide as their content (one row per line, every
+    /// group side by side) instead of fitting them to $COLUMNS (80 when
+    /// stdout is not a terminal).
+    #[arg(long, global = true)]
+    pub wide: bool,
 }
 
 #[cfg(test)]

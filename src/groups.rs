@@ -145,6 +145,15 @@ pub struct GroupTest {
     pub df: Option<u64>,
     /// The p-value, rounded to 4 decimals.
     pub p: Option<f64>,
+    /// The p-value corrected for the number of tests run (every test of
+    /// the call with a p-value is one family), rounded to 4 decimals.
+    pub p_adjusted: Option<f64>,
+}
+
+/// How many of `tests` were run (those with a p-value): the family size of
+/// the correction.
+pub fn tests_run(tests: &[GroupTest]) -> usize {
+    tests.iter().filter(|t| t.p.is_some()).count()
 }
 
 /// One group of a [`GroupTest`].
@@ -160,14 +169,17 @@ pub struct GroupCount {
 
 /// For each breakdown attribute, theme and code: participants mentioning it
 /// or not, in each of the attribute's groups, and the test
-/// [`stats::compare`] picks for that table.
+/// [`stats::compare`] picks for that table; every p-value then corrected
+/// with `correction` over all the tests run ([`tests_run`]).
 pub fn compare_groups(
     tally: &Tally,
     participants: &BTreeMap<String, Attributes>,
     by: &[String],
     codebook: &Codebook,
+    correction: stats::Correction,
 ) -> Vec<GroupTest> {
     let mut out = Vec::new();
+    let mut raw: Vec<(usize, f64)> = Vec::new();
     for attribute in by {
         let (members, _) = tally::membership(tally, participants, std::slice::from_ref(attribute));
         let mut rows: Vec<(String, Option<String>, CountFn)> = Vec::new();
@@ -208,7 +220,9 @@ pub fn compare_groups(
                 .map(|g| vec![g.mentioning, g.size - g.mentioning])
                 .collect();
             let result = stats::compare(&table);
-            let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
+            if let Some(p) = result.p {
+                raw.push((out.len(), p));
+            }
             out.push(GroupTest {
                 theme,
                 code,
@@ -218,10 +232,20 @@ pub fn compare_groups(
                 statistic: result.statistic.map(|x| round(x, 3)),
                 df: result.df,
                 p: result.p.map(|x| round(x, 4)),
+                p_adjusted: None,
             });
         }
     }
+    let p: Vec<f64> = raw.iter().map(|(_, p)| *p).collect();
+    for ((i, _), adjusted) in raw.iter().zip(correction.adjust(&p)) {
+        out[*i].p_adjusted = Some(round(adjusted, 4));
+    }
     out
+}
+
+/// `x` rounded to `d` decimals.
+fn round(x: f64, d: i32) -> f64 {
+    (x * 10f64.powi(d)).round() / 10f64.powi(d)
 }
 
 /// The sample table: one row per combination of row values.

@@ -23,6 +23,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = Output::new(cli.global.color, cli.global.quiet);
+    if cli.global.wide {
+        out.width = None;
+    }
     render::csv::set_raw(cli.global.raw_csv);
     render::csv::set_excel(cli.global.excel_csv);
     output::clean_up_on_signal();

@@ -201,6 +201,11 @@ pub struct Quote {
     pub score: f64,
     /// Whether the target theme is the segment's primary theme.
     pub primary: bool,
+    /// The 1-based line where the segment starts.
+    pub line: usize,
+    /// The segment's stable id ([`crate::textpos::segment_id`]), as the
+    /// `--codings` CSV writes it.
+    pub segment_id: String,
 }
 
 /// A `--theme` or `--code` that the codebook does not have.
@@ -390,15 +395,19 @@ pub fn collect(
             let f = &found[i];
             let text = &f.file.transcript.text;
             let index = crate::textpos::CharIndex::new(text);
+            let turn = &f.file.transcript.turns[f.turn];
+            let (start, end) = (index.char_offset(f.start), index.char_offset(f.end));
             Quote {
                 rank: rank + 1,
                 quote: quote_text(&text[f.start..f.end], f.evidence, context),
                 attribution: attribution(template, &corpus.info.participants[f.participant]),
                 participant: f.participant.to_string(),
                 file: f.file.source.name.clone(),
-                turn: f.file.transcript.turns[f.turn].index,
-                start: index.char_offset(f.start),
-                end: index.char_offset(f.end),
+                turn: turn.index,
+                line: crate::coding::line_at(text, turn, f.start),
+                segment_id: crate::textpos::segment_id(&f.file.source.name, start, end),
+                start,
+                end,
                 codes: f
                     .codes
                     .iter()

@@ -90,6 +90,11 @@ pub struct Args {
     #[arg(long)]
     stats: bool,
 
+    /// With --stats, correct the p-values by Benjamini-Hochberg (false
+    /// discovery rate) instead of Holm (family-wise error rate, the default).
+    #[arg(long, requires = "stats")]
+    fdr: bool,
+
     /// Show any count from 1 to K-1 as `<K` (and hide its percentage):
     /// small cells in health and social care studies can identify people.
     #[arg(long, value_name = "K")]
@@ -129,6 +134,15 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = Streaming::default().from_bytes, hide = true,
           value_parser = clap::value_parser!(u64).range(1..))]
     stream_from: u64,
+}
+
+/// Holm, or Benjamini-Hochberg with `--fdr`.
+pub fn correction(fdr: bool) -> mint::stats::Correction {
+    if fdr {
+        mint::stats::Correction::BenjaminiHochberg
+    } else {
+        mint::stats::Correction::Holm
+    }
 }
 
 /// Runs `mint code`.
@@ -227,9 +241,10 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
 
     let by = args.by.breakdown(&info.participants, out)?;
     let matrix = tally::matrix(&tally, &info.participants, &by, &codebook);
-    let stats = args
-        .stats
-        .then(|| mint::groups::compare_groups(&tally, &info.participants, &by, &codebook));
+    let correction = correction(args.fdr);
+    let stats = args.stats.then(|| {
+        mint::groups::compare_groups(&tally, &info.participants, &by, &codebook, correction)
+    });
     let suppress = Suppress(args.min_cell.unwrap_or(0));
 
     let about = || About::new(Some(&codebook), Some(digest.finish()));
@@ -268,7 +283,7 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             codebook: &codebook,
             unit: args.unit.unit.name(),
             summary: &summary,
-            stats: stats.as_deref(),
+            stats: stats.as_deref().map(|s| (s, correction)),
             suppress,
             tallies: (&tally, &info.participants),
             long: args.long,
@@ -341,13 +356,15 @@ impl Spool {
         let index = CharIndex::new(text);
         // Offsets into a window are the file's from its start.
         let base = file.window.map_or(0, |w| w.char_base);
-        let at = |byte: usize| (base + index.char_offset(byte)).to_string();
+        let at = |byte: usize| base + index.char_offset(byte);
         for coding in &file.result.codings {
             let turn = &file.transcript.turns[coding.turn];
             let code = &codebook.codes[coding.hit.code];
             let (from, to) = turn.time.map_or((String::new(), String::new()), |t| {
                 (clock(t.start_ms), clock(t.end_ms))
             });
+            let (start, end) = (at(coding.start), at(coding.end));
+            let id = mint::textpos::segment_id(&file.source.name, start, end);
             let place = format!("{} turn {}", file.source.name, turn.index);
             let segment = guard.segment(out, &place, &text[coding.start..coding.end]);
             let matched = &text[coding.hit.start..coding.hit.end];
@@ -358,19 +375,21 @@ impl Spool {
                 &file.participants[coding.who],
                 &turn.index.to_string(),
                 &turn.speaker,
-                &at(coding.start),
-                &at(coding.end),
+                &start.to_string(),
+                &end.to_string(),
                 &code.theme,
                 &code.id,
                 &matched,
                 &segment,
                 &code.patterns[coding.hit.pattern],
-                &at(coding.hit.start),
-                &at(coding.hit.end),
+                &at(coding.hit.start).to_string(),
+                &at(coding.hit.end).to_string(),
                 &from,
                 &to,
                 &coding.score.to_string(),
                 if coding.primary { "true" } else { "false" },
+                &mint::coding::line_at(text, turn, coding.start).to_string(),
+                &id,
             ])?;
         }
         Ok(())

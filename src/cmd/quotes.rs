@@ -173,7 +173,11 @@ impl Report for QuoteList {
             if i > 0 {
                 writeln!(w)?;
             }
-            writeln!(w, "> {}\n>\n> — {}", q.quote, q.attribution)?;
+            writeln!(
+                w,
+                "> {}\n>\n> — {} ({}:{}, segment {})",
+                q.quote, q.attribution, q.file, q.line, q.segment_id
+            )?;
         }
         Ok(())
     }

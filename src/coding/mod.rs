@@ -306,6 +306,17 @@ fn add_into(total: &mut Vec<u64>, part: &[u64]) {
     }
 }
 
+/// The 1-based line of byte `at` of `text`, inside the turn `turn` of its
+/// transcript: the turn's line and the line breaks before `at`.
+pub fn line_at(text: &str, turn: &crate::corpus::Turn, at: usize) -> usize {
+    let from = turn.start.min(at);
+    turn.line
+        + text.as_bytes()[from..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+}
+
 /// A map with tuple keys as a list of pairs (JSON keys must be strings).
 mod pairs {
     use std::collections::BTreeMap;

@@ -49,7 +49,7 @@ pub const CODINGS_HEAD: [&str; 10] = [
 ];
 
 /// The codings CSV's columns after the attributes.
-pub const CODINGS_TAIL: [&str; 7] = [
+pub const CODINGS_TAIL: [&str; 9] = [
     "pattern",
     "match_start",
     "match_end",
@@ -57,6 +57,8 @@ pub const CODINGS_TAIL: [&str; 7] = [
     "time_end",
     "score",
     "primary",
+    "line",
+    "segment_id",
 ];
 
 /// The column of human codings that names who coded.
@@ -197,6 +199,10 @@ impl HumanCodings {
                 .map(|a| c.attributes.get(a).cloned().unwrap_or_default()),
         );
         row.extend(CODINGS_TAIL.iter().map(|_| String::new()));
+        if let (Some(start), Some(end), Some(id)) = (c.start, c.end, row.last_mut()) {
+            // The tail ends with the segment id: that of the span coded.
+            *id = crate::textpos::segment_id(&c.file, start, end);
+        }
         row.push(c.coder.clone());
         row
     }

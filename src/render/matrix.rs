@@ -11,9 +11,10 @@ use serde::Serialize;
 use mint::attributes::Attributes;
 use mint::codebook::{Codebook, Origin};
 use mint::groups::GroupTest;
+use mint::stats::Correction;
 use mint::tally::{self, Cell, Matrix, Tally};
 
-use super::table::new_table;
+use super::table::{cut, new_table, text_width, wrap};
 use super::{Output, Report};
 
 /// The version of the JSON written by `mint code --format json` (and read
@@ -74,7 +75,18 @@ fn row_name(row: &tally::Row) -> String {
     }
 }
 
+/// Writes the matrix as a table: fitted to [`Output::width`] (compact
+/// cells, long names cut with a legend, groups in blocks), or today's wide
+/// layout with `--wide`.
 pub fn write_table(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> anyhow::Result<()> {
+    match out.width {
+        Some(width) => write_fitted(out, matrix, suppress, width),
+        None => write_wide(out, matrix, suppress),
+    }
+}
+
+/// The `--wide` layout: every group side by side, `refs / n of N (pct%)`.
+fn write_wide(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> anyhow::Result<()> {
     let mut table = new_table(out);
     let mut header = vec![TableCell::new("theme / code")];
     for group in &matrix.groups {
@@ -88,23 +100,170 @@ pub fn write_table(out: &mut Output, matrix: &Matrix, suppress: Suppress) -> any
     header.push(TableCell::new(format!("total\nN={total_n}")));
     table.set_header(header);
     for row in &matrix.rows {
-        let is_theme = row.code.is_none();
-        let mut cells = vec![TableCell::new(row_name(row))];
-        cells.extend(
-            row.cells.iter().chain([&row.total]).map(|c| {
-                TableCell::new(format_cell(c, suppress)).set_alignment(CellAlignment::Right)
-            }),
-        );
-        if is_theme && out.color {
-            cells = cells
-                .into_iter()
-                .map(|c| c.add_attribute(Attribute::Bold))
-                .collect();
-        }
-        table.add_row(cells);
+        let cells = row
+            .cells
+            .iter()
+            .chain([&row.total])
+            .map(|c| format_cell(c, suppress));
+        add_matrix_row(out, &mut table, (row_name(row), row.code.is_none()), cells);
     }
     writeln!(out.stdout(), "{table}")?;
     Ok(())
+}
+
+/// A row of the matrix table: its name, then right-aligned cells; bold
+/// when it is a theme's row and colour is on.
+fn add_matrix_row(
+    out: &Output,
+    table: &mut comfy_table::Table,
+    (name, is_theme): (String, bool),
+    cells: impl Iterator<Item = String>,
+) {
+    let mut row = vec![TableCell::new(name)];
+    row.extend(cells.map(|c| TableCell::new(c).set_alignment(CellAlignment::Right)));
+    if is_theme && out.color {
+        row = row
+            .into_iter()
+            .map(|c| c.add_attribute(Attribute::Bold))
+            .collect();
+    }
+    table.add_row(row);
+}
+
+/// The fitted layout: a cell is `refs · n (pct%)`, a group's header its
+/// values on lines of their own and `N=`, names longer than a quarter of
+/// the width are cut with `…` and spelled out in a legend, and the groups
+/// (then the total) go into as many blocks as the width needs, each block
+/// repeating the names.
+fn write_fitted(
+    out: &mut Output,
+    matrix: &Matrix,
+    suppress: Suppress,
+    width: usize,
+) -> anyhow::Result<()> {
+    let names: Vec<String> = matrix.rows.iter().map(row_name).collect();
+    let budget = (width / 4).max(12);
+    let (names, legend) = abbreviate(&names, budget);
+    let name_width = names
+        .iter()
+        .map(|n| text_width(n))
+        .chain([text_width("theme / code")])
+        .max()
+        .unwrap_or(0);
+    let total_n = matrix.rows.first().map_or(0, |r| r.total.group_size);
+    let mut columns: Vec<(String, Vec<String>)> = matrix
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let values = if g.values.is_empty() {
+                "all".to_string()
+            } else {
+                g.values.join("\n")
+            };
+            let head = format!("{values}\n{}", suppress.size(g.size));
+            (
+                head,
+                matrix
+                    .rows
+                    .iter()
+                    .map(|r| compact_cell(&r.cells[i], suppress))
+                    .collect(),
+            )
+        })
+        .collect();
+    columns.push((
+        format!("total\n{}", suppress.size(total_n)),
+        matrix
+            .rows
+            .iter()
+            .map(|r| compact_cell(&r.total, suppress))
+            .collect(),
+    ));
+    let widths: Vec<usize> = columns
+        .iter()
+        .map(|(head, cells)| {
+            cells
+                .iter()
+                .map(|c| text_width(c))
+                .chain([text_width(head)])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let blocks = super::table::blocks(name_width, &widths, width);
+    for (b, block) in blocks.iter().enumerate() {
+        if blocks.len() > 1 {
+            if b > 0 {
+                writeln!(out.stdout())?;
+            }
+            writeln!(out.stdout(), "part {} of {}", b + 1, blocks.len())?;
+        }
+        let mut table = new_table(out);
+        table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+        let mut header = vec![TableCell::new("theme / code")];
+        header.extend(block.clone().map(|c| TableCell::new(&columns[c].0)));
+        table.set_header(header);
+        for (r, (name, row)) in names.iter().zip(&matrix.rows).enumerate() {
+            let cells = block.clone().map(|c| columns[c].1[r].clone());
+            add_matrix_row(out, &mut table, (name.clone(), row.code.is_none()), cells);
+        }
+        writeln!(out.stdout(), "{table}")?;
+    }
+    let mut note = "cells: references · participants (percent of the group's N)".to_string();
+    if suppress.0 > 1 {
+        let _ = std::fmt::Write::write_fmt(
+            &mut note,
+            format_args!(
+                "; counts from 1 to {} shown as <{}",
+                suppress.0 - 1,
+                suppress.0
+            ),
+        );
+    }
+    writeln!(out.stdout(), "{}", wrap(&note, width))?;
+    for (short, full) in legend {
+        writeln!(out.stdout(), "{short} = {full}")?;
+    }
+    Ok(())
+}
+
+/// Names cut to `budget` columns (kept apart when two cuts would read the
+/// same), and the legend of those cut: (as shown, in full).
+fn abbreviate(names: &[String], budget: usize) -> (Vec<String>, Vec<(String, String)>) {
+    let mut shown = Vec::with_capacity(names.len());
+    let mut legend: Vec<(String, String)> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for name in names {
+        if text_width(name) <= budget {
+            shown.push(name.clone());
+            continue;
+        }
+        let indent = name.len() - name.trim_start().len();
+        let mut short = cut(name, budget);
+        let mut n = 2;
+        while !seen.insert(short.clone()) {
+            short = format!("{}{n}", cut(name, budget - n.to_string().len()));
+            n += 1;
+        }
+        legend.push((short.trim_start().to_string(), name[indent..].to_string()));
+        shown.push(short);
+    }
+    (shown, legend)
+}
+
+/// `refs · n (pct%)`, counts under the suppression threshold as `<K`.
+fn compact_cell(cell: &Cell, suppress: Suppress) -> String {
+    let pct = if suppress.hides(cell.participants) {
+        "–".to_string()
+    } else {
+        format!("{:.0}%", cell.percent)
+    };
+    format!(
+        "{} · {} ({pct})",
+        suppress.count(cell.references),
+        suppress.count(cell.participants),
+    )
 }
 
 /// Small-cell suppression: counts from 1 to K-1 are shown as `<K`.
@@ -121,6 +280,15 @@ impl Suppress {
             format!("<{}", self.0)
         } else {
             n.to_string()
+        }
+    }
+
+    /// A group's size as `N=9`, or `N<K` when it is a small count.
+    fn size(self, n: u64) -> String {
+        if self.hides(n) {
+            format!("N<{}", self.0)
+        } else {
+            format!("N={n}")
         }
     }
 
@@ -218,7 +386,7 @@ fn cell_fields(cell: &Cell, suppress: Suppress) -> [String; 4] {
 }
 
 /// Said wherever the statistics are shown.
-const STATS_NOTE: &str = "With samples this small the numbers describe the participants interviewed; \
+pub const STATS_NOTE: &str = "With samples this small the numbers describe the participants interviewed; \
      they do not generalise. Read p-values as a guide to where the groups differ, not as proof.";
 
 fn groups_text(t: &GroupTest) -> String {
@@ -229,7 +397,89 @@ fn groups_text(t: &GroupTest) -> String {
         .join(", ")
 }
 
-fn write_stats_table(out: &mut Output, stats: &[GroupTest]) -> anyhow::Result<()> {
+/// What the correction did: the tests run and the method.
+pub fn correction_note(stats: &[GroupTest], correction: Correction) -> String {
+    let n = mint::groups::tests_run(stats);
+    let what = match correction {
+        Correction::Holm => {
+            "Holm's method, which keeps the chance of any false positive at the level (--fdr: Benjamini-Hochberg)"
+        }
+        Correction::BenjaminiHochberg => {
+            "Benjamini-Hochberg, which keeps the expected share of false positives among the positives at the level"
+        }
+    };
+    format!(
+        "{n} test{} run; p adjusted for all {n} by {what}.",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// The group comparisons fitted to `width`: a table per breakdown
+/// attribute, each group's count on a line of its own, the statistic under
+/// the test's name, long names cut with a legend.
+fn write_stats_fitted(out: &mut Output, stats: &[GroupTest], width: usize) -> anyhow::Result<()> {
+    let names: Vec<String> = stats.iter().map(stats_name).collect();
+    let (names, legend) = abbreviate(&names, (width / 5).max(12));
+    let mut attributes: Vec<&str> = Vec::new();
+    for t in stats {
+        if !attributes.contains(&t.attribute.as_str()) {
+            attributes.push(&t.attribute);
+        }
+    }
+    for attribute in attributes {
+        let mut table = new_table(out);
+        table.set_header(["theme / code", "mentioning / N", "test", "p", "p adjusted"]);
+        for (t, name) in stats
+            .iter()
+            .zip(&names)
+            .filter(|(t, _)| t.attribute == attribute)
+        {
+            let groups: Vec<String> = t
+                .groups
+                .iter()
+                .map(|g| format!("{} {}/{}", g.value, g.mentioning, g.size))
+                .collect();
+            let test = match t.statistic {
+                Some(x) => format!("{}\n= {x:.3}", t.test),
+                None => t.test.to_string(),
+            };
+            table.add_row(vec![
+                TableCell::new(name),
+                TableCell::new(groups.join("\n")),
+                TableCell::new(test),
+                TableCell::new(t.p.map_or("–".into(), |p| format!("{p:.4}")))
+                    .set_alignment(CellAlignment::Right),
+                TableCell::new(t.p_adjusted.map_or("–".into(), |p| format!("{p:.4}")))
+                    .set_alignment(CellAlignment::Right),
+            ]);
+        }
+        writeln!(out.stdout(), "\nGroup comparison by {attribute}\n{table}")?;
+    }
+    for (short, full) in legend {
+        writeln!(out.stdout(), "{short} = {full}")?;
+    }
+    Ok(())
+}
+
+/// A comparison's row name: the theme, or the code indented.
+fn stats_name(t: &GroupTest) -> String {
+    t.code
+        .as_ref()
+        .map_or(t.theme.clone(), |c| format!("  {c}"))
+}
+
+fn write_stats_table(
+    out: &mut Output,
+    stats: &[GroupTest],
+    correction: Correction,
+) -> anyhow::Result<()> {
+    let note = correction_note(stats, correction);
+    if let Some(width) = out.width {
+        write_stats_fitted(out, stats, width)?;
+        let text = format!("{note} {STATS_NOTE}");
+        writeln!(out.stdout(), "{}", wrap(&text, width))?;
+        return Ok(());
+    }
     let mut table = new_table(out);
     table.set_header([
         "theme / code",
@@ -238,14 +488,11 @@ fn write_stats_table(out: &mut Output, stats: &[GroupTest]) -> anyhow::Result<()
         "test",
         "statistic",
         "p",
+        "p adjusted",
     ]);
     for t in stats {
-        let name = t
-            .code
-            .as_ref()
-            .map_or(t.theme.clone(), |c| format!("  {c}"));
         table.add_row(vec![
-            TableCell::new(name),
+            TableCell::new(stats_name(t)),
             TableCell::new(&t.attribute),
             TableCell::new(groups_text(t)),
             TableCell::new(t.test),
@@ -253,13 +500,22 @@ fn write_stats_table(out: &mut Output, stats: &[GroupTest]) -> anyhow::Result<()
                 .set_alignment(CellAlignment::Right),
             TableCell::new(t.p.map_or("–".into(), |p| format!("{p:.4}")))
                 .set_alignment(CellAlignment::Right),
+            TableCell::new(t.p_adjusted.map_or("–".into(), |p| format!("{p:.4}")))
+                .set_alignment(CellAlignment::Right),
         ]);
     }
-    writeln!(out.stdout(), "\nGroup comparison\n{table}\n{STATS_NOTE}")?;
+    writeln!(
+        out.stdout(),
+        "\nGroup comparison\n{table}\n{note}\n{STATS_NOTE}"
+    )?;
     Ok(())
 }
 
-fn write_stats_csv(w: &mut dyn Write, stats: &[GroupTest]) -> anyhow::Result<()> {
+fn write_stats_csv(
+    w: &mut dyn Write,
+    stats: &[GroupTest],
+    correction: Correction,
+) -> anyhow::Result<()> {
     let mut csv = super::csv::Writer::new(w);
     csv.write_record([
         "theme",
@@ -272,6 +528,8 @@ fn write_stats_csv(w: &mut dyn Write, stats: &[GroupTest]) -> anyhow::Result<()>
         "statistic",
         "df",
         "p",
+        "p_adjusted",
+        "correction",
     ])?;
     for t in stats {
         for g in &t.groups {
@@ -287,6 +545,8 @@ fn write_stats_csv(w: &mut dyn Write, stats: &[GroupTest]) -> anyhow::Result<()>
                 opt(t.statistic.map(|x| format!("{x:.3}"))),
                 opt(t.df.map(|d| d.to_string())),
                 opt(t.p.map(|p| format!("{p:.4}"))),
+                opt(t.p_adjusted.map(|p| format!("{p:.4}"))),
+                correction.name().to_string(),
             ])?;
         }
     }
@@ -313,6 +573,8 @@ struct JsonReport<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     stats: Option<&'a [GroupTest]>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    stats_correction: Option<JsonCorrection>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     stats_note: Option<&'a str>,
     /// The codebook's structure, so `mint merge` can rebuild the table.
     themes: Vec<JsonTheme<'a>>,
@@ -321,6 +583,15 @@ struct JsonReport<'a> {
     /// `--min-cell`, as they would show the small cells).
     #[serde(skip_serializing_if = "Option::is_none")]
     participants: Option<Vec<JsonParticipant<'a>>>,
+}
+
+/// The multiple-comparison correction of `--stats`.
+#[derive(Serialize)]
+struct JsonCorrection {
+    /// `Holm` or `Benjamini-Hochberg`.
+    method: &'static str,
+    /// The tests run: the family the p-values were corrected over.
+    tests: usize,
 }
 
 #[derive(Serialize)]
@@ -409,8 +680,8 @@ pub struct ThemeMatrix<'a> {
     pub unit: &'a str,
     /// Totals.
     pub summary: &'a Summary,
-    /// Group comparisons (`--stats`).
-    pub stats: Option<&'a [GroupTest]>,
+    /// Group comparisons (`--stats`) and their correction.
+    pub stats: Option<(&'a [GroupTest], Correction)>,
     /// Small-cell suppression.
     pub suppress: Suppress,
     /// Per-participant tallies and attributes.
@@ -426,8 +697,8 @@ impl Report for ThemeMatrix<'_> {
 
     fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
         write_table(out, self.matrix, self.suppress)?;
-        if let Some(stats) = self.stats {
-            write_stats_table(out, stats)?;
+        if let Some((stats, correction)) = self.stats {
+            write_stats_table(out, stats, correction)?;
         }
         Ok(())
     }
@@ -435,7 +706,7 @@ impl Report for ThemeMatrix<'_> {
     /// The comparisons when asked for, else the matrix.
     fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
         match self.stats {
-            Some(stats) => write_stats_csv(w, stats),
+            Some((stats, correction)) => write_stats_csv(w, stats, correction),
             None => write_matrix_csv(w, self.matrix, self.long, self.suppress),
         }
     }
@@ -515,7 +786,11 @@ fn json_report<'a>(m: &ThemeMatrix<'a>) -> JsonReport<'a> {
         summary,
         coding: m.counting,
         suppressed_below: (suppress.0 > 1).then_some(suppress.0),
-        stats,
+        stats: stats.map(|(s, _)| s),
+        stats_correction: stats.map(|(s, c)| JsonCorrection {
+            method: c.name(),
+            tests: mint::groups::tests_run(s),
+        }),
         stats_note: stats.map(|_| STATS_NOTE),
         themes: codebook
             .themes

@@ -29,6 +29,22 @@ pub enum Status {
     Error = 2,
 }
 
+/// The width tables fit when `--wide` is not given: `$COLUMNS` when it is
+/// a number of at least 20, else the terminal's width when stdout is one,
+/// else 80.
+fn terminal_width(is_terminal: bool) -> usize {
+    let columns = std::env::var("COLUMNS").ok();
+    if let Some(n) = columns.and_then(|c| c.trim().parse::<usize>().ok())
+        && n >= 20
+    {
+        return n;
+    }
+    if is_terminal && let Some(w) = comfy_table::Table::new().width() {
+        return usize::from(w).max(20);
+    }
+    80
+}
+
 /// Stdout, stderr notes, and decoration settings.
 pub struct Output {
     stdout: Box<dyn Write>,
@@ -36,6 +52,9 @@ pub struct Output {
     pub color: bool,
     /// Whether stdout is a terminal (tables may then fit its width).
     pub is_terminal: bool,
+    /// The width tables fit: `$COLUMNS`, else the terminal's, else 80;
+    /// `None` with `--wide` (tables as wide as their content).
+    pub width: Option<usize>,
     quiet: bool,
     warnings: std::cell::Cell<u64>,
 }
@@ -59,6 +78,7 @@ impl Output {
             stdout,
             color,
             is_terminal,
+            width: Some(terminal_width(is_terminal)),
             quiet,
             warnings: std::cell::Cell::new(0),
         }

@@ -14,6 +14,8 @@
 //! * agreement between coders: [`percent_agreement`], [`cohens_kappa`],
 //!   [`gwet_ac1`], [`pabak`], [`fleiss_kappa`] and
 //!   [`krippendorff_alpha_nominal`];
+//! * multiple-comparison corrections: [`holm`] and [`benjamini_hochberg`]
+//!   ([`Correction`]);
 //! * resampling for bootstrap intervals: a seeded [`SplitMix64`] and
 //!   [`percentile_interval`].
 //!
@@ -28,9 +30,10 @@
 //! [`Comparison`]) and the table margins the tests share; the tests
 //! themselves are in `pearson.rs` (chi-square), `fisher.rs` (exact), and
 //! `distribution.rs` (the chi-square distribution), agreement in
-//! `agreement.rs`, resampling in `resample.rs`. Everything public is re-exported here, so the paths stay
+//! `agreement.rs`, corrections in `adjust.rs`, resampling in `resample.rs`. Everything public is re-exported here, so the paths stay
 //! `mint::stats::…`.
 
+mod adjust;
 mod agreement;
 mod distribution;
 mod fisher;
@@ -39,6 +42,7 @@ mod resample;
 #[cfg(test)]
 mod tests;
 
+pub use adjust::{Correction, benjamini_hochberg, holm};
 pub use agreement::{
     AgreementTable, cohens_kappa, cohens_kappa_table, fleiss_kappa, fleiss_kappa_weighted,
     gwet_ac1, gwet_ac1_counts, gwet_ac1_table, krippendorff_alpha_counts,

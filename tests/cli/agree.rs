@@ -297,6 +297,7 @@ fn the_table_shows_figures_intervals_and_reasons() {
         "--min-kappa",
         "0.9",
         "--per-code",
+        "--wide",
     ]));
     insta::assert_snapshot!(format!(
         "exit: {code}\n--- stderr\n{stderr}--- stdout\n{stdout}"

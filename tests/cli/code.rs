@@ -78,7 +78,9 @@ fn codings_csv_lists_every_coded_turn_with_its_evidence() {
             "time_start",
             "time_end",
             "score",
-            "primary"
+            "primary",
+            "line",
+            "segment_id"
         ]
     );
     assert_eq!(
@@ -568,7 +570,7 @@ fn outputs_are_never_written_inside_the_input_folder_unless_asked() {
 #[test]
 fn the_example_study_prints_a_level_by_sector_table() {
     let (stdout, stderr, code) =
-        run(mint().args(["code", "examples/transcripts", "--color", "never"]));
+        run(mint().args(["code", "examples/transcripts", "--color", "never", "--wide"]));
     assert_eq!(code, 0, "{stderr}");
     for heading in [
         "operational / health",
@@ -773,7 +775,9 @@ fn stats_compare_groups_with_the_right_test_and_a_warning() {
             "test",
             "statistic",
             "df",
-            "p"
+            "p",
+            "p_adjusted",
+            "correction"
         ]
     );
     let row = |code: &str, value: &str| {
@@ -785,7 +789,11 @@ fn stats_compare_groups_with_the_right_test_and_a_warning() {
     // 0 of 12 health staff vs 5 of 12 social care staff: expected counts under
     // 5, so Fisher's exact test; two-sided p = 0.0373 (hypergeometric).
     let health = row("health_dominance", "health");
-    assert_eq!(health[4..], ["0", "12", "Fisher's exact", "", "", "0.0373"]);
+    assert_eq!(
+        health[4..10],
+        ["0", "12", "Fisher's exact", "", "", "0.0373"]
+    );
+    assert_eq!(health[11], "Holm");
     let (table, _, _) = run(mint().args([
         "code",
         "examples/transcripts",
@@ -868,7 +876,18 @@ fn min_cell_hides_small_counts_in_every_export() {
         }
     }
     let (table, _, _) = run(mint().args(["code", "examples/transcripts", "--min-cell", "5", "-q"]));
-    assert!(table.contains("<5 / <5 of 3 (–)"), "{table}");
+    assert!(table.contains("<5 · <5 (–)"), "{table}");
+    // A group of 3 is itself a small count: its size is hidden too.
+    assert!(table.contains("N<5") && !table.contains("N=3"), "{table}");
+    let (wide, _, _) = run(mint().args([
+        "code",
+        "examples/transcripts",
+        "--min-cell",
+        "5",
+        "-q",
+        "--wide",
+    ]));
+    assert!(wide.contains("<5 / <5 of 3 (–)"), "{wide}");
     let (json, _, _) = run(mint().args([
         "code",
         "examples/transcripts",

@@ -193,7 +193,8 @@ fn the_table_shows_before_after_and_delta() {
         "b.json",
         &["--codebook", &format!("{D}/b.toml")],
     );
-    let (stdout, stderr, status) = run(mint().args(["diff", &old, &new, "--max-change", "50"]));
+    let (stdout, stderr, status) =
+        run(mint().args(["diff", &old, &new, "--max-change", "50", "--wide"]));
     insta::assert_snapshot!(format!(
         "exit: {status}\n--- stderr\n{stderr}--- stdout\n{stdout}"
     ));
@@ -386,7 +387,8 @@ fn the_codings_table_shows_segments_and_counts() {
     let dir = tempfile::tempdir().unwrap();
     let old = codings(dir.path(), "a.csv", "a.toml");
     let new = codings(dir.path(), "b.csv", "b.toml");
-    let (stdout, stderr, status) = run(mint().args(["diff", &old, &new, "--max-change", "30"]));
+    let (stdout, stderr, status) =
+        run(mint().args(["diff", &old, &new, "--max-change", "30", "--wide"]));
     insta::assert_snapshot!(format!(
         "exit: {status}\n--- stderr\n{stderr}--- stdout\n{stdout}"
     ));

@@ -623,7 +623,8 @@ fn written_candidates_extend_the_codebook_and_mint_code_reports_them_as_emergent
         .arg("--codebook")
         .arg(&codebook)
         .arg("--codebook")
-        .arg(&emergent));
+        .arg(&emergent)
+        .arg("--wide"));
     assert!(table.contains("hospice_referral (emergent)"), "{table}");
     assert!(table.contains("8 / 4 of 5 (80%)"), "{table}");
 }

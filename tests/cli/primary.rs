@@ -61,7 +61,10 @@ fn coding(turn: &str, code: &str, score: &str, primary: &str) -> [String; 4] {
 #[test]
 fn codings_end_with_a_score_and_whether_the_theme_is_the_segments_primary() {
     let (header, rows) = codings(&[]);
-    assert_eq!(header[header.len() - 2..], ["score", "primary"]);
+    assert_eq!(
+        header[header.len() - 4..],
+        ["score", "primary", "line", "segment_id"]
+    );
     assert_eq!(
         rows,
         [
@@ -179,14 +182,17 @@ fn quotes_end_with_their_best_score_and_whether_the_theme_is_primary() {
         stdout
     };
     let (header, rows) = parse_csv(&quotes("csv", &["--theme", "workforce"]));
-    assert_eq!(header[header.len() - 2..], ["score", "primary"]);
+    assert_eq!(
+        header[header.len() - 4..],
+        ["score", "primary", "line", "segment_id"]
+    );
     let tail: Vec<[&str; 3]> = rows
         .iter()
         .map(|r| {
             [
                 r[5].as_str(),
-                r[r.len() - 2].as_str(),
-                r[r.len() - 1].as_str(),
+                r[r.len() - 4].as_str(),
+                r[r.len() - 3].as_str(),
             ]
         })
         .collect();

@@ -21,7 +21,9 @@ fn quotes(args: &[&str]) -> Vec<Vec<String>> {
             "end",
             "codes",
             "score",
-            "primary"
+            "primary",
+            "line",
+            "segment_id"
         ]
     );
     rows

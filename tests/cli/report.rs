@@ -69,7 +69,7 @@ fn report_has_every_theme_and_the_numbers_of_the_csv_matrix() {
         r#"<tr class="(?:theme|code)" data-theme="([^"]*)" data-code="([^"]*)">(.*?)</tr>"#,
     )
     .unwrap();
-    let cell_re = Regex::new(r#"data-group="([^"]*)" data-participants="(\d*)" data-references="(\d*)" data-size="(\d+)""#).unwrap();
+    let cell_re = Regex::new(r#"data-group="([^"]*)" data-label="[^"]*" data-participants="(\d*)" data-references="(\d*)" data-size="(\d+)""#).unwrap();
     let mut checked = 0;
     for row in row_re.captures_iter(&html) {
         for cell in cell_re.captures_iter(&row[3]) {
@@ -173,7 +173,7 @@ fn agreement_with_codings_of_codebook_b_shows_the_records_systems_disagreement()
         ["", &kappa, "1", ""],
         ["care", "1.000", "0", ""],
         // Both coded the segment with the theme, through different codes.
-        ["work", "1.000", "1", "records (1), systems (1)"],
+        ["work", "1.000", "1", "Records (1), Systems (1)"],
     ]
     .map(|r| r.map(String::from));
     assert_eq!(rows, expected);

@@ -6,7 +6,9 @@ use std::process::Command;
 /// A `mint` command with a clean environment for colour.
 pub fn mint() -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("mint"));
-    cmd.env_remove("NO_COLOR").current_dir(root());
+    cmd.env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .current_dir(root());
     cmd
 }
 

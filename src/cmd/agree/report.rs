@@ -247,7 +247,7 @@ impl Report for Agree<'_> {
                 Cell::new(self.notes(row)),
             ]);
         }
-        table::write(out, &t)
+        table::write_keyed(out, &t, 2)
     }
 
     fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {

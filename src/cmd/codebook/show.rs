@@ -1,25 +1,36 @@
-//! `mint codebook show`: the themes and codes of a codebook, as a table,
+//! `mint codebook show`: the themes and codes of a codebook, as an
+//! outline fitted to the terminal (`--full`: a table with every pattern),
 //! CSV or JSON.
 
 use std::io::Write;
 
 use serde::Serialize;
 
-use mint::codebook::Codebook;
+use mint::codebook::{Codebook, Origin};
 
 use crate::args::{FormatArgs, OneCodebookArgs};
 use crate::render::{self, Output, Report, Status, table};
 
 /// Print the themes and codes of a codebook (default: the embedded one).
+///
+/// The table is an outline: each theme, then its codes with their number
+/// of patterns and their definition cut to the width ($COLUMNS, 80 when
+/// stdout is not a terminal). --full prints every label and pattern.
 #[derive(Debug, clap::Args)]
 #[command(mut_arg("format", |a| a.help("How to print it")))]
 #[command(after_long_help = "\
 Examples:
   mint codebook show
+  mint codebook show --full
   mint codebook show --codebook study.toml --format csv")]
 pub struct Args {
     #[command(flatten)]
     codebook: OneCodebookArgs,
+
+    /// Print a table with each code's label, origin and every pattern
+    /// instead of the outline.
+    #[arg(long)]
+    full: bool,
 
     #[command(flatten)]
     format: FormatArgs,
@@ -28,18 +39,93 @@ pub struct Args {
 /// Runs `mint codebook show`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let codebook = args.codebook.load()?;
-    render::emit(out, args.format.format, &Show(codebook))?;
+    render::emit(
+        out,
+        args.format.format,
+        &Show {
+            codebook,
+            full: args.full,
+        },
+    )?;
     Ok(Status::Ok)
 }
 
 /// A codebook, as `mint codebook show` prints it. Its JSON body is
 /// [`Codebook`]'s fields (what `mint codebook export --to json` writes).
-struct Show(Codebook);
+struct Show {
+    codebook: Codebook,
+    /// Every pattern, in a table (`--full`).
+    full: bool,
+}
+
+impl Show {
+    /// Each theme with its label, then its codes: id, number of patterns,
+    /// and the definition (else the label) cut to the width.
+    fn write_outline(&self, out: &mut Output) -> anyhow::Result<()> {
+        let codebook = &self.codebook;
+        let width = out.width;
+        let id_width = codebook
+            .codes
+            .iter()
+            .map(|c| c.id.chars().count() + usize::from(c.origin == Origin::Emergent) * 11)
+            .max()
+            .unwrap_or(0)
+            .min(width.map_or(usize::MAX, |w| w / 3));
+        let fit = |line: String| match width {
+            Some(w) => table::cut(&line, w),
+            None => line,
+        };
+        let mut text = String::new();
+        for (i, theme) in codebook.themes.iter().enumerate() {
+            let codes: Vec<_> = codebook
+                .codes
+                .iter()
+                .filter(|c| c.theme == theme.id)
+                .collect();
+            if i > 0 {
+                text.push('\n');
+            }
+            let count = format!(
+                "{} code{}",
+                codes.len(),
+                if codes.len() == 1 { "" } else { "s" }
+            );
+            text.push_str(&fit(format!("{}: {} ({count})", theme.id, theme.label)));
+            text.push('\n');
+            for code in codes {
+                let mut id = code.id.clone();
+                if code.origin == Origin::Emergent {
+                    id.push_str(" (emergent)");
+                }
+                let about = if code.definition.is_empty() {
+                    &code.label
+                } else {
+                    &code.definition
+                };
+                let n = code.patterns.len();
+                let line = format!(
+                    "  {:<id_width$}  {n:>3} pattern{}  {}",
+                    table::cut(&id, id_width),
+                    if n == 1 { " " } else { "s" },
+                    about.split_whitespace().collect::<Vec<_>>().join(" "),
+                );
+                text.push_str(fit(line).trim_end());
+                text.push('\n');
+            }
+        }
+        out.stdout().write_all(text.as_bytes())?;
+        Ok(())
+    }
+}
 
 impl Report for Show {
-    /// Each theme, then its codes indented under it.
+    /// The outline, or with `--full` each theme, then its codes indented
+    /// under it with every pattern.
     fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
-        let codebook = &self.0;
+        if !self.full {
+            return self.write_outline(out);
+        }
+        let codebook = &self.codebook;
         let mut t = table::new_table(out);
         t.set_header(["theme / code", "label", "origin", "patterns"]);
         for theme in &codebook.themes {
@@ -58,7 +144,7 @@ impl Report for Show {
 
     /// One row per code, list fields joined by "; ".
     fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
-        let records = self.0.codes.iter().map(|code| {
+        let records = self.codebook.codes.iter().map(|code| {
             vec![
                 code.theme.clone(),
                 code.id.clone(),
@@ -75,6 +161,6 @@ impl Report for Show {
     }
 
     fn json(&self) -> impl Serialize + '_ {
-        &self.0
+        &self.codebook
     }
 }

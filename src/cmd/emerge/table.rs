@@ -64,8 +64,8 @@ pub(super) fn write_table(out: &mut Output, report: &Report) -> anyhow::Result<(
         cells.push(TableCell::new(over_text(&row.over, "\n")));
         table.add_row(cells);
     }
+    crate::render::table::write(out, &table)?;
     let w = out.stdout();
-    writeln!(w, "{table}")?;
     for row in &report.rows {
         writeln!(w)?;
         writeln!(w, "{}. {}", row.rank, row.candidate.label)?;
