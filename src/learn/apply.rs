@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use super::features::{self, Grams};
 use super::logistic::sigmoid;
 use super::model::{Model, Nearest};
+use crate::codebook::{Code, Codebook, Theme};
 use crate::coding::{Coded, LearnedCoding};
 use crate::corpus::{Transcript, Unit};
 use crate::matcher::{Hit, Matcher};
@@ -210,4 +211,47 @@ pub fn code_learned(
             counts.coded_segments += 1;
         }
     }
+}
+
+/// `codebook` with the model's codes it lacks added (under their theme,
+/// added too when new, labelled as their id), and where each model code
+/// counts in it.
+pub fn extend(codebook: &Codebook, model: &Model) -> (Codebook, Targets) {
+    let mut book = codebook.clone();
+    let mut targets = Targets {
+        code: Vec::new(),
+        theme: Vec::new(),
+        codes: 0,
+        themes: 0,
+    };
+    for c in &model.codes {
+        let theme = match book.theme_index(&c.theme) {
+            Some(t) => t,
+            None => {
+                book.themes.push(Theme {
+                    id: c.theme.clone(),
+                    label: c.theme.clone(),
+                    ..Theme::default()
+                });
+                book.themes.len() - 1
+            }
+        };
+        let code = match book.codes.iter().position(|k| k.id == c.id) {
+            Some(k) => k,
+            None => {
+                book.codes.push(Code {
+                    id: c.id.clone(),
+                    theme: c.theme.clone(),
+                    label: c.id.clone(),
+                    ..Code::default()
+                });
+                book.codes.len() - 1
+            }
+        };
+        targets.code.push(code);
+        targets.theme.push(theme);
+    }
+    targets.codes = book.codes.len();
+    targets.themes = book.themes.len();
+    (book, targets)
 }
