@@ -423,7 +423,7 @@ impl Report for CvReport<'_> {
     fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
         let mut t = table::new_table(out);
         t.set_header(
-            ["code", "theme", "segments", "precision", "recall", "F1", "kappa", "permuted kappa", ""]
+            ["code", "theme", "segments", "precision", "recall", "F1", "kappa", "permuted kappa", "flag"]
                 .map(Cell::new),
         );
         for (k, code) in self.base.codes.iter().enumerate() {

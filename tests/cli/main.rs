@@ -14,6 +14,7 @@ mod export;
 mod formats;
 mod help;
 mod hostile;
+mod learn;
 mod inputs;
 mod limits;
 mod matrix;
