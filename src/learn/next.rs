@@ -12,9 +12,9 @@
 //! [`pick_next`] takes them round-robin: each pick goes to a group with the
 //! fewest picks so far, within it to a participant with the fewest, and
 //! there to that participant's most uncertain segment not yet picked.
-//! Remaining ties go to the more uncertain segment, then the smaller
-//! group, participant and segment id, then the earlier candidate: the same
-//! input gives the same picks.
+//! Among equally loaded participants the pick is the most uncertain
+//! segment (mean uncertainty, then the smaller segment id, then the
+//! earlier candidate break ties): the same input gives the same picks.
 //!
 //! Not here: the model's probabilities (the caller computes them, and
 //! leaves out the segments already hand-coded), or writing the template.
