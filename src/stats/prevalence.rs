@@ -108,7 +108,9 @@ pub enum Uncorrectable {
     #[error("no unit of the cross-validation has the code, so the model's sensitivity is unknown")]
     NoPositives,
     /// The human coded every unit of the cross-validation: no specificity.
-    #[error("every unit of the cross-validation has the code, so the model's specificity is unknown")]
+    #[error(
+        "every unit of the cross-validation has the code, so the model's specificity is unknown"
+    )]
     NoNegatives,
     /// Sensitivity plus specificity is at most 1: the model does no better
     /// than chance, and the correction would divide by zero or flip sign.
@@ -387,8 +389,8 @@ mod tests {
     fn corrected_prevalence_corrects_each_group_and_skips_an_empty_one() {
         // se = 0.9, sp = 0.9: (p - 0.1) / 0.8.
         let groups = [people(10, 3, 10), people(10, 5, 10), Vec::new()];
-        let result = corrected_prevalence(&groups, cv(90, 10, 10, 90), Bootstrap::default())
-            .unwrap();
+        let result =
+            corrected_prevalence(&groups, cv(90, 10, 10, 90), Bootstrap::default()).unwrap();
         let first = result.groups[0].unwrap();
         close(first.apparent, 0.3);
         close(first.corrected, 0.25);
@@ -401,8 +403,7 @@ mod tests {
     #[test]
     fn a_perfect_model_on_identical_participants_has_a_point_interval() {
         let groups = [people(8, 1, 4)];
-        let result = corrected_prevalence(&groups, cv(50, 0, 0, 50), Bootstrap::default())
-            .unwrap();
+        let result = corrected_prevalence(&groups, cv(50, 0, 0, 50), Bootstrap::default()).unwrap();
         let one = result.groups[0].unwrap();
         assert_eq!(one.interval, Some((0.25, 0.25)));
         assert_eq!(one.replicates, 1000);
@@ -438,7 +439,9 @@ mod tests {
                 seed,
                 ..Bootstrap::default()
             };
-            corrected_prevalence(&groups, cv(40, 10, 10, 40), boot).unwrap().groups[0]
+            corrected_prevalence(&groups, cv(40, 10, 10, 40), boot)
+                .unwrap()
+                .groups[0]
                 .unwrap()
                 .interval
         };
