@@ -23,9 +23,9 @@
 //!    [`Matcher`] and run over every segment, so precision and recall are
 //!    those of the pattern as `mint code` would apply it. A pattern stays
 //!    when it finds at least `min_segments` of the code's segments, from at
-//!    least two participants (one if only one has the code), more precisely
-//!    than the code's share of all segments, and finds some segment the
-//!    patterns kept before it did not. At most `per_code` are kept, in
+//!    least two participants (one if only one has the code), with a
+//!    precision at least `min_lift` times the code's share of all segments,
+//!    and finds some segment the patterns kept before it did not. At most `per_code` are kept, in
 //!    order of keyness.
 //!
 //! [`write_extension`] writes them as a TOML codebook that extends the one
@@ -70,6 +70,9 @@ pub struct Options {
     pub min_segments: usize,
     /// A phrase must be at least this key (log-likelihood; 3.84 is p < 0.05).
     pub min_keyness: f64,
+    /// A pattern's precision must be at least this many times the code's
+    /// share of all segments.
+    pub min_lift: f64,
     /// Whether patterns match British/American spellings too, as the
     /// codebook they will extend says (`spelling_variants`).
     pub spelling_variants: bool,
@@ -77,12 +80,14 @@ pub struct Options {
 
 impl Default for Options {
     /// 8 patterns per code, each finding at least 3 segments, keyness at
-    /// least [`MIN_KEYNESS`], spelling variants on.
+    /// least [`MIN_KEYNESS`], precision at least twice the code's share,
+    /// spelling variants on.
     fn default() -> Options {
         Options {
             per_code: 8,
             min_segments: 3,
             min_keyness: MIN_KEYNESS,
+            min_lift: 2.0,
             spelling_variants: true,
         }
     }
@@ -199,7 +204,8 @@ pub fn suggest(
             let precision = hits_true.len() as f64 / hits.len().max(1) as f64;
             let enough = hits_true.len() >= options.min_segments.max(1)
                 && participants.len() >= with_code.len().min(2)
-                && precision > base_rate;
+                && precision > base_rate
+                && precision >= options.min_lift * base_rate;
             if !enough || hits_true.iter().all(|s| found.contains(s)) {
                 continue;
             }
@@ -656,6 +662,25 @@ mod tests {
         assert!(unused.patterns.is_empty());
         assert_eq!(unused.precision(), None);
         assert_eq!(unused.recall(), 0.0);
+    }
+
+    #[test]
+    fn a_pattern_must_be_precise_enough_for_its_code() {
+        let segments = study(&ids(&["waiting"]), &ids(&["staff"]));
+        let codes = ids(&["waiting"]);
+        // `waiting` is on 5 of 20 segments; waiting list* is right 0.8 of
+        // the time: a lift of 3.2.
+        let lift = |min_lift| {
+            let options = Options {
+                min_lift,
+                ..Options::default()
+            };
+            suggest(&segments, &codes, &options).unwrap()[0]
+                .patterns
+                .len()
+        };
+        assert_eq!(lift(3.2), 1);
+        assert_eq!(lift(3.3), 0);
     }
 
     #[test]
