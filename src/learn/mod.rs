@@ -32,6 +32,8 @@ pub mod evaluate;
 pub mod features;
 pub mod logistic;
 pub mod model;
+pub mod next;
+pub mod suggest;
 
 use features::{Grams, Rows, Vocabulary, VocabularyOptions};
 use logistic::Fit;

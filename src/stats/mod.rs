@@ -15,7 +15,9 @@
 //!   [`gwet_ac1`], [`pabak`], [`fleiss_kappa`] and
 //!   [`krippendorff_alpha_nominal`];
 //! * resampling for bootstrap intervals: a seeded [`SplitMix64`] and
-//!   [`percentile_interval`].
+//!   [`percentile_interval`];
+//! * the prevalence of a learned code corrected for the model's error
+//!   ([`prevalence`]: Rogan-Gladen, with bootstrap intervals per group).
 //!
 //! Everything here is a pure function of counts or codes: no I/O, no
 //! formatting, no knowledge of transcripts or codebooks. Undefined results
@@ -35,6 +37,7 @@ mod agreement;
 mod distribution;
 mod fisher;
 mod pearson;
+pub mod prevalence;
 mod resample;
 #[cfg(test)]
 mod tests;
