@@ -101,9 +101,25 @@ pub struct Args {
     #[arg(long, value_name = "FILE.csv", requires = "cv")]
     folds_out: Option<PathBuf>,
 
-    /// Write the model to this file (JSON).
+    /// Write the model to this file (JSON); with --suggest-next, the
+    /// codings template (CSV) instead.
     #[arg(short = 'o', long, value_name = "model.json")]
     output: Option<PathBuf>,
+
+    /// Write, for each code learned, the patterns that best separate its
+    /// hand-coded segments from the rest, with their precision and recall
+    /// on them, as a codebook extension to review (`origin = "learned"`,
+    /// `status = "candidate"`).
+    #[arg(long, value_name = "FILE.toml")]
+    suggest: Option<PathBuf>,
+
+    /// Train on the hand-coded participants and list the N segments of the
+    /// others whose human code would teach the model most (the model least
+    /// sure of them, spread over participants), as a codings template
+    /// (`file,start,end,participant,uncertainty,likely,text,code`) written
+    /// to -o: fill in `code` and learn again with it added to --from.
+    #[arg(long, value_name = "N", requires = "output", conflicts_with = "cv")]
+    suggest_next: Option<usize>,
 
     /// Allow -o and --folds-out to write inside an input folder.
     #[arg(long)]
@@ -115,15 +131,20 @@ pub struct Args {
 
 /// Runs `mint learn`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
-    if args.cv.is_none() && args.output.is_none() {
-        bail!("nothing to do: give -o model.json to train a model, or --cv K to measure");
+    if args.cv.is_none() && args.output.is_none() && args.suggest.is_none() {
+        bail!(
+            "nothing to do: give -o model.json to train a model, --cv K to measure, or --suggest FILE.toml"
+        );
     }
-    for path in [&args.output, &args.folds_out].into_iter().flatten() {
+    for path in [&args.output, &args.folds_out, &args.suggest]
+        .into_iter()
+        .flatten()
+    {
         check_output_path(path, &args.corpus.paths, args.write_into_input)?;
     }
     let codebook = args.codebook.load()?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
-    let (data, failed) = dataset(&args, &codebook, &matcher, out)?;
+    let (data, uncoded, failed) = dataset(&args, &codebook, &matcher, out)?;
     let (codes, skipped) = mint::learn::select(
         &data,
         args.top.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
@@ -148,7 +169,21 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     };
     let unit = args.unit.unit.name();
     let base = Base::of(&data, &codes, skipped, unit);
-    if let Some(k) = args.cv {
+    if let Some(path) = &args.suggest {
+        let text = suggestions(&data, &codes, &codebook)?;
+        out.write_file(path, |w| Ok(w.write_all(text.as_bytes())?))?;
+        out.note(&format!("suggested patterns written to {}", path.display()));
+    }
+    if let (Some(n), Some(path)) = (args.suggest_next, &args.output) {
+        let model = Model::train(&data, &codes, base.skipped.clone(), &options, unit, &codebook);
+        out.write_file(path, |w| write_next(w, &model, &uncoded, n))?;
+        out.note(&format!(
+            "{} segments to hand-code next written to {} (of {} not yet coded)",
+            n.min(uncoded.len()),
+            path.display(),
+            uncoded.len()
+        ));
+    } else if let Some(k) = args.cv {
         let k = usize::try_from(k).unwrap_or(usize::MAX);
         if k > data.participants.len() {
             bail!(
@@ -184,7 +219,7 @@ fn dataset(
     codebook: &mint::codebook::Codebook,
     matcher: &Matcher,
     out: &mut Output,
-) -> anyhow::Result<(Dataset, bool)> {
+) -> anyhow::Result<(Dataset, Vec<Segment>, bool)> {
     let human = read_human_set(
         &args.from,
         "human".to_string(),
@@ -211,6 +246,8 @@ fn dataset(
         }
     };
     let mut set = human.set;
+    // A template row not filled in yet.
+    set.codings.retain(|c| !c.code.is_empty());
     agree::place_turns(&mut set, human.turns, &sources)?;
     let none = CodingSet {
         name: "none".to_string(),
@@ -219,11 +256,17 @@ fn dataset(
     };
     let unit = args.unit.unit.unit();
     let alignment = agree::align(&[set, none], &sources, Grain::Segment(unit))?;
+    // Only participants the human coded at least once are training data;
+    // the others' segments are what is left to code.
+    let mut coded = vec![false; alignment.participants.len()];
+    for item in &alignment.items {
+        coded[item.participant] |= !item.codes[0].is_empty();
+    }
     let mut hits: Vec<Hit> = Vec::new();
-    let examples = alignment
-        .items
-        .iter()
-        .map(|item| {
+    let mut uncoded = Vec::new();
+    let mut examples: Vec<Example> = Vec::new();
+    for item in &alignment.items {
+        let example = {
             let transcript = &sources[item.file].transcript;
             let text = &transcript.text[item.bytes.0..item.bytes.1];
             hits.clear();
@@ -238,8 +281,37 @@ fn dataset(
                 matched,
                 codes: item.codes[0].clone(),
             }
-        })
-        .collect();
+        };
+        if coded[item.participant] {
+            examples.push(example);
+        } else {
+            uncoded.push(Segment {
+                file: sources[item.file].transcript.path.clone(),
+                chars: item.chars,
+                participant: alignment.participants[item.participant].clone(),
+                example,
+            });
+        }
+    }
+    let left_out = coded.iter().filter(|c| !**c).count();
+    if left_out > 0 {
+        out.note(&format!(
+            "{left_out} participants without any human coding are not training data ({} segments)",
+            uncoded.len()
+        ));
+    }
+    // Participants renumbered to those kept.
+    let mut kept = Vec::new();
+    let mut renumber = vec![usize::MAX; coded.len()];
+    for (p, id) in alignment.participants.iter().enumerate() {
+        if coded[p] {
+            renumber[p] = kept.len();
+            kept.push(id.clone());
+        }
+    }
+    for e in &mut examples {
+        e.participant = renumber[e.participant];
+    }
     let codes = alignment
         .codes
         .iter()
@@ -252,12 +324,108 @@ fn dataset(
     Ok((
         Dataset {
             codes,
-            participants: alignment.participants,
+            participants: kept,
             examples,
             codebook_codes: codebook.codes.len(),
         },
+        uncoded,
         failed,
     ))
+}
+
+/// A segment of a participant the human has not coded.
+struct Segment {
+    file: String,
+    /// Its span in code points.
+    chars: (usize, usize),
+    participant: String,
+    example: Example,
+}
+
+/// The suggested patterns of `codes` as a codebook extension.
+fn suggestions(
+    data: &Dataset,
+    codes: &[usize],
+    codebook: &mint::codebook::Codebook,
+) -> anyhow::Result<String> {
+    use mint::learn::suggest::{Labelled, Options as SuggestOptions, suggest, write_extension};
+    let ids: Vec<Vec<String>> = data
+        .examples
+        .iter()
+        .map(|e| e.codes.iter().map(|&c| data.codes[c].id.clone()).collect())
+        .collect();
+    let segments: Vec<Labelled> = data
+        .examples
+        .iter()
+        .zip(&ids)
+        .map(|(e, codes)| Labelled {
+            text: &e.text,
+            participant: &data.participants[e.participant],
+            codes,
+        })
+        .collect();
+    let wanted: Vec<String> = codes.iter().map(|&c| data.codes[c].id.clone()).collect();
+    let options = SuggestOptions {
+        spelling_variants: codebook.codebook.spelling_variants,
+        ..SuggestOptions::default()
+    };
+    let found = suggest(&segments, &wanted, &options).context("cannot suggest patterns")?;
+    Ok(write_extension(&found, codebook, "mint learn --suggest"))
+}
+
+/// The codings template of `--suggest-next`: the `n` segments picked.
+fn write_next(w: &mut dyn Write, model: &Model, uncoded: &[Segment], n: usize) -> anyhow::Result<()> {
+    use mint::learn::apply::Scorer;
+    use mint::learn::next::{Candidate, CodeScore, pick_next};
+    let scorer = Scorer::new(model);
+    let scores: Vec<Vec<CodeScore>> = uncoded
+        .iter()
+        .map(|s| {
+            let row = scorer.features(&s.example.text, &s.example.matched);
+            scorer
+                .probabilities(&row)
+                .into_iter()
+                .zip(&model.codes)
+                .map(|(probability, c)| CodeScore {
+                    probability,
+                    threshold: c.threshold,
+                })
+                .collect()
+        })
+        .collect();
+    let candidates: Vec<Candidate> = uncoded
+        .iter()
+        .zip(&scores)
+        .map(|(s, scores)| Candidate {
+            segment: &s.example.id,
+            participant: &s.participant,
+            group: "",
+            scores,
+        })
+        .collect();
+    let mut csv = render::csv::Writer::new(w);
+    csv.write_record(["file", "start", "end", "participant", "uncertainty", "likely", "text", "code"])?;
+    for pick in pick_next(&candidates, n) {
+        let s = &uncoded[pick.candidate];
+        let likely: Vec<&str> = scores[pick.candidate]
+            .iter()
+            .zip(&model.codes)
+            .filter(|(x, _)| x.probability >= x.threshold)
+            .map(|(_, c)| c.id.as_str())
+            .collect();
+        csv.write_record([
+            s.file.as_str(),
+            &s.chars.0.to_string(),
+            &s.chars.1.to_string(),
+            &s.participant,
+            &format!("{:.3}", pick.uncertainty),
+            &likely.join(";"),
+            &s.example.text,
+            "",
+        ])?;
+    }
+    csv.flush()?;
+    Ok(())
 }
 
 /// `segment_id,participant,fold,codes,text`, one row per segment.

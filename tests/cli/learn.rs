@@ -248,3 +248,42 @@ fn learning_from_the_real_serdif_codings_beats_chance() {
         assert!(r[kappa].parse::<f64>().unwrap() > 0.1, "{r:?}");
     }
 }
+
+#[test]
+fn suggest_next_lists_segments_of_participants_not_yet_coded() {
+    let dir = tempfile::tempdir().unwrap();
+    // P7 and P8 not coded yet.
+    let human: String = std::fs::read_to_string(fixture("learn/human.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("P7") && !l.starts_with("P8"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let sheet = dir.path().join("human.csv");
+    std::fs::write(&sheet, human).unwrap();
+    let next = dir.path().join("next.csv");
+    let suggest = dir.path().join("suggest.toml");
+    let (_, stderr, code) = run(mint()
+        .arg("learn")
+        .arg(fixture("learn/transcripts"))
+        .arg("--from")
+        .arg(&sheet)
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .args(["--min-examples", "5", "--suggest-next", "4", "-o"])
+        .arg(&next)
+        .arg("--suggest")
+        .arg(&suggest));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("2 participants without any human coding"), "{stderr}");
+    let (header, rows) = parse_csv(&std::fs::read_to_string(&next).unwrap());
+    assert_eq!(header[..4], ["file", "start", "end", "participant"]);
+    assert_eq!(header.last().unwrap(), "code");
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().all(|r| r[3] == "P7" || r[3] == "P8"));
+    // Spread over participants: both get picks.
+    assert!(rows.iter().any(|r| r[3] == "P7") && rows.iter().any(|r| r[3] == "P8"));
+    let toml = std::fs::read_to_string(&suggest).unwrap();
+    assert!(toml.contains("\"park*\""), "{toml}");
+    assert!(toml.contains("status = \"candidate\""), "{toml}");
+}
