@@ -130,6 +130,17 @@ pub struct Args {
     /// model's, or both (a code the codebook applied is not added again).
     #[arg(long, value_enum, default_value_t = OriginArg::All, requires = "model")]
     origin: OriginArg,
+
+    /// With --model: after the table, each learned code's prevalence (share
+    /// of segments) per group corrected for the model's cross-validated
+    /// sensitivity and specificity (Rogan-Gladen), with a 95% bootstrap
+    /// interval (participants and the model's error resampled, seeded), and
+    /// each group's difference from the first group, marked when the
+    /// model's error could explain it. A codebook code the model also
+    /// learned is corrected only with --origin learned (otherwise its
+    /// counts mix the codebook's codings in).
+    #[arg(long, requires = "model")]
+    corrected: bool,
 }
 
 /// Whose codings `mint code --model` keeps.
@@ -200,7 +211,10 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         None => (None, codebook),
     };
     let scorer = learner.as_ref().map(|l| Scorer::new(&l.model));
-    let learning = scorer.as_ref().zip(learner.as_ref()).filter(|_| args.origin != OriginArg::Codebook);
+    let learning = scorer
+        .as_ref()
+        .zip(learner.as_ref())
+        .filter(|_| args.origin != OriginArg::Codebook);
     let with_rules = args.rules.is_some();
     // Codings (and their scores) are only kept when something shows them.
     let with_codings = args.codings.is_some() || args.explain;
@@ -228,9 +242,10 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
                 serde_json::to_string(&codebook)?,
                 args.unit.unit,
                 args.corpus.options.read.options(),
-                learner
-                    .as_ref()
-                    .map_or(String::new(), |l| format!("\n{} {:?}", l.provenance, args.origin))
+                learner.as_ref().map_or(String::new(), |l| format!(
+                    "\n{} {:?}",
+                    l.provenance, args.origin
+                ))
             );
             Some(
                 Cache::new(dir, salt.as_bytes())
@@ -243,7 +258,15 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         let mut coded = mint::coding::code_with(t, &matcher, unit, &options);
         if let Some((scorer, learner)) = learning {
             let keep = args.origin == OriginArg::All;
-            code_learned(t, &matcher, unit, scorer, &learner.targets, keep, &mut coded);
+            code_learned(
+                t,
+                &matcher,
+                unit,
+                scorer,
+                &learner.targets,
+                keep,
+                &mut coded,
+            );
             if !with_codings {
                 coded.learned.clear();
             }
@@ -334,6 +357,9 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             counting: Counting::of(&options),
         };
         render::emit(out, args.format.format, &report)?;
+        if let (true, Some(learner)) = (args.corrected, &learner) {
+            write_corrected(out, learner, args.origin, &tally, &info.participants, &by)?;
+        }
     }
     out.flush()?;
     out.note(&format!(
@@ -665,6 +691,126 @@ fn write_learned_explanation(
         }
     }
     Ok(())
+}
+
+/// The corrected prevalence of each learned code per group (`--corrected`).
+fn write_corrected(
+    out: &mut Output,
+    learner: &Learner,
+    origin: OriginArg,
+    tally: &Tally,
+    participants: &BTreeMap<String, Attributes>,
+    by: &[String],
+) -> anyhow::Result<()> {
+    use mint::stats::prevalence::{Bootstrap, Confusion, Units, corrected_prevalence};
+    let (members, all) = tally::membership(tally, participants, by);
+    let mut groups: Vec<(String, Vec<&str>)> = members
+        .iter()
+        .map(|(k, v)| (k.join(" / "), v.clone()))
+        .collect();
+    if groups.len() < 2 {
+        groups = vec![("all".to_string(), all)];
+    }
+    let mut t = crate::render::table::new_table(out);
+    t.set_header(
+        [
+            "code",
+            "group",
+            "segments coded",
+            "apparent",
+            "corrected [95% CI]",
+            "vs first group",
+        ]
+        .map(comfy_table::Cell::new),
+    );
+    for (m, code) in learner.model.codes.iter().enumerate() {
+        if code.origin != "learned" && origin != OriginArg::Learned {
+            continue;
+        }
+        let target = learner.targets.code[m];
+        let units: Vec<Vec<Units>> = groups
+            .iter()
+            .map(|(_, ids)| {
+                tally::resolve(tally, ids)
+                    .into_iter()
+                    .flatten()
+                    .map(|p| Units {
+                        coded: p.code_refs.get(target).copied().unwrap_or(0),
+                        total: p.segments,
+                    })
+                    .collect()
+            })
+            .collect();
+        let cv = Confusion {
+            true_positives: code.cv.tp,
+            false_positives: code.cv.fp,
+            false_negatives: code.cv.fn_,
+            true_negatives: code.cv.tn,
+        };
+        let bootstrap = Bootstrap {
+            seed: learner.model.seed,
+            ..Bootstrap::default()
+        };
+        let result = match corrected_prevalence(&units, cv, bootstrap) {
+            Ok(result) => result,
+            Err(why) => {
+                t.add_row(vec![
+                    code.id.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    format!("cannot correct: {why}"),
+                    String::new(),
+                ]);
+                continue;
+            }
+        };
+        for (g, ((name, _), group)) in groups.iter().zip(&result.groups).enumerate() {
+            let coded: u64 = units[g].iter().map(|u| u.coded).sum();
+            let total: u64 = units[g].iter().map(|u| u.total).sum();
+            let (apparent, corrected) = match group {
+                Some(c) => (
+                    format!("{:.1}%", c.apparent * 100.0),
+                    match c.interval {
+                        Some((lo, hi)) => format!(
+                            "{:.1}% [{:.1}, {:.1}]",
+                            c.corrected * 100.0,
+                            lo * 100.0,
+                            hi * 100.0
+                        ),
+                        None => format!("{:.1}%", c.corrected * 100.0),
+                    },
+                ),
+                None => ("-".to_string(), "-".to_string()),
+            };
+            let versus = match (g, result.difference(g, 0)) {
+                (0, _) | (_, None) => String::new(),
+                (_, Some(d)) => format!(
+                    "{:+.1} pts{}",
+                    d.estimate * 100.0,
+                    if d.within_error {
+                        " (within the model's error)"
+                    } else {
+                        ""
+                    }
+                ),
+            };
+            t.add_row(vec![
+                code.id.clone(),
+                name.clone(),
+                format!("{coded} of {total}"),
+                apparent,
+                corrected,
+                versus,
+            ]);
+        }
+    }
+    writeln!(
+        out.stdout(),
+        "\nLearned codes' prevalence corrected for the model's error ({}):",
+        learner.provenance
+    )?;
+    crate::render::table::write(out, &t)
 }
 
 /// A segment on one line, cut at 70 characters.

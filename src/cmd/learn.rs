@@ -19,7 +19,9 @@ use mint::learn::model::Model;
 use mint::learn::{Dataset, Example, LEARNED_THEME, LearnCode, Options, Skipped};
 use mint::matcher::{Hit, Matcher};
 
-use crate::args::{CodebookArgs, CorpusArgs, FormatArgs, UnitArgs, check_output_path, read_human_set};
+use crate::args::{
+    CodebookArgs, CorpusArgs, FormatArgs, UnitArgs, check_output_path, read_human_set,
+};
 use crate::render::{self, Output, Report, Status, table};
 
 /// Learn a study's codes from hand-coded segments, and say how well.
@@ -175,7 +177,14 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         out.note(&format!("suggested patterns written to {}", path.display()));
     }
     if let (Some(n), Some(path)) = (args.suggest_next, &args.output) {
-        let model = Model::train(&data, &codes, base.skipped.clone(), &options, unit, &codebook);
+        let model = Model::train(
+            &data,
+            &codes,
+            base.skipped.clone(),
+            &options,
+            unit,
+            &codebook,
+        );
         out.write_file(path, |w| write_next(w, &model, &uncoded, n))?;
         out.note(&format!(
             "{} segments to hand-code next written to {} (of {} not yet coded)",
@@ -200,16 +209,25 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         let skipped = base.skipped.clone();
         let model = Model::train(&data, &codes, skipped, &options, unit, &codebook);
         out.write_file(path, |w| Ok(w.write_all(&model.to_bytes())?))?;
-        render::emit(out, args.format.format, &TrainReport { base, model: &model })?;
+        render::emit(
+            out,
+            args.format.format,
+            &TrainReport {
+                base,
+                model: &model,
+            },
+        )?;
         out.flush()?;
         out.note(&format!("model {} written to {}", model.id, path.display()));
     }
     out.flush()?;
-    Ok(if failed || (args.corpus.options.strict && out.warnings() > 0) {
-        Status::Error
-    } else {
-        Status::Ok
-    })
+    Ok(
+        if failed || (args.corpus.options.strict && out.warnings() > 0) {
+            Status::Error
+        } else {
+            Status::Ok
+        },
+    )
 }
 
 /// Reads the transcripts and the human codings into a dataset: every
@@ -374,7 +392,12 @@ fn suggestions(
 }
 
 /// The codings template of `--suggest-next`: the `n` segments picked.
-fn write_next(w: &mut dyn Write, model: &Model, uncoded: &[Segment], n: usize) -> anyhow::Result<()> {
+fn write_next(
+    w: &mut dyn Write,
+    model: &Model,
+    uncoded: &[Segment],
+    n: usize,
+) -> anyhow::Result<()> {
     use mint::learn::apply::Scorer;
     use mint::learn::next::{Candidate, CodeScore, pick_next};
     let scorer = Scorer::new(model);
@@ -404,7 +427,16 @@ fn write_next(w: &mut dyn Write, model: &Model, uncoded: &[Segment], n: usize) -
         })
         .collect();
     let mut csv = render::csv::Writer::new(w);
-    csv.write_record(["file", "start", "end", "participant", "uncertainty", "likely", "text", "code"])?;
+    csv.write_record([
+        "file",
+        "start",
+        "end",
+        "participant",
+        "uncertainty",
+        "likely",
+        "text",
+        "code",
+    ])?;
     for pick in pick_next(&candidates, n) {
         let s = &uncoded[pick.candidate];
         let likely: Vec<&str> = scores[pick.candidate]
@@ -537,7 +569,10 @@ impl CvReport<'_> {
                 guessing: Some(self.cv.guessing(k)),
             });
         }
-        let average = |code: &'static str, f1: Option<f64>, kappa: Option<f64>, permuted: Option<f64>| CvRow {
+        let average = |code: &'static str,
+                       f1: Option<f64>,
+                       kappa: Option<f64>,
+                       permuted: Option<f64>| CvRow {
             kind: "average",
             code,
             theme: "",
@@ -554,7 +589,12 @@ impl CvReport<'_> {
         };
         let s = &self.cv.summary;
         rows.push(average("micro", s.micro_f1, None, None));
-        rows.push(average("macro", s.macro_f1, s.mean_kappa, self.cv.permuted_summary.mean_kappa));
+        rows.push(average(
+            "macro",
+            s.macro_f1,
+            s.mean_kappa,
+            self.cv.permuted_summary.mean_kappa,
+        ));
         for p in &self.cv.curve {
             rows.push(CvRow {
                 kind: "curve",
@@ -591,8 +631,18 @@ impl Report for CvReport<'_> {
     fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
         let mut t = table::new_table(out);
         t.set_header(
-            ["code", "theme", "segments", "precision", "recall", "F1", "kappa", "permuted kappa", "flag"]
-                .map(Cell::new),
+            [
+                "code",
+                "theme",
+                "segments",
+                "precision",
+                "recall",
+                "F1",
+                "kappa",
+                "permuted kappa",
+                "flag",
+            ]
+            .map(Cell::new),
         );
         for (k, code) in self.base.codes.iter().enumerate() {
             let f = &self.cv.codes[k];
@@ -605,7 +655,11 @@ impl Report for CvReport<'_> {
                 table::number(fixed(f.f1)),
                 table::number(fixed(f.kappa)),
                 table::number(fixed(self.cv.permuted[k].kappa)),
-                Cell::new(if self.cv.guessing(k) { "no better than chance" } else { "" }),
+                Cell::new(if self.cv.guessing(k) {
+                    "no better than chance"
+                } else {
+                    ""
+                }),
             ]);
         }
         table::write(out, &t)?;
@@ -624,8 +678,15 @@ impl Report for CvReport<'_> {
         )?;
         let mut t = table::new_table(out);
         t.set_header(
-            ["participants hand-coded", "training participants", "training segments", "micro-F1", "macro-F1", "mean kappa"]
-                .map(Cell::new),
+            [
+                "participants hand-coded",
+                "training participants",
+                "training segments",
+                "micro-F1",
+                "macro-F1",
+                "mean kappa",
+            ]
+            .map(Cell::new),
         );
         for p in &self.cv.curve {
             t.add_row(vec![
@@ -641,7 +702,7 @@ impl Report for CvReport<'_> {
     }
 
     fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
-        render::csv::write_rows(w, &self.rows())
+        render::csv::write_rows(w, self.rows())
     }
 
     fn json(&self) -> impl Serialize + '_ {
@@ -712,8 +773,18 @@ impl Report for TrainReport<'_> {
     fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
         let mut t = table::new_table(out);
         t.set_header(
-            ["code", "theme", "origin", "segments", "threshold", "precision", "recall", "F1", "kappa"]
-                .map(Cell::new),
+            [
+                "code",
+                "theme",
+                "origin",
+                "segments",
+                "threshold",
+                "precision",
+                "recall",
+                "F1",
+                "kappa",
+            ]
+            .map(Cell::new),
         );
         for r in self.rows() {
             t.add_row(vec![
@@ -743,7 +814,7 @@ impl Report for TrainReport<'_> {
     }
 
     fn write_csv(&self, w: &mut dyn Write) -> anyhow::Result<()> {
-        render::csv::write_rows(w, &self.rows())
+        render::csv::write_rows(w, self.rows())
     }
 
     fn json(&self) -> impl Serialize + '_ {

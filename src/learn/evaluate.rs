@@ -97,7 +97,8 @@ pub struct Summary {
 impl Summary {
     /// The averages of `codes`.
     pub fn of(codes: &[Figures]) -> Summary {
-        let mean = |xs: Vec<f64>| (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64);
+        let mean =
+            |xs: Vec<f64>| (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64);
         Summary {
             micro_f1: Figures::pooled(codes).f1,
             macro_f1: mean(codes.iter().filter_map(|f| f.f1).collect()),
@@ -231,14 +232,17 @@ fn run_folds(
         if share < 1.0 {
             let mut rng = SplitMix64::new(options.seed ^ (fold as u64 + 1) << 8);
             shuffle(&mut train_people, &mut rng);
-            let keep = ((train_people.len() as f64 * share).ceil() as usize).clamp(1, train_people.len());
+            let keep =
+                ((train_people.len() as f64 * share).ceil() as usize).clamp(1, train_people.len());
             train_people.truncate(keep);
         }
         let mut member = vec![false; data.participants.len()];
         for &p in &train_people {
             member[p] = true;
         }
-        let train_rows: Vec<usize> = (0..n).filter(|&i| member[data.examples[i].participant]).collect();
+        let train_rows: Vec<usize> = (0..n)
+            .filter(|&i| member[data.examples[i].participant])
+            .collect();
         let test_rows: Vec<usize> = (0..n)
             .filter(|&i| participant_fold[data.examples[i].participant] == fold)
             .collect();

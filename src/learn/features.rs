@@ -226,7 +226,10 @@ mod tests {
     #[test]
     fn grams_are_stems_and_bigrams_that_stop_at_punctuation() {
         let grams = Grams::new().of("Waiting lists, waiting times");
-        assert_eq!(grams, ["wait", "list", "wait list", "wait", "time", "wait time"]);
+        assert_eq!(
+            grams,
+            ["wait", "list", "wait list", "wait", "time", "wait time"]
+        );
     }
 
     #[test]

@@ -144,7 +144,9 @@ pub fn fit(rows: &Rows, selected: &[usize], labels: &[bool], c: f64) -> Fit {
         .ok()
         .and_then(|mut result| {
             let state = &mut result.state;
-            state.take_best_param().or_else(|| state.get_param().cloned())
+            state
+                .take_best_param()
+                .or_else(|| state.get_param().cloned())
         })
         .unwrap_or(start);
     Fit {

@@ -162,10 +162,18 @@ pub struct Skipped {
 /// The codes to learn (indices into [`Dataset::codes`], most used first,
 /// ties by id) and those skipped: beyond the `top` most used, or with
 /// fewer than `min_examples` segments. Codes nobody used are not listed.
-pub fn select(data: &Dataset, top: Option<usize>, min_examples: usize) -> (Vec<usize>, Vec<Skipped>) {
+pub fn select(
+    data: &Dataset,
+    top: Option<usize>,
+    min_examples: usize,
+) -> (Vec<usize>, Vec<Skipped>) {
     let counts = data.counts();
     let mut order: Vec<usize> = (0..data.codes.len()).filter(|&c| counts[c] > 0).collect();
-    order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(data.codes[a].id.cmp(&data.codes[b].id)));
+    order.sort_by(|&a, &b| {
+        counts[b]
+            .cmp(&counts[a])
+            .then(data.codes[a].id.cmp(&data.codes[b].id))
+    });
     let (mut kept, mut skipped) = (Vec::new(), Vec::new());
     for (rank, c) in order.into_iter().enumerate() {
         let reason = if top.is_some_and(|n| rank >= n) {
@@ -255,12 +263,16 @@ pub fn train(
     options: &Options,
 ) -> Vec<CodeFit> {
     // Inner folds over the training participants.
-    let mut present: Vec<usize> = train.iter().map(|&i| data.examples[i].participant).collect();
+    let mut present: Vec<usize> = train
+        .iter()
+        .map(|&i| data.examples[i].participant)
+        .collect();
     present.sort_unstable();
     present.dedup();
     let k = options.inner_folds.min(present.len());
     let folds = participant_folds(present.len(), k.max(1), options.seed ^ 0x5eed);
-    let position: BTreeMap<usize, usize> = present.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+    let position: BTreeMap<usize, usize> =
+        present.iter().enumerate().map(|(i, &p)| (p, i)).collect();
     let fold_of: Vec<usize> = train
         .iter()
         .map(|&i| folds[position[&data.examples[i].participant]])
@@ -283,7 +295,11 @@ pub fn train(
                     }
                 }
             }
-            let threshold = if k >= 2 { best_threshold(&held_out, &y) } else { 0.5 };
+            let threshold = if k >= 2 {
+                best_threshold(&held_out, &y)
+            } else {
+                0.5
+            };
             CodeFit {
                 fit,
                 threshold,
@@ -302,7 +318,11 @@ pub fn best_threshold(probabilities: &[f64], truth: &[bool]) -> f64 {
         return 0.5;
     }
     let mut order: Vec<usize> = (0..probabilities.len()).collect();
-    order.sort_by(|&a, &b| probabilities[b].total_cmp(&probabilities[a]).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        probabilities[b]
+            .total_cmp(&probabilities[a])
+            .then(a.cmp(&b))
+    });
     let (mut tp, mut fp) = (0usize, 0usize);
     let (mut best, mut best_at) = (-1.0, 0.5);
     let mut k = 0;

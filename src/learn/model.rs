@@ -179,7 +179,12 @@ impl Model {
                 ModelCode {
                     id: code.id.clone(),
                     theme: code.theme.clone(),
-                    origin: if code.in_codebook { "codebook" } else { "learned" }.to_string(),
+                    origin: if code.in_codebook {
+                        "codebook"
+                    } else {
+                        "learned"
+                    }
+                    .to_string(),
                     examples: labels.iter().filter(|l| **l).count(),
                     threshold: fit.threshold,
                     bias: fit.fit.bias,
@@ -204,7 +209,11 @@ impl Model {
             h.update(training.hash.as_bytes());
             h.update(stamp.hash.as_bytes());
             h.update(&options.seed.to_le_bytes());
-            h.update(serde_json::to_string(options).unwrap_or_default().as_bytes());
+            h.update(
+                serde_json::to_string(options)
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
             h.update(unit.as_bytes());
             for c in codes {
                 h.update(data.codes[*c].id.as_bytes());

@@ -81,7 +81,10 @@ fn cross_validation_learns_an_easy_code_and_beats_its_permutation() {
     assert_eq!(cv.summary.micro_f1, Some(1.0));
     assert!(!cv.guessing(0) && !cv.guessing(1), "{:?}", cv.permuted);
     assert_eq!(cv.curve.len(), 5);
-    assert_eq!(cv, cross_validate(&d, &[0, 1], 3, &Options::default(), true));
+    assert_eq!(
+        cv,
+        cross_validate(&d, &[0, 1], 3, &Options::default(), true)
+    );
 }
 
 #[test]
@@ -109,9 +112,21 @@ fn a_model_is_the_same_bytes_at_any_thread_count_and_reads_back() {
     .unwrap();
     assert!(model.check_codebook(&other).is_err());
     let cut = &one[..one.len() / 2];
-    assert!(Model::load(cut).unwrap_err().to_string().contains("truncated"));
-    let later = String::from_utf8(one.clone())
-        .unwrap()
-        .replacen("\"schema_version\":1", "\"schema_version\":99", 1);
-    assert!(Model::load(later.as_bytes()).unwrap_err().to_string().contains("99"));
+    assert!(
+        Model::load(cut)
+            .unwrap_err()
+            .to_string()
+            .contains("truncated")
+    );
+    let later = String::from_utf8(one.clone()).unwrap().replacen(
+        "\"schema_version\":1",
+        "\"schema_version\":99",
+        1,
+    );
+    assert!(
+        Model::load(later.as_bytes())
+            .unwrap_err()
+            .to_string()
+            .contains("99")
+    );
 }

@@ -71,7 +71,10 @@ fn codes_with_too_few_examples_are_skipped_with_their_counts() {
     // None left: exit 2, the codes still listed.
     let (_, stderr, code) = run(&mut learn(&["--cv", "4", "--min-examples", "50"]));
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("skipped code \"staff\": 16 segments"), "{stderr}");
+    assert!(
+        stderr.contains("skipped code \"staff\": 16 segments"),
+        "{stderr}"
+    );
     assert!(stderr.contains("no code to learn"), "{stderr}");
 }
 
@@ -82,7 +85,10 @@ fn folds_out_gives_every_segment_its_participant_fold() {
     let (_, stderr, code) = run(learn(&["--cv", "4", "--folds-out"]).arg(&folds));
     assert_eq!(code, 0, "{stderr}");
     let (header, rows) = parse_csv(&std::fs::read_to_string(&folds).unwrap());
-    assert_eq!(header, ["segment_id", "participant", "fold", "codes", "text"]);
+    assert_eq!(
+        header,
+        ["segment_id", "participant", "fold", "codes", "text"]
+    );
     assert_eq!(rows.len(), 40);
     for p in ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"] {
         let mut folds: Vec<&str> = rows
@@ -133,7 +139,10 @@ fn code_with_a_model_marks_learned_codings_with_probability_and_model() {
     assert!(stdout.contains("learned"), "{stdout}");
     let (header, rows) = parse_csv(&std::fs::read_to_string(&codings).unwrap());
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let learned: Vec<&Vec<String>> = rows.iter().filter(|r| r[col("origin")] == "learned").collect();
+    let learned: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[col("origin")] == "learned")
+        .collect();
     assert!(!learned.is_empty());
     let id = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&model).unwrap()).unwrap()
         ["id"]
@@ -144,7 +153,10 @@ fn code_with_a_model_marks_learned_codings_with_probability_and_model() {
         assert_eq!(r[col("code")], "parking_problems");
         let p: f64 = r[col("probability")].parse().unwrap();
         assert!(p > 0.0 && p <= 1.0);
-        assert!(r[col("model")].starts_with(&format!("{id} blake3:")), "{r:?}");
+        assert!(
+            r[col("model")].starts_with(&format!("{id} blake3:")),
+            "{r:?}"
+        );
     }
     // Only the model's codings: the codebook's are gone.
     let (_, stderr, code) = run(mint()
@@ -174,7 +186,10 @@ fn explain_shows_the_words_and_examples_behind_a_learned_code() {
         .arg(&model)
         .args(["--origin", "learned", "--explain"]));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("learned / parking_problems  ← learned (probability"), "{stdout}");
+    assert!(
+        stdout.contains("learned / parking_problems  ← learned (probability"),
+        "{stdout}"
+    );
     assert!(stdout.contains("    words: \"park"), "{stdout}");
     assert!(stdout.contains("    like "), "{stdout}");
 }
@@ -206,10 +221,17 @@ fn a_model_refuses_another_codebook_and_a_corrupt_file() {
     assert!(stderr.contains("corrupt or truncated"), "{stderr}");
     let future = dir.path().join("future.json");
     let text = String::from_utf8(bytes).unwrap();
-    std::fs::write(&future, text.replacen("\"schema_version\":1", "\"schema_version\":7", 1)).unwrap();
+    std::fs::write(
+        &future,
+        text.replacen("\"schema_version\":1", "\"schema_version\":7", 1),
+    )
+    .unwrap();
     let (_, stderr, code) = code_with(&future, "learn/codebook.toml");
     assert_eq!(code, 2);
-    assert!(stderr.contains("schema_version 7 is not supported"), "{stderr}");
+    assert!(
+        stderr.contains("schema_version 7 is not supported"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -233,7 +255,9 @@ fn learning_from_the_real_serdif_codings_beats_chance() {
     let (stdout, stderr, code) = run(mint()
         .arg("learn")
         .arg(data.join("transcripts/raw"))
-        .args(["--glob", "*.odt", "--unit", "sentence", "--top", "2", "--format", "csv"])
+        .args([
+            "--glob", "*.odt", "--unit", "sentence", "--top", "2", "--format", "csv",
+        ])
         .arg("--codebook")
         .arg(crate::util::root().join("bench/serdif/serdif.toml"))
         .arg("--from")
@@ -275,7 +299,10 @@ fn suggest_next_lists_segments_of_participants_not_yet_coded() {
         .arg("--suggest")
         .arg(&suggest));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("2 participants without any human coding"), "{stderr}");
+    assert!(
+        stderr.contains("2 participants without any human coding"),
+        "{stderr}"
+    );
     let (header, rows) = parse_csv(&std::fs::read_to_string(&next).unwrap());
     assert_eq!(header[..4], ["file", "start", "end", "participant"]);
     assert_eq!(header.last().unwrap(), "code");
@@ -286,4 +313,37 @@ fn suggest_next_lists_segments_of_participants_not_yet_coded() {
     let toml = std::fs::read_to_string(&suggest).unwrap();
     assert!(toml.contains("\"park*\""), "{toml}");
     assert!(toml.contains("status = \"candidate\""), "{toml}");
+}
+
+#[test]
+fn corrected_gives_each_learned_code_per_group_with_an_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train(dir.path(), "1");
+    let (stdout, stderr, code) = run(mint()
+        .arg("code")
+        .arg(fixture("learn/transcripts"))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .arg("--model")
+        .arg(&model)
+        .args(["--by", "site", "--corrected"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (_, corrected) = stdout
+        .split_once("corrected for the model's error")
+        .unwrap();
+    assert!(corrected.contains("parking_problems"), "{corrected}");
+    assert!(
+        corrected.contains("north") && corrected.contains("south"),
+        "{corrected}"
+    );
+    assert!(corrected.contains("% ["), "{corrected}");
+    // staff is also a codebook code: corrected only with --origin learned.
+    assert!(!corrected.contains("staff"), "{corrected}");
+}
+
+#[test]
+fn mint_learn_help() {
+    let (stdout, stderr, code) = run(mint().args(["learn", "--help"]).env("COLUMNS", "100"));
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
 }
