@@ -415,64 +415,67 @@ impl<'l> Spool<'l> {
                 None => Vec::new(),
             }
         };
-        for coding in &file.result.codings {
-            let turn = &file.transcript.turns[coding.turn];
-            let code = &codebook.codes[coding.hit.code];
-            let (from, to) = turn.time.map_or((String::new(), String::new()), |t| {
-                (clock(t.start_ms), clock(t.end_ms))
-            });
-            let mut record: Vec<String> = [
-                file.source.name.as_str(),
-                &file.participants[coding.who],
-                &turn.index.to_string(),
-                &turn.speaker,
-                &at(coding.start),
-                &at(coding.end),
-                &code.theme,
-                &code.id,
-                &text[coding.hit.start..coding.hit.end],
-                &text[coding.start..coding.end],
-                &code.patterns[coding.hit.pattern],
-                &at(coding.hit.start),
-                &at(coding.hit.end),
-                &from,
-                &to,
-                &coding.score.to_string(),
-                if coding.primary { "true" } else { "false" },
+        // The columns of a segment and code, before the evidence.
+        let head = |turn: usize, who: usize, span: (usize, usize), code: &mint::codebook::Code| {
+            let t = &file.transcript.turns[turn];
+            vec![
+                file.source.name.clone(),
+                file.participants[who].clone(),
+                t.index.to_string(),
+                t.speaker.clone(),
+                at(span.0),
+                at(span.1),
+                code.theme.clone(),
+                code.id.clone(),
             ]
-            .map(str::to_string)
-            .to_vec();
+        };
+        let times = |turn: usize| {
+            file.transcript.turns[turn]
+                .time
+                .map_or((String::new(), String::new()), |t| {
+                    (clock(t.start_ms), clock(t.end_ms))
+                })
+        };
+        for coding in &file.result.codings {
+            let code = &codebook.codes[coding.hit.code];
+            let (from, to) = times(coding.turn);
+            let mut record = head(coding.turn, coding.who, (coding.start, coding.end), code);
+            record.extend(
+                [
+                    &text[coding.hit.start..coding.hit.end],
+                    &text[coding.start..coding.end],
+                    &code.patterns[coding.hit.pattern],
+                    &at(coding.hit.start),
+                    &at(coding.hit.end),
+                    &from,
+                    &to,
+                    &coding.score.to_string(),
+                    if coding.primary { "true" } else { "false" },
+                ]
+                .map(str::to_string),
+            );
             record.extend(provenance("codebook", String::new()));
             self.csv.write_record(&record)?;
         }
         if let Some(learner) = self.learner {
             for coding in &file.result.learned {
-                let turn = &file.transcript.turns[coding.turn];
                 let code = &codebook.codes[learner.targets.code[coding.code]];
-                let (from, to) = turn.time.map_or((String::new(), String::new()), |t| {
-                    (clock(t.start_ms), clock(t.end_ms))
-                });
-                let mut record: Vec<String> = [
-                    file.source.name.as_str(),
-                    &file.participants[coding.who],
-                    &turn.index.to_string(),
-                    &turn.speaker,
-                    &at(coding.start),
-                    &at(coding.end),
-                    &code.theme,
-                    &code.id,
-                    "",
-                    &text[coding.start..coding.end],
-                    "",
-                    "",
-                    "",
-                    &from,
-                    &to,
-                    "",
-                    "",
-                ]
-                .map(str::to_string)
-                .to_vec();
+                let (from, to) = times(coding.turn);
+                let mut record = head(coding.turn, coding.who, (coding.start, coding.end), code);
+                record.extend(
+                    [
+                        "",
+                        &text[coding.start..coding.end],
+                        "",
+                        "",
+                        "",
+                        &from,
+                        &to,
+                        "",
+                        "",
+                    ]
+                    .map(str::to_string),
+                );
                 record.extend(provenance("learned", format!("{:.3}", coding.probability)));
                 self.csv.write_record(&record)?;
             }

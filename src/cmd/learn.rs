@@ -513,6 +513,32 @@ impl Base {
     }
 }
 
+/// The columns of the `--cv` table.
+const CV_COLUMNS: [&str; 9] = [
+    "code",
+    "theme",
+    "segments",
+    "precision",
+    "recall",
+    "F1",
+    "kappa",
+    "permuted kappa",
+    "flag",
+];
+
+/// The columns of the training table.
+const TRAIN_COLUMNS: [&str; 9] = [
+    "code",
+    "theme",
+    "origin",
+    "segments",
+    "threshold",
+    "precision",
+    "recall",
+    "F1",
+    "kappa",
+];
+
 /// A figure to three decimals, or `-`.
 fn fixed(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_string(), |x| format!("{x:.3}"))
@@ -630,20 +656,7 @@ struct CvJson<'a> {
 impl Report for CvReport<'_> {
     fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
         let mut t = table::new_table(out);
-        t.set_header(
-            [
-                "code",
-                "theme",
-                "segments",
-                "precision",
-                "recall",
-                "F1",
-                "kappa",
-                "permuted kappa",
-                "flag",
-            ]
-            .map(Cell::new),
-        );
+        t.set_header(CV_COLUMNS.map(Cell::new));
         for (k, code) in self.base.codes.iter().enumerate() {
             let f = &self.cv.codes[k];
             t.add_row(vec![
@@ -772,20 +785,7 @@ struct TrainJson<'a> {
 impl Report for TrainReport<'_> {
     fn write_table(&self, out: &mut Output) -> anyhow::Result<()> {
         let mut t = table::new_table(out);
-        t.set_header(
-            [
-                "code",
-                "theme",
-                "origin",
-                "segments",
-                "threshold",
-                "precision",
-                "recall",
-                "F1",
-                "kappa",
-            ]
-            .map(Cell::new),
-        );
+        t.set_header(TRAIN_COLUMNS.map(Cell::new));
         for r in self.rows() {
             t.add_row(vec![
                 Cell::new(r.code),
