@@ -464,12 +464,15 @@ pub struct HumanSet {
 /// (`.qdpx`, `coder` picking one user, its texts read as `mint code` reads
 /// them). Codes are matched to `codebook`; a coding of a whole turn (a
 /// `file,turn,code` or `participant,turn,code` sheet) comes in
-/// [`HumanSet::turns`].
+/// [`HumanSet::turns`]. With `lenient` (a theme), a code the codebook does
+/// not have is kept under that theme, its id the slug of its name (`mint
+/// learn`); without, it is an error.
 pub fn read_human_set(
     path: &Path,
     name: String,
     coder: Option<&str>,
     codebook: &Codebook,
+    lenient: Option<&str>,
     corpus: &CorpusOptions,
     out: &mut Output,
 ) -> anyhow::Result<HumanSet> {
@@ -478,13 +481,28 @@ pub fn read_human_set(
     let project = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"));
-    let read = if project {
+    let strict = lenient.is_none().then_some(codebook);
+    let mut read = if project {
         let project = mint::exchange::read_project(&bytes).with_context(|| shown.clone())?;
-        mint::exchange::project_codings(&project, coder, Some(codebook))
+        mint::exchange::project_codings(&project, coder, strict)
     } else {
-        mint::exchange::read_codings_csv(&bytes, Some(codebook))
+        mint::exchange::read_codings_csv(&bytes, strict)
     }
     .with_context(|| shown.clone())?;
+    let mut codes = SetCode::all(codebook);
+    if let Some(theme) = lenient {
+        mint::exchange::match_leniently(&mut read, codebook, theme);
+        let own: std::collections::BTreeSet<&str> = read
+            .codings
+            .iter()
+            .filter(|c| c.theme == theme && !codes.iter().any(|k| k.id == c.code))
+            .map(|c| c.code.as_str())
+            .collect();
+        codes.extend(own.into_iter().map(|id| SetCode {
+            id: id.to_string(),
+            theme: theme.to_string(),
+        }));
+    }
     for warning in &read.warnings {
         out.warn(&format!("{shown}: {warning}"));
     }
@@ -523,7 +541,7 @@ pub fn read_human_set(
     }
     let set = CodingSet {
         name,
-        codes: SetCode::all(codebook),
+        codes,
         codings,
     };
     let (mut sources, mut failed) = (None, false);

@@ -50,6 +50,7 @@ pub mod error;
 pub mod exchange;
 pub mod formats;
 pub mod groups;
+pub mod learn;
 pub mod matcher;
 pub mod pattern;
 pub mod pipeline;

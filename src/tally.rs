@@ -239,8 +239,9 @@ pub fn code_order(codebook: &Codebook, theme: &str) -> Vec<(usize, usize)> {
         depth: usize,
         out: &mut Vec<(usize, usize)>,
     ) {
-        // Predefined codes first, then emergent ones, each in file order.
-        for origin in [Origin::Predefined, Origin::Emergent] {
+        // Predefined codes first, then emergent and learned ones, each in
+        // file order.
+        for origin in [Origin::Predefined, Origin::Emergent, Origin::Learned] {
             for (ci, code) in codebook.codes.iter().enumerate() {
                 if code.theme == theme
                     && code.origin == origin

@@ -230,6 +230,24 @@ pub fn place_turns(
     turns: Vec<TurnCoding>,
     sources: &[Source],
 ) -> Result<(), AgreeError> {
+    // Built once per source, when first needed: a survey CSV is one source
+    // with thousands of participants and turns.
+    let mut indices: Vec<Option<CharIndex>> = sources.iter().map(|_| None).collect();
+    let speakers: Vec<BTreeSet<&str>> = sources
+        .iter()
+        .map(|s| s.participants.iter().map(String::as_str).collect())
+        .collect();
+    let pieces: Vec<BTreeMap<usize, (usize, usize)>> = sources
+        .iter()
+        .map(|s| {
+            let mut spans: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+            for u in &s.transcript.turns {
+                let span = spans.entry(u.index).or_insert((u.start, u.end));
+                *span = (span.0.min(u.start), span.1.max(u.end));
+            }
+            spans
+        })
+        .collect();
     for t in turns {
         let unknown = || AgreeError::UnknownTurn {
             set: set.name.clone(),
@@ -241,32 +259,22 @@ pub fn place_turns(
             },
             turn: t.turn,
         };
-        let span = sources
-            .iter()
-            .filter(|s| {
-                if t.file.is_empty() {
-                    s.participants.contains(&t.participant)
-                } else {
-                    s.transcript.path == t.file
-                }
-            })
-            .find_map(|s| {
-                let pieces = s.transcript.turns.iter().filter(|u| u.index == t.turn);
-                let (start, end) = pieces.fold(None, |acc: Option<(usize, usize)>, u| {
-                    Some(acc.map_or((u.start, u.end), |(a, b)| (a.min(u.start), b.max(u.end))))
-                })?;
-                let index = CharIndex::new(&s.transcript.text);
-                Some((
-                    s.transcript.path.clone(),
-                    index.char_offset(start),
-                    index.char_offset(end),
-                ))
-            })
-            .ok_or_else(unknown)?;
+        let found = (0..sources.len()).find_map(|i| {
+            let here = if t.file.is_empty() {
+                speakers[i].contains(t.participant.as_str())
+            } else {
+                sources[i].transcript.path == t.file
+            };
+            here.then(|| pieces[i].get(&t.turn).map(|span| (i, *span)))
+                .flatten()
+        });
+        let (i, (start, end)) = found.ok_or_else(unknown)?;
+        let text = &sources[i].transcript.text;
+        let index = indices[i].get_or_insert_with(|| CharIndex::new(text));
         set.codings.push(SetCoding {
-            file: span.0,
-            start: span.1,
-            end: span.2,
+            file: sources[i].transcript.path.clone(),
+            start: index.char_offset(start),
+            end: index.char_offset(end),
             code: t.code,
             coder: t.coder,
             rule: None,

@@ -12,6 +12,8 @@ use mint::cache::Cache;
 use mint::codebook::Codebook;
 use mint::coding::{Coded, Score};
 use mint::exchange::{CODINGS_HEAD, CODINGS_TAIL};
+use mint::learn::apply::{Scorer, Targets, code_learned};
+use mint::learn::model::Model;
 use mint::matcher::Matcher;
 use mint::pipeline::{LoadedFile, Streaming};
 use mint::tally::{self, Tally};
@@ -134,6 +136,73 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = Streaming::default().from_bytes, hide = true,
           value_parser = clap::value_parser!(u64).range(1..))]
     stream_from: u64,
+
+    /// Code with a model trained by `mint learn` too: a segment gets a
+    /// learned code when the model's probability reaches the code's
+    /// threshold. Learned codings count in the table like the codebook's;
+    /// --codings gains the columns origin (codebook or learned),
+    /// probability and model (its id and hash). The model must have been
+    /// trained with this codebook.
+    #[arg(long, value_name = "model.json")]
+    model: Option<PathBuf>,
+
+    /// With --model: count and write only the codebook's codings, only the
+    /// model's, or both (a code the codebook applied is not added again).
+    #[arg(long, value_enum, default_value_t = OriginArg::All, requires = "model")]
+    origin: OriginArg,
+
+    /// With --model: after the table, each learned code's prevalence (share
+    /// of segments) per group corrected for the model's cross-validated
+    /// sensitivity and specificity (Rogan-Gladen), with a 95% bootstrap
+    /// interval (participants and the model's error resampled, seeded), and
+    /// each group's difference from the first group, marked when the
+    /// model's error could explain it. A codebook code the model also
+    /// learned is corrected only with --origin learned (otherwise its
+    /// counts mix the codebook's codings in).
+    #[arg(long, requires = "model")]
+    corrected: bool,
+}
+
+/// Whose codings `mint code --model` keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OriginArg {
+    /// The codebook's.
+    Codebook,
+    /// The model's.
+    Learned,
+    /// Both.
+    All,
+}
+
+/// A model to code with, loaded and checked against the codebook.
+struct Learner {
+    model: Model,
+    /// The model's id and the BLAKE3 hash of its file, as outputs name it.
+    provenance: String,
+    targets: Targets,
+}
+
+impl Learner {
+    /// Reads `path`, refusing a model of another codebook; returns the
+    /// codebook extended with the model's own codes.
+    fn load(path: &std::path::Path, codebook: &Codebook) -> anyhow::Result<(Learner, Codebook)> {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("cannot read the model {}", path.display()))?;
+        let model = Model::load(&bytes).with_context(|| format!("{}", path.display()))?;
+        model
+            .check_codebook(codebook)
+            .with_context(|| format!("{}", path.display()))?;
+        let (extended, targets) = mint::learn::apply::extend(codebook, &model);
+        let hash = blake3::hash(&bytes).to_hex();
+        Ok((
+            Learner {
+                provenance: format!("{} blake3:{}", model.id, &hash[..16]),
+                model,
+                targets,
+            },
+            extended,
+        ))
+    }
 }
 
 /// Holm, or Benjamini-Hochberg with `--fdr`.
@@ -170,6 +239,25 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let codebook = args.codebook.load()?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
     let unit = args.unit.unit.unit();
+    let (learner, codebook) = match &args.model {
+        Some(path) => {
+            let (learner, extended) = Learner::load(path, &codebook)?;
+            if learner.model.unit != args.unit.unit.name() {
+                out.warn(&format!(
+                    "the model was trained on {}s, and this run codes {}s",
+                    learner.model.unit,
+                    args.unit.unit.name()
+                ));
+            }
+            (Some(learner), extended)
+        }
+        None => (None, codebook),
+    };
+    let scorer = learner.as_ref().map(|l| Scorer::new(&l.model));
+    let learning = scorer
+        .as_ref()
+        .zip(learner.as_ref())
+        .filter(|_| args.origin != OriginArg::Codebook);
     let with_rules = args.rules.is_some() || args.xlsx.is_some();
     // Codings (and their scores) are only kept when something shows them.
     let with_codings = args.codings.is_some() || args.explain || args.xlsx.is_some();
@@ -186,17 +274,21 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let mut summary = Summary::default();
     let mut words = mint::corpus::Words::default();
     let mut spool = (args.codings.is_some() || args.xlsx.is_some())
-        .then(Spool::new)
+        .then(|| Spool::new(learner.as_ref()))
         .transpose()?;
     let mut guard = args.guard.guard()?;
     let mut digest = Digest::default();
     let cache = match &args.cache {
         Some(dir) => {
             let salt = format!(
-                "{}\n{:?}\n{options:?}\n{:?}",
+                "{}\n{:?}\n{options:?}\n{:?}{}",
                 serde_json::to_string(&codebook)?,
                 args.unit.unit,
-                args.corpus.options.read.options()
+                args.corpus.options.read.options(),
+                learner.as_ref().map_or(String::new(), |l| format!(
+                    "\n{} {:?}",
+                    l.provenance, args.origin
+                ))
             );
             Some(
                 Cache::new(dir, salt.as_bytes())
@@ -205,7 +297,25 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         }
         None => None,
     };
-    let work = |t: &mint::corpus::Transcript| mint::coding::code_with(t, &matcher, unit, &options);
+    let work = |t: &mint::corpus::Transcript| {
+        let mut coded = mint::coding::code_with(t, &matcher, unit, &options);
+        if let Some((scorer, learner)) = learning {
+            let keep = args.origin == OriginArg::All;
+            code_learned(
+                t,
+                &matcher,
+                unit,
+                scorer,
+                &learner.targets,
+                keep,
+                &mut coded,
+            );
+            if !with_codings {
+                coded.learned.clear();
+            }
+        }
+        coded
+    };
     let windows = Streaming {
         from_bytes: args.stream_from,
         window: usize::try_from(args.stream_from / 8)
@@ -234,6 +344,16 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             }
             if args.explain {
                 write_explanation(out.stdout(), &file, &codebook)?;
+                if let Some((scorer, learner)) = learning {
+                    write_learned_explanation(
+                        out.stdout(),
+                        &file,
+                        &codebook,
+                        &matcher,
+                        scorer,
+                        learner,
+                    )?;
+                }
             }
             Ok(())
         })?;
@@ -255,7 +375,12 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         })?;
     }
     let names = attribute_names(&info.participants);
-    let fixed: Vec<&str> = CODINGS_HEAD.iter().chain(&CODINGS_TAIL).copied().collect();
+    let fixed: Vec<&str> = CODINGS_HEAD
+        .iter()
+        .chain(&CODINGS_TAIL)
+        .chain(learner.as_ref().map_or(&[][..], |_| &PROVENANCE[..]))
+        .copied()
+        .collect();
     let (headers, renamed) = render::csv::attribute_columns(&fixed, names.iter().copied());
     if spool.is_some() {
         for (attribute, header) in renamed {
@@ -308,6 +433,9 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         if !args.explain {
             render::emit(out, args.format.format, &report)?;
         }
+        if let (true, Some(learner)) = (args.corrected, &learner) {
+            write_corrected(out, learner, args.origin, &tally, &info.participants, &by)?;
+        }
     }
     out.flush()?;
     out.note(&format!(
@@ -329,19 +457,25 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
 /// file in the system's temporary folder (deleted as soon as it is made, or
 /// on close where that cannot be done), so no name of it is left behind,
 /// whatever ends the process.
-struct Spool {
+struct Spool<'l> {
     file: std::fs::File,
     csv: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    /// With --model: the model, whose codings are written too, and whose
+    /// provenance columns end every row.
+    learner: Option<&'l Learner>,
 }
 
-impl Spool {
-    fn new() -> anyhow::Result<Spool> {
+/// The columns the codings CSV gains with --model.
+const PROVENANCE: [&str; 3] = ["origin", "probability", "model"];
+
+impl<'l> Spool<'l> {
+    fn new(learner: Option<&'l Learner>) -> anyhow::Result<Spool<'l>> {
         let file =
             tempfile::tempfile().context("cannot create a temporary file for the codings")?;
         let csv = csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(std::io::BufWriter::new(file.try_clone()?));
-        Ok(Spool { file, csv })
+        Ok(Spool { file, csv, learner })
     }
 
     /// Spools one file's codings: the head columns, then the tail columns.
@@ -357,40 +491,92 @@ impl Spool {
         // Offsets into a window are the file's from its start.
         let base = file.window.map_or(0, |w| w.char_base);
         let at = |byte: usize| base + index.char_offset(byte);
+        let provenance = |origin: &'static str, probability: String| -> Vec<String> {
+            match self.learner {
+                Some(l) => vec![origin.to_string(), probability, l.provenance.clone()],
+                None => Vec::new(),
+            }
+        };
+        // The columns of a segment and code, before the evidence.
+        let head = |turn: usize, who: usize, span: (usize, usize), code: &mint::codebook::Code| {
+            let t = &file.transcript.turns[turn];
+            vec![
+                file.source.name.clone(),
+                file.participants[who].clone(),
+                t.index.to_string(),
+                t.speaker.clone(),
+                at(span.0).to_string(),
+                at(span.1).to_string(),
+                code.theme.clone(),
+                code.id.clone(),
+            ]
+        };
+        let times = |turn: usize| {
+            file.transcript.turns[turn]
+                .time
+                .map_or((String::new(), String::new()), |t| {
+                    (clock(t.start_ms), clock(t.end_ms))
+                })
+        };
         for coding in &file.result.codings {
-            let turn = &file.transcript.turns[coding.turn];
             let code = &codebook.codes[coding.hit.code];
-            let (from, to) = turn.time.map_or((String::new(), String::new()), |t| {
-                (clock(t.start_ms), clock(t.end_ms))
-            });
-            let (start, end) = (at(coding.start), at(coding.end));
-            let id = mint::textpos::segment_id(&file.source.name, start, end);
+            let turn = &file.transcript.turns[coding.turn];
+            let (from, to) = times(coding.turn);
+            let id = mint::textpos::segment_id(
+                &file.source.name,
+                at(coding.start),
+                at(coding.end),
+            );
             let place = format!("{} turn {}", file.source.name, turn.index);
             let segment = guard.segment(out, &place, &text[coding.start..coding.end]);
-            let matched = &text[coding.hit.start..coding.hit.end];
             // The match is inside the segment: redacted with it.
-            let matched = guard.fragment(matched);
-            self.csv.write_record([
-                file.source.name.as_str(),
-                &file.participants[coding.who],
-                &turn.index.to_string(),
-                &turn.speaker,
-                &start.to_string(),
-                &end.to_string(),
-                &code.theme,
-                &code.id,
-                &matched,
-                &segment,
-                &code.patterns[coding.hit.pattern],
-                &at(coding.hit.start).to_string(),
-                &at(coding.hit.end).to_string(),
-                &from,
-                &to,
-                &coding.score.to_string(),
-                if coding.primary { "true" } else { "false" },
-                &mint::coding::line_at(text, turn, coding.start).to_string(),
-                &id,
-            ])?;
+            let matched = guard.fragment(&text[coding.hit.start..coding.hit.end]);
+            let mut record = head(coding.turn, coding.who, (coding.start, coding.end), code);
+            record.extend([
+                matched.to_string(),
+                segment.to_string(),
+                code.patterns[coding.hit.pattern].clone(),
+                at(coding.hit.start).to_string(),
+                at(coding.hit.end).to_string(),
+                from,
+                to,
+                coding.score.to_string(),
+                (if coding.primary { "true" } else { "false" }).to_string(),
+                mint::coding::line_at(text, turn, coding.start).to_string(),
+                id,
+            ]);
+            record.extend(provenance("codebook", String::new()));
+            self.csv.write_record(&record)?;
+        }
+        if let Some(learner) = self.learner {
+            for coding in &file.result.learned {
+                let code = &codebook.codes[learner.targets.code[coding.code]];
+                let turn = &file.transcript.turns[coding.turn];
+                let (from, to) = times(coding.turn);
+                let id = mint::textpos::segment_id(
+                    &file.source.name,
+                    at(coding.start),
+                    at(coding.end),
+                );
+                let place = format!("{} turn {}", file.source.name, turn.index);
+                let segment = guard.segment(out, &place, &text[coding.start..coding.end]);
+                let mut record = head(coding.turn, coding.who, (coding.start, coding.end), code);
+                record.extend([
+                    String::new(),
+                    segment.to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    from,
+                    to,
+                    String::new(),
+                    String::new(),
+                    mint::coding::line_at(text, turn, coding.start).to_string(),
+                    id,
+                ]);
+                record.extend(provenance("learned", format!("{:.3}", coding.probability)));
+                self.csv.write_record(&record)?;
+            }
         }
         Ok(())
     }
@@ -413,6 +599,9 @@ impl Spool {
         let mut header: Vec<&str> = CODINGS_HEAD.to_vec();
         header.extend(headers.iter().map(String::as_str));
         header.extend(CODINGS_TAIL);
+        if self.learner.is_some() {
+            header.extend(PROVENANCE);
+        }
         out.write_record(&header)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -514,15 +703,7 @@ fn write_explanation(
         for coding in &file.result.codings {
             let turn = &file.transcript.turns[coding.turn];
             if last != Some((coding.turn, coding.start)) {
-                let snippet: String = text[coding.start..coding.end]
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let snippet = if snippet.chars().count() > 70 {
-                    format!("{}…", snippet.chars().take(69).collect::<String>())
-                } else {
-                    snippet
-                };
+                let snippet = snippet(&text[coding.start..coding.end]);
                 writeln!(
                     w,
                     "{}:{} turn {} ({}, {}): {snippet}",
@@ -552,6 +733,195 @@ fn write_explanation(
         }
     }
     Ok(())
+}
+
+/// Each segment the model coded, with why: the n-grams that weighed most
+/// and the nearest hand-coded examples the model keeps.
+fn write_learned_explanation(
+    w: &mut dyn Write,
+    file: &LoadedFile<Coded>,
+    codebook: &Codebook,
+    matcher: &Matcher,
+    scorer: &Scorer,
+    learner: &Learner,
+) -> anyhow::Result<()> {
+    let text = &file.transcript.text;
+    for coding in &file.result.learned {
+        let turn = &file.transcript.turns[coding.turn];
+        let code = &codebook.codes[learner.targets.code[coding.code]];
+        let segment = &text[coding.start..coding.end];
+        writeln!(
+            w,
+            "{}:{} turn {} ({}): {}",
+            file.source.name,
+            turn.line,
+            turn.index,
+            file.participants[coding.who],
+            snippet(segment)
+        )?;
+        writeln!(
+            w,
+            "  {} / {}  ← learned (probability {:.3}, threshold {:.3}; {})",
+            code.theme,
+            code.id,
+            coding.probability,
+            learner.model.codes[coding.code].threshold,
+            learner.provenance
+        )?;
+        let mut hits = Vec::new();
+        matcher.find(segment, &mut hits);
+        let mut matched: Vec<usize> = hits.iter().map(|h| h.code).collect();
+        matched.sort_unstable();
+        matched.dedup();
+        let row = scorer.features(segment, &matched);
+        let why = scorer.explain(&row, coding.code, 3);
+        let terms: Vec<String> = why
+            .terms
+            .iter()
+            .map(|(t, w)| format!("{t:?} {w:+.2}"))
+            .collect();
+        writeln!(w, "    words: {}", terms.join(", "))?;
+        for (n, similarity) in &why.nearest {
+            writeln!(
+                w,
+                "    like {} ({}, similarity {similarity:.2}): {}",
+                n.segment,
+                n.participant,
+                snippet(&n.text)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The corrected prevalence of each learned code per group (`--corrected`).
+fn write_corrected(
+    out: &mut Output,
+    learner: &Learner,
+    origin: OriginArg,
+    tally: &Tally,
+    participants: &BTreeMap<String, Attributes>,
+    by: &[String],
+) -> anyhow::Result<()> {
+    use mint::stats::prevalence::{Bootstrap, Confusion, Units, corrected_prevalence};
+    let (members, all) = tally::membership(tally, participants, by);
+    let mut groups: Vec<(String, Vec<&str>)> = members
+        .iter()
+        .map(|(k, v)| (k.join(" / "), v.clone()))
+        .collect();
+    if groups.len() < 2 {
+        groups = vec![("all".to_string(), all)];
+    }
+    let mut t = crate::render::table::new_table(out);
+    t.set_header(
+        [
+            "code",
+            "group",
+            "segments coded",
+            "apparent",
+            "corrected [95% CI]",
+            "vs first group",
+        ]
+        .map(comfy_table::Cell::new),
+    );
+    for (m, code) in learner.model.codes.iter().enumerate() {
+        if code.origin != "learned" && origin != OriginArg::Learned {
+            continue;
+        }
+        let target = learner.targets.code[m];
+        let units: Vec<Vec<Units>> = groups
+            .iter()
+            .map(|(_, ids)| {
+                tally::resolve(tally, ids)
+                    .into_iter()
+                    .flatten()
+                    .map(|p| Units {
+                        coded: p.code_refs.get(target).copied().unwrap_or(0),
+                        total: p.segments,
+                    })
+                    .collect()
+            })
+            .collect();
+        let cv = Confusion {
+            true_positives: code.cv.tp,
+            false_positives: code.cv.fp,
+            false_negatives: code.cv.fn_,
+            true_negatives: code.cv.tn,
+        };
+        let bootstrap = Bootstrap {
+            seed: learner.model.seed,
+            ..Bootstrap::default()
+        };
+        let result = match corrected_prevalence(&units, cv, bootstrap) {
+            Ok(result) => result,
+            Err(why) => {
+                t.add_row(vec![
+                    code.id.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    format!("cannot correct: {why}"),
+                    String::new(),
+                ]);
+                continue;
+            }
+        };
+        for (g, ((name, _), group)) in groups.iter().zip(&result.groups).enumerate() {
+            let coded: u64 = units[g].iter().map(|u| u.coded).sum();
+            let total: u64 = units[g].iter().map(|u| u.total).sum();
+            let (apparent, corrected) = match group {
+                Some(c) => (
+                    format!("{:.1}%", c.apparent * 100.0),
+                    match c.interval {
+                        Some((lo, hi)) => format!(
+                            "{:.1}% [{:.1}, {:.1}]",
+                            c.corrected * 100.0,
+                            lo * 100.0,
+                            hi * 100.0
+                        ),
+                        None => format!("{:.1}%", c.corrected * 100.0),
+                    },
+                ),
+                None => ("-".to_string(), "-".to_string()),
+            };
+            let versus = match (g, result.difference(g, 0)) {
+                (0, _) | (_, None) => String::new(),
+                (_, Some(d)) => format!(
+                    "{:+.1} pts{}",
+                    d.estimate * 100.0,
+                    if d.within_error {
+                        " (within the model's error)"
+                    } else {
+                        ""
+                    }
+                ),
+            };
+            t.add_row(vec![
+                code.id.clone(),
+                name.clone(),
+                format!("{coded} of {total}"),
+                apparent,
+                corrected,
+                versus,
+            ]);
+        }
+    }
+    writeln!(
+        out.stdout(),
+        "\nLearned codes' prevalence corrected for the model's error ({}):",
+        learner.provenance
+    )?;
+    crate::render::table::write(out, &t)
+}
+
+/// A segment on one line, cut at 70 characters.
+fn snippet(text: &str) -> String {
+    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 70 {
+        format!("{}…", one.chars().take(69).collect::<String>())
+    } else {
+        one
+    }
 }
 
 /// Words by role for the summary: `N words by participants (P%), N by

@@ -11,6 +11,7 @@ pub mod cooccur;
 pub mod diff;
 pub mod emerge;
 pub mod export;
+pub mod learn;
 pub mod matrix;
 pub mod merge;
 pub mod quotes;
@@ -35,6 +36,7 @@ pub enum Command {
     Diff(diff::Args),
     Emerge(emerge::Args),
     Export(export::Args),
+    Learn(learn::Args),
     Matrix(matrix::Args),
     Merge(merge::Args),
     Quotes(quotes::Args),
@@ -57,6 +59,7 @@ pub fn run(command: Command, out: &mut Output) -> anyhow::Result<Status> {
         Command::Diff(args) => diff::run(args, out),
         Command::Emerge(args) => emerge::run(args, out),
         Command::Export(args) => export::run(args, out),
+        Command::Learn(args) => learn::run(args, out),
         Command::Matrix(args) => matrix::run(args, out),
         Command::Merge(args) => merge::run(args, out),
         Command::Quotes(args) => quotes::run(args, out),

@@ -244,6 +244,7 @@ fn agreement(
         name,
         args.coder.as_deref(),
         codebook,
+        None,
         &args.corpus.options,
         out,
     )?;

@@ -22,7 +22,7 @@ pub enum CodeField {
     Parent,
     /// `label`: the human label.
     Label,
-    /// `origin`: predefined or emergent.
+    /// `origin`: predefined, emergent or learned.
     Origin,
     /// `status`: where an emergent code stands in review.
     Status,

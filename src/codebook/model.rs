@@ -110,6 +110,8 @@ pub enum Origin {
     Predefined,
     /// Inductive: found in the data during analysis.
     Emergent,
+    /// Learned from a researcher's hand coding (`mint learn --suggest`).
+    Learned,
 }
 
 impl Origin {
@@ -118,6 +120,7 @@ impl Origin {
         match self {
             Origin::Predefined => "predefined",
             Origin::Emergent => "emergent",
+            Origin::Learned => "learned",
         }
     }
 }

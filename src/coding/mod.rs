@@ -118,6 +118,7 @@ pub fn code_with(
     };
     let mut coded = Coded {
         codings: Vec::new(),
+        learned: Vec::new(),
         by_speaker: vec![empty; transcript.participant_speakers().len()],
     };
     let mut tick = Tick {
@@ -246,6 +247,24 @@ pub struct Coding {
     pub primary: bool,
 }
 
+/// One segment x code a learned model applied (`mint code --model`; see
+/// `crate::learn::apply`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LearnedCoding {
+    /// Index into [`Transcript::turns`].
+    pub turn: usize,
+    /// Index of the turn's speaker in [`Transcript::participant_speakers`].
+    pub who: usize,
+    /// Byte span of the segment.
+    pub start: usize,
+    /// End of the segment, exclusive.
+    pub end: usize,
+    /// Index of the code among the model's codes.
+    pub code: usize,
+    /// The model's probability that the code applies.
+    pub probability: f64,
+}
+
 /// Counts for one speaker of one transcript.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
@@ -268,6 +287,9 @@ pub struct Counts {
 pub struct Coded {
     /// Codings in text order, then codebook order.
     pub codings: Vec<Coding>,
+    /// Codings a learned model added (`mint code --model`), in text order.
+    #[serde(default)]
+    pub learned: Vec<LearnedCoding>,
     /// Counts per participant speaker, in the order of
     /// [`Transcript::participant_speakers`].
     pub by_speaker: Vec<Counts>,

@@ -89,6 +89,7 @@ use keyness::{Counts, HashIndex, Scored, best};
 pub use keyness::{MIN_BACKGROUND_RATIO, MIN_KEYNESS, MIN_RATIO, log_likelihood};
 pub use segments::{CodedSegment, coded_segments};
 use support::support;
+pub(crate) use tokens::for_each_phrase;
 pub use tokens::{
     BACKGROUND_EN, Background, COMMON_WORDS, Kind, Lexicon, Token, Tokenizer, common_words,
 };

@@ -397,7 +397,7 @@ pub(super) fn phrase_probability(words: impl Iterator<Item = f64>) -> f64 {
 
 /// Calls `f(first, last)` (inclusive token indexes) for every candidate
 /// phrase in `tokens`.
-pub(super) fn for_each_phrase(tokens: &[Token], mut f: impl FnMut(usize, usize)) {
+pub(crate) fn for_each_phrase(tokens: &[Token], mut f: impl FnMut(usize, usize)) {
     for i in 0..tokens.len() {
         if tokens[i].kind != Kind::Content {
             continue;

@@ -245,6 +245,7 @@ pub(super) fn code_from(
     let origin = match f.string("origin").as_deref() {
         None | Some("predefined") => Origin::Predefined,
         Some("emergent") => Origin::Emergent,
+        Some("learned") => Origin::Learned,
         Some(other) => {
             f.warnings.insert(format!(
                 "{:?}: origin {other:?} is neither predefined nor emergent (taken as predefined)",

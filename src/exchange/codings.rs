@@ -394,6 +394,19 @@ pub fn read_codings_csv(
     })
 }
 
+/// Matches each coding's code to `book` as the readers do (by id, then by
+/// label), but keeps a code the codebook does not have: its id becomes the
+/// slug of its name and its theme `theme` (for `mint learn`, which learns
+/// a human's own codes too). Read the codings without a codebook first.
+pub fn match_leniently(read: &mut HumanCodings, book: &Codebook, theme: &str) {
+    for coding in &mut read.codings {
+        if match_code(coding, book, 0).is_err() {
+            coding.code = crate::codebook::slug(&coding.code);
+            coding.theme = theme.to_string();
+        }
+    }
+}
+
 /// Puts the codebook's id and theme for the coding's code, matched by id
 /// then by label.
 fn match_code(coding: &mut HumanCoding, book: &Codebook, line: u64) -> Result<(), CodingsError> {
@@ -463,6 +476,19 @@ mod tests {
         // Without a codebook codes are kept as written.
         let read = read_codings_csv(sheet.as_bytes(), None).unwrap();
         assert_eq!(read.codings[1].code, "staffing");
+    }
+
+    #[test]
+    fn a_lenient_match_keeps_an_unknown_code_under_its_slug() {
+        let sheet = "participant,turn,code\nP1,2,Cost of care\nP2,4,Care received\n";
+        let mut read = read_codings_csv(sheet.as_bytes(), None).unwrap();
+        match_leniently(&mut read, &book(), "learned");
+        let codes: Vec<(&str, &str)> = read
+            .codings
+            .iter()
+            .map(|c| (c.theme.as_str(), c.code.as_str()))
+            .collect();
+        assert_eq!(codes, [("t", "cost"), ("learned", "care_received")]);
     }
 
     #[test]

@@ -393,6 +393,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Imported, ExchangeError> {
         {
             "" | "predefined" => Origin::Predefined,
             "emergent" => Origin::Emergent,
+            "learned" => Origin::Learned,
             other => {
                 bad_values.push(format!(
                     "line {line}: origin {other:?} is neither predefined nor emergent (taken as predefined)"

@@ -17,7 +17,9 @@
 //! * multiple-comparison corrections: [`holm`] and [`benjamini_hochberg`]
 //!   ([`Correction`]);
 //! * resampling for bootstrap intervals: a seeded [`SplitMix64`] and
-//!   [`percentile_interval`].
+//!   [`percentile_interval`];
+//! * the prevalence of a learned code corrected for the model's error
+//!   ([`prevalence`]: Rogan-Gladen, with bootstrap intervals per group).
 //!
 //! Everything here is a pure function of counts or codes: no I/O, no
 //! formatting, no knowledge of transcripts or codebooks. Undefined results
@@ -38,6 +40,7 @@ mod agreement;
 mod distribution;
 mod fisher;
 mod pearson;
+pub mod prevalence;
 mod resample;
 #[cfg(test)]
 mod tests;

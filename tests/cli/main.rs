@@ -15,6 +15,7 @@ mod formats;
 mod help;
 mod hostile;
 mod inputs;
+mod learn;
 mod limits;
 mod matrix;
 mod merge;

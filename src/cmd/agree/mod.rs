@@ -245,6 +245,7 @@ fn human(
         name,
         args.coder.as_deref(),
         codebook,
+        None,
         &args.corpus,
         out,
     )?;

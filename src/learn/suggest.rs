@@ -1,0 +1,801 @@
+//! Rule suggestions (`mint learn --suggest FILE.toml`): for each code a
+//! researcher coded by hand, the patterns of mint's pattern language that
+//! best separate its segments from the rest, with their precision and
+//! recall on those segments, written as a codebook extension to review.
+//!
+//! The method, in the order [`suggest`] runs it:
+//!
+//! 1. **Phrases.** Each segment is split into words as `mint emerge` splits
+//!    them (stems, stop words, breaks at punctuation, numbers and
+//!    participant ids: `emergence::Lexicon`); a phrase is 1 to 3 words of
+//!    one clause with no stop word at either edge.
+//! 2. **Keyness.** For each code, a phrase's keyness is its signed
+//!    log-likelihood (`emergence::log_likelihood`, as `mint emerge` scores
+//!    phrases) in the code's segments against all the others, in words.
+//!    Phrases found at least `min_segments` times and at least
+//!    `min_keyness` key are kept, the most key first (the longer phrase
+//!    first when two are equally key).
+//! 3. **Patterns.** A phrase becomes a pattern: its words as written when
+//!    every occurrence writes them alike, a word's stem with `*` when its
+//!    forms differ only after the stem (`referral*`), else the phrase's
+//!    most common form.
+//! 4. **Measured, not assumed.** The patterns are compiled with mint's own
+//!    [`Matcher`] and run over every segment, so precision and recall are
+//!    those of the pattern as `mint code` would apply it. A pattern stays
+//!    when it finds at least `min_segments` of the code's segments, from at
+//!    least two participants (one if only one has the code), with a
+//!    precision at least `min_lift` times the code's share of all segments,
+//!    and finds some segment the patterns kept before it did not. At most `per_code` are kept, in
+//!    order of keyness.
+//!
+//! [`write_extension`] writes them as a TOML codebook that extends the one
+//! the model was trained with: each code with `origin = "learned"` and
+//! `status = "candidate"`, a comment on each pattern with its figures. A
+//! code of that codebook gets a sub-code (`ID_learned`) holding its learned
+//! patterns; a code the codebook lacks gets a code of its own under a
+//! `learned` theme the file defines.
+//!
+//! Not here: reading human codings or transcripts into segments (the
+//! caller's), or writing the file to disk.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::codebook::{Code, CodeField, Codebook, Meta, Origin, Theme, slug};
+use crate::emergence::{
+    Background, Kind, Lexicon, MIN_KEYNESS, Token, Tokenizer, for_each_phrase, log_likelihood,
+};
+use crate::error::CodebookError;
+use crate::exchange::toml_basic_string;
+use crate::matcher::Matcher;
+use crate::pattern;
+
+/// A segment and the codes a researcher gave it.
+#[derive(Debug, Clone, Copy)]
+pub struct Labelled<'a> {
+    /// The segment's text.
+    pub text: &'a str,
+    /// Whose segment it is.
+    pub participant: &'a str,
+    /// The codes the researcher gave it (ids, as in `codes` of
+    /// [`suggest`]; others are ignored).
+    pub codes: &'a [String],
+}
+
+/// How many patterns to suggest and how strict to be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// At most this many patterns per code.
+    pub per_code: usize,
+    /// A pattern must find at least this many of the code's segments.
+    pub min_segments: usize,
+    /// A phrase must be at least this key (log-likelihood; 3.84 is p < 0.05).
+    pub min_keyness: f64,
+    /// A pattern's precision must be at least this many times the code's
+    /// share of all segments.
+    pub min_lift: f64,
+    /// Whether patterns match British/American spellings too, as the
+    /// codebook they will extend says (`spelling_variants`).
+    pub spelling_variants: bool,
+}
+
+impl Default for Options {
+    /// 8 patterns per code, each finding at least 3 segments, keyness at
+    /// least [`MIN_KEYNESS`], precision at least twice the code's share,
+    /// spelling variants on.
+    fn default() -> Options {
+        Options {
+            per_code: 8,
+            min_segments: 3,
+            min_keyness: MIN_KEYNESS,
+            min_lift: 2.0,
+            spelling_variants: true,
+        }
+    }
+}
+
+/// A suggested pattern and how it does on the training segments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggested {
+    /// The pattern, in mint's pattern language.
+    pub pattern: String,
+    /// The keyness of the phrase it came from in the code's segments.
+    pub keyness: f64,
+    /// Segments it matches.
+    pub matched: usize,
+    /// Of those, segments the researcher gave the code.
+    pub true_positives: usize,
+    /// Participants of those segments.
+    pub participants: usize,
+    /// `true_positives / matched`.
+    pub precision: f64,
+    /// `true_positives` / the code's segments.
+    pub recall: f64,
+}
+
+/// The suggestions for one code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeSuggestions {
+    /// The code, as given.
+    pub code: String,
+    /// Segments the researcher gave it.
+    pub segments: usize,
+    /// The patterns kept, most key first (empty when none separates it).
+    pub patterns: Vec<Suggested>,
+    /// Segments any of the patterns matches.
+    pub matched: usize,
+    /// Of those, segments the researcher gave the code.
+    pub true_positives: usize,
+}
+
+impl CodeSuggestions {
+    /// Precision of all the patterns together (the code as it would be
+    /// applied with them); `None` when they match nothing.
+    pub fn precision(&self) -> Option<f64> {
+        (self.matched > 0).then(|| self.true_positives as f64 / self.matched as f64)
+    }
+
+    /// Recall of all the patterns together; 0 for a code never given.
+    pub fn recall(&self) -> f64 {
+        if self.segments == 0 {
+            0.0
+        } else {
+            self.true_positives as f64 / self.segments as f64
+        }
+    }
+}
+
+/// A candidate phrase for a code, before it is a pattern.
+struct Shortlisted {
+    code: usize,
+    keyness: f64,
+    key: String,
+}
+
+/// For each of `codes`, in that order, the patterns that best separate its
+/// segments from the rest (see the module's doc for the method). An error
+/// only if a pattern made here fails to compile, which would be a bug.
+pub fn suggest(
+    segments: &[Labelled],
+    codes: &[String],
+    options: &Options,
+) -> Result<Vec<CodeSuggestions>, CodebookError> {
+    let index: HashMap<&str, usize> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    let labels: Vec<BTreeSet<usize>> = segments
+        .iter()
+        .map(|s| {
+            s.codes
+                .iter()
+                .filter_map(|c| index.get(c.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let people: BTreeSet<&str> = segments.iter().map(|s| s.participant).collect();
+    let ids: Vec<&str> = people.iter().copied().collect();
+    let lexicon = Lexicon::new(&ids, Background::english());
+    let mut tokenizer = Tokenizer::new(&lexicon);
+    let shortlist = shortlist(segments, &labels, codes.len(), options, &mut tokenizer);
+    let candidates = patterns_of(segments, &shortlist, codes.len(), &mut tokenizer);
+    let matches = run(segments, &candidates, options)?;
+    let mut out = Vec::with_capacity(codes.len());
+    for (c, code) in codes.iter().enumerate() {
+        let given: Vec<bool> = labels.iter().map(|l| l.contains(&c)).collect();
+        let total = given.iter().filter(|g| **g).count();
+        let with_code: BTreeSet<&str> = segments
+            .iter()
+            .zip(&given)
+            .filter(|(_, g)| **g)
+            .map(|(s, _)| s.participant)
+            .collect();
+        let base_rate = total as f64 / segments.len().max(1) as f64;
+        let mut covered: BTreeSet<usize> = BTreeSet::new();
+        let mut found: BTreeSet<usize> = BTreeSet::new();
+        let mut kept = Vec::new();
+        for ((pattern, keyness), hits) in candidates[c].iter().zip(&matches[c]) {
+            if kept.len() == options.per_code {
+                break;
+            }
+            let hits_true: Vec<usize> = hits.iter().copied().filter(|&s| given[s]).collect();
+            let participants: BTreeSet<&str> =
+                hits_true.iter().map(|&s| segments[s].participant).collect();
+            let precision = hits_true.len() as f64 / hits.len().max(1) as f64;
+            let enough = hits_true.len() >= options.min_segments.max(1)
+                && participants.len() >= with_code.len().min(2)
+                && precision > base_rate
+                && precision >= options.min_lift * base_rate;
+            if !enough || hits_true.iter().all(|s| found.contains(s)) {
+                continue;
+            }
+            found.extend(hits_true.iter().copied());
+            covered.extend(hits.iter().copied());
+            kept.push(Suggested {
+                pattern: pattern.clone(),
+                keyness: *keyness,
+                matched: hits.len(),
+                true_positives: hits_true.len(),
+                participants: participants.len(),
+                precision,
+                recall: hits_true.len() as f64 / total as f64,
+            });
+        }
+        out.push(CodeSuggestions {
+            code: code.clone(),
+            segments: total,
+            patterns: kept,
+            matched: covered.len(),
+            true_positives: found.len(),
+        });
+    }
+    Ok(out)
+}
+
+/// Pass one: each code's key phrases (by their stems), most key first,
+/// at most four times `per_code` of them.
+fn shortlist(
+    segments: &[Labelled],
+    labels: &[BTreeSet<usize>],
+    codes: usize,
+    options: &Options,
+    tokenizer: &mut Tokenizer,
+) -> Vec<Shortlisted> {
+    // Occurrences of each phrase: all, and in each code's segments.
+    let mut counts: HashMap<String, (u64, Vec<u64>)> = HashMap::new();
+    let (mut words, mut words_in) = (0u64, vec![0u64; codes]);
+    let mut tokens = Vec::new();
+    for (segment, codes_here) in segments.iter().zip(labels) {
+        tokens.clear();
+        tokenizer.tokens(segment.text, &mut tokens);
+        let n = tokens.iter().filter(|t| t.kind != Kind::Break).count() as u64;
+        words += n;
+        for &c in codes_here {
+            words_in[c] += n;
+        }
+        for_each_phrase(&tokens, |i, j| {
+            let entry = counts
+                .entry(key(&tokens[i..=j]))
+                .or_insert_with(|| (0, vec![0; codes]));
+            entry.0 += 1;
+            for &c in codes_here {
+                entry.1[c] += 1;
+            }
+        });
+    }
+    let mut list = Vec::new();
+    for (phrase, (all, by_code)) in &counts {
+        for (c, &a) in by_code.iter().enumerate() {
+            if a < options.min_segments as u64 {
+                continue;
+            }
+            let (n1, n2) = (words_in[c] as f64, (words - words_in[c]) as f64);
+            let keyness = log_likelihood(a as f64, n1, (all - a) as f64, n2);
+            if keyness >= options.min_keyness {
+                list.push(Shortlisted {
+                    code: c,
+                    keyness,
+                    key: phrase.clone(),
+                });
+            }
+        }
+    }
+    // Equally key, the longer phrase first: it says more.
+    let words = |s: &Shortlisted| s.key.split(' ').count();
+    list.sort_by(|a, b| {
+        a.code
+            .cmp(&b.code)
+            .then(b.keyness.total_cmp(&a.keyness))
+            .then_with(|| words(b).cmp(&words(a)))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    let mut per_code = vec![0; codes];
+    list.retain(|s| {
+        per_code[s.code] += 1;
+        per_code[s.code] <= options.per_code.saturating_mul(4)
+    });
+    list
+}
+
+/// A phrase's identity: its stems, space-separated.
+fn key(tokens: &[Token]) -> String {
+    let stems: Vec<&str> = tokens.iter().map(|t| &*t.stem).collect();
+    stems.join(" ")
+}
+
+/// Pass two: the forms the shortlisted phrases take, made into patterns.
+/// Per code, (pattern, keyness) most key first, each pattern once.
+fn patterns_of(
+    segments: &[Labelled],
+    shortlist: &[Shortlisted],
+    codes: usize,
+    tokenizer: &mut Tokenizer,
+) -> Vec<Vec<(String, f64)>> {
+    let wanted: HashSet<&str> = shortlist.iter().map(|s| s.key.as_str()).collect();
+    // Per phrase: each form (its words) and how often it occurs.
+    let mut forms: HashMap<String, BTreeMap<Vec<String>, u32>> = HashMap::new();
+    let mut tokens = Vec::new();
+    for segment in segments {
+        tokens.clear();
+        tokenizer.tokens(segment.text, &mut tokens);
+        for_each_phrase(&tokens, |i, j| {
+            let phrase = key(&tokens[i..=j]);
+            if wanted.contains(phrase.as_str()) {
+                let words = tokens[i..=j].iter().map(|t| t.word.to_string()).collect();
+                *forms.entry(phrase).or_default().entry(words).or_default() += 1;
+            }
+        });
+    }
+    let mut out = vec![Vec::new(); codes];
+    for s in shortlist {
+        let stems: Vec<&str> = s.key.split(' ').collect();
+        let Some(pattern) = forms.get(&s.key).and_then(|f| pattern_for(&stems, f)) else {
+            continue;
+        };
+        let list: &mut Vec<(String, f64)> = &mut out[s.code];
+        if !list.iter().any(|(p, _)| *p == pattern) {
+            list.push((pattern, s.keyness));
+        }
+    }
+    out
+}
+
+/// The pattern for a phrase from its stems and forms (see the module's
+/// doc); `None` if mint's pattern language cannot say it.
+fn pattern_for(stems: &[&str], forms: &BTreeMap<Vec<String>, u32>) -> Option<String> {
+    let (common, _) = forms
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
+    let mut words = Vec::with_capacity(stems.len());
+    for (k, stem) in stems.iter().enumerate() {
+        let column: BTreeSet<&str> = forms.keys().map(|f| f[k].as_str()).collect();
+        if column.len() == 1 {
+            words.push(common[k].clone());
+        } else if stem.chars().count() >= 4 && column.iter().all(|w| w.starts_with(stem)) {
+            words.push(format!("{stem}*"));
+        } else {
+            words = common.clone();
+            break;
+        }
+    }
+    let pattern = words.join(" ");
+    matches!(pattern::check(&pattern), Ok(true)).then_some(pattern)
+}
+
+/// Runs every candidate pattern over every segment with mint's matcher:
+/// per code, per pattern, the segments it matches, in order.
+fn run(
+    segments: &[Labelled],
+    candidates: &[Vec<(String, f64)>],
+    options: &Options,
+) -> Result<Vec<Vec<Vec<usize>>>, CodebookError> {
+    const THEME: &str = "suggested";
+    let book = Codebook {
+        codebook: Meta {
+            spelling_variants: options.spelling_variants,
+            ..Meta::default()
+        },
+        themes: vec![Theme {
+            id: THEME.to_string(),
+            ..Theme::default()
+        }],
+        codes: candidates
+            .iter()
+            .enumerate()
+            .map(|(c, list)| Code {
+                id: format!("c{c}"),
+                theme: THEME.to_string(),
+                patterns: list.iter().map(|(p, _)| p.clone()).collect(),
+                ..Code::default()
+            })
+            .collect(),
+        ..Codebook::default()
+    };
+    let matcher = Matcher::new(&book)?;
+    let mut out: Vec<Vec<Vec<usize>>> = candidates
+        .iter()
+        .map(|list| vec![Vec::new(); list.len()])
+        .collect();
+    let (mut hits, mut matched) = (Vec::new(), Vec::new());
+    for (s, segment) in segments.iter().enumerate() {
+        hits.clear();
+        matched.clear();
+        matcher.find_with_patterns(segment.text, &mut hits, &mut matched);
+        for &(c, p) in &matched {
+            let list: &mut Vec<usize> = &mut out[c][p];
+            if list.last() != Some(&s) {
+                list.push(s);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The suggestions as a TOML codebook that extends `base` (the codebook
+/// the model was trained with): see the module's doc. Codes without a
+/// pattern are named in a comment only. `command` (e.g. the `mint learn`
+/// command line) goes in the header.
+pub fn write_extension(suggestions: &[CodeSuggestions], base: &Codebook, command: &str) -> String {
+    let mut taken: BTreeSet<String> = base.ids().into_iter().map(|(id, _)| id).collect();
+    let mut unique = |wanted: String| {
+        let wanted = if wanted.is_empty() {
+            "learned_code".to_string()
+        } else {
+            wanted
+        };
+        let mut id = wanted.clone();
+        let mut n = 2;
+        while taken.contains(&id) {
+            id = format!("{wanted}_{n}");
+            n += 1;
+        }
+        taken.insert(id.clone());
+        id
+    };
+    let in_base = |code: &str| {
+        base.codes.iter().find(|c| c.id == code).or_else(|| {
+            base.codes
+                .iter()
+                .find(|c| c.label.trim().eq_ignore_ascii_case(code.trim()))
+        })
+    };
+    let mut text = format!(
+        "# Rule suggestions learned from hand coding by `{command}`.\n\
+         #\n\
+         # For each code the researcher coded, the patterns that best separate its segments from\n\
+         # the rest (keyness), each with its precision and recall on the hand-coded segments. This\n\
+         # file extends the codebook the model was trained with ({}); use it after it. Every code\n\
+         # here has origin = \"learned\" and status = \"candidate\": read the patterns, drop the ones\n\
+         # that match for the wrong reason, then set status = \"accepted\" (or delete the code).\n\
+         \n\
+         [codebook]\n\
+         name = \"learned rules\"\n\
+         description = \"Candidate patterns learned by mint learn from a researcher's hand coding.\"\n",
+        base.source
+    );
+    let own_theme = suggestions
+        .iter()
+        .any(|s| !s.patterns.is_empty() && in_base(&s.code).is_none());
+    let theme = own_theme.then(|| unique("learned".to_string()));
+    if let Some(theme) = &theme {
+        text.push_str(&format!(
+            "\n[[themes]]\nid = {}\nlabel = \"Learned from hand coding\"\n\
+             description = \"Codes a researcher coded by hand that the codebook does not have.\"\n",
+            toml_basic_string(theme)
+        ));
+    }
+    for s in suggestions {
+        if s.patterns.is_empty() {
+            text.push_str(&format!(
+                "\n# {}: no pattern separates its {} hand-coded segments from the rest.\n",
+                s.code, s.segments
+            ));
+            continue;
+        }
+        let (id, theme, parent, label) = match in_base(&s.code) {
+            Some(code) => (
+                unique(format!("{}_learned", code.id)),
+                code.theme.clone(),
+                Some(code.id.clone()),
+                format!("{} (learned patterns)", display(code)),
+            ),
+            None => (
+                unique(slug(&s.code)),
+                theme.clone().unwrap_or_default(),
+                None,
+                s.code.clone(),
+            ),
+        };
+        text.push_str(&format!(
+            "\n# {}: {} hand-coded segments. These patterns together match {} segments, {} of them \
+             coded {}: precision {}, recall {:.3}.\n",
+            s.code,
+            s.segments,
+            s.matched,
+            s.true_positives,
+            s.code,
+            s.precision().map_or("-".to_string(), |p| format!("{p:.3}")),
+            s.recall()
+        ));
+        let definition = format!(
+            "Patterns mint learn found in the segments a researcher coded {:?}. Review them before relying on them.",
+            s.code
+        );
+        let mut fields = vec![
+            (CodeField::Id, toml_basic_string(&id)),
+            (CodeField::Theme, toml_basic_string(&theme)),
+        ];
+        if let Some(parent) = &parent {
+            fields.push((CodeField::Parent, toml_basic_string(parent)));
+        }
+        fields.extend([
+            (CodeField::Label, toml_basic_string(&label)),
+            (
+                CodeField::Origin,
+                toml_basic_string(Origin::Learned.as_str()),
+            ),
+            (CodeField::Status, toml_basic_string("candidate")),
+            (CodeField::Definition, toml_basic_string(&definition)),
+        ]);
+        text.push_str("[[codes]]\n");
+        for (field, value) in fields {
+            text.push_str(&format!("{} = {value}\n", field.name()));
+        }
+        text.push_str(&format!("{} = [\n", CodeField::Patterns.name()));
+        for p in &s.patterns {
+            text.push_str(&format!(
+                "  {}, # keyness {:.1}; precision {:.3} ({} of {} segments); recall {:.3}; {} participants\n",
+                toml_basic_string(&p.pattern),
+                p.keyness,
+                p.precision,
+                p.true_positives,
+                p.matched,
+                p.recall,
+                p.participants
+            ));
+        }
+        text.push_str("]\n");
+    }
+    text
+}
+
+/// A code's label, or its id when it has none.
+fn display(code: &Code) -> &str {
+    if code.label.is_empty() {
+        &code.id
+    } else {
+        &code.label
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segment<'a>(participant: &'a str, text: &'a str, codes: &'a [String]) -> Labelled<'a> {
+        Labelled {
+            text,
+            participant,
+            codes,
+        }
+    }
+
+    fn ids(codes: &[&str]) -> Vec<String> {
+        codes.iter().map(|c| c.to_string()).collect()
+    }
+
+    /// Five segments coded `waiting` (41 words), four `staff`, eleven
+    /// neither (105 words with the staff ones); one of those mentions the
+    /// waiting list too.
+    fn study(waiting: &[String], staff: &[String]) -> Vec<Labelled<'static>> {
+        let w: &'static [String] = waiting.to_vec().leak();
+        let s: &'static [String] = staff.to_vec().leak();
+        vec![
+            segment(
+                "P1",
+                "The waiting list was far too long for my referral.",
+                w,
+            ),
+            segment("P2", "Months on the waiting list before anyone called.", w),
+            segment("P3", "Waiting lists are a disgrace in this area.", w),
+            segment("P4", "I was on the waiting list for a year.", w),
+            segment("P5", "Nobody answered the phone for weeks.", w),
+            segment("P1", "The nurses were kind and caring.", s),
+            segment("P2", "A lovely nurse explained everything.", s),
+            segment("P3", "Kind nurses, lovely reception staff.", s),
+            segment("P6", "The nurse was kind to my mother.", s),
+            segment("P6", "Parking was easy and the building was clean.", &[]),
+            segment("P7", "I joined the waiting list online, it was fine.", &[]),
+            segment("P7", "Clean rooms and good food.", &[]),
+            segment("P8", "The food was cold.", &[]),
+            segment("P8", "Easy to find the building.", &[]),
+            segment(
+                "P9",
+                "The car park was full and the machine took no coins.",
+                &[],
+            ),
+            segment(
+                "P9",
+                "Signs in the corridor pointed the wrong way twice.",
+                &[],
+            ),
+            segment("P9", "The café had run out of sandwiches by noon.", &[]),
+            segment(
+                "P10",
+                "Chairs in reception were broken and uncomfortable.",
+                &[],
+            ),
+            segment("P10", "The lift was out of order all afternoon.", &[]),
+            segment("P10", "Toilets on the ground floor needed cleaning.", &[]),
+        ]
+    }
+
+    fn suggested() -> Vec<CodeSuggestions> {
+        let segments = study(&ids(&["waiting"]), &ids(&["staff"]));
+        let codes = ids(&["waiting", "staff", "unused"]);
+        suggest(&segments, &codes, &Options::default()).unwrap()
+    }
+
+    #[test]
+    fn suggests_the_phrase_that_separates_a_code_with_its_measured_figures() {
+        let all = suggested();
+        let waiting = &all[0];
+        assert_eq!(waiting.code, "waiting");
+        assert_eq!(waiting.segments, 5);
+        // "waiting list" and "waiting lists": one pattern with a wildcard.
+        // It matches segments 0-3 and the uncoded one of P7: 4 of 5.
+        assert_eq!(
+            waiting.patterns,
+            [Suggested {
+                pattern: "waiting list*".into(),
+                keyness: waiting.patterns[0].keyness,
+                matched: 5,
+                true_positives: 4,
+                participants: 4,
+                precision: 0.8,
+                recall: 0.8,
+            }]
+        );
+        // 4 occurrences in the 41 words of `waiting` segments against 1 in
+        // the other 105.
+        let g2 = log_likelihood(4.0, 41.0, 1.0, 105.0);
+        assert!((waiting.patterns[0].keyness - g2).abs() < 1e-9, "{g2}");
+        assert_eq!((waiting.matched, waiting.true_positives), (5, 4));
+        assert_eq!(waiting.precision(), Some(0.8));
+    }
+
+    #[test]
+    fn a_pattern_that_finds_nothing_new_is_left_out() {
+        let staff = &suggested()[1];
+        // "nurses" and "nurse": the stem with a wildcard; "kind" (3
+        // segments, all of them found by nurs*) adds nothing.
+        let patterns: Vec<&str> = staff.patterns.iter().map(|p| p.pattern.as_str()).collect();
+        assert_eq!(patterns, ["nurs*"]);
+        assert_eq!(staff.patterns[0].precision, 1.0);
+        assert_eq!(staff.recall(), 1.0);
+    }
+
+    #[test]
+    fn a_code_never_given_gets_no_pattern() {
+        let unused = &suggested()[2];
+        assert_eq!(unused.segments, 0);
+        assert!(unused.patterns.is_empty());
+        assert_eq!(unused.precision(), None);
+        assert_eq!(unused.recall(), 0.0);
+    }
+
+    #[test]
+    fn a_pattern_must_be_precise_enough_for_its_code() {
+        let segments = study(&ids(&["waiting"]), &ids(&["staff"]));
+        let codes = ids(&["waiting"]);
+        // `waiting` is on 5 of 20 segments; waiting list* is right 0.8 of
+        // the time: a lift of 3.2.
+        let lift = |min_lift| {
+            let options = Options {
+                min_lift,
+                ..Options::default()
+            };
+            suggest(&segments, &codes, &options).unwrap()[0]
+                .patterns
+                .len()
+        };
+        assert_eq!(lift(3.2), 1);
+        assert_eq!(lift(3.3), 0);
+    }
+
+    #[test]
+    fn stricter_options_keep_fewer_patterns() {
+        let segments = study(&ids(&["waiting"]), &ids(&["staff"]));
+        let codes = ids(&["waiting", "staff"]);
+        let strict = Options {
+            min_segments: 5,
+            ..Options::default()
+        };
+        let all = suggest(&segments, &codes, &strict).unwrap();
+        assert!(all.iter().all(|c| c.patterns.is_empty()));
+    }
+
+    #[test]
+    fn patterns_take_a_wildcard_only_after_a_shared_stem() {
+        let forms = |list: &[(&[&str], u32)]| -> BTreeMap<Vec<String>, u32> {
+            list.iter()
+                .map(|(f, n)| (f.iter().map(|w| w.to_string()).collect(), *n))
+                .collect()
+        };
+        let one = forms(&[(&["care", "plan"], 3)]);
+        assert_eq!(pattern_for(&["care", "plan"], &one).unwrap(), "care plan");
+        let endings = forms(&[(&["referral"], 2), (&["referrals"], 5)]);
+        assert_eq!(pattern_for(&["referr"], &endings).unwrap(), "referr*");
+        // "happy" and "happiness" share no 4-letter stem the forms start
+        // with: the most common form, as written.
+        let unlike = forms(&[(&["happy"], 2), (&["happiness"], 1)]);
+        assert_eq!(pattern_for(&["happi"], &unlike).unwrap(), "happy");
+        let short = forms(&[(&["gps"], 1), (&["gp"], 1)]);
+        // Stem too short; equally common forms: the first in order.
+        assert_eq!(pattern_for(&["gp"], &short).unwrap(), "gp");
+    }
+
+    const BASE: &str = r#"
+[codebook]
+name = "base"
+[[themes]]
+id = "people"
+label = "People"
+[[codes]]
+id = "staff"
+theme = "people"
+label = "Staff"
+patterns = ["doctor*"]
+"#;
+
+    #[test]
+    fn the_extension_loads_after_its_codebook_and_codes_with_the_patterns() {
+        let base = Codebook::from_toml_str(BASE, "base.toml").unwrap();
+        let text = write_extension(&suggested(), &base, "mint learn t --suggest x.toml");
+        let (book, problems) =
+            crate::codebook::check_toml_extending(&text, "learned.toml", base.ids());
+        let errors: Vec<_> = problems
+            .iter()
+            .filter(|p| p.severity == crate::error::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}\n{text}");
+        let ext = book.unwrap();
+        // `staff` is the base's: a sub-code; `waiting` is not: a code of
+        // the file's own theme; `unused` only a comment.
+        let codes: Vec<(&str, &str, Option<&str>)> = ext
+            .codes
+            .iter()
+            .map(|c| (c.id.as_str(), c.theme.as_str(), c.parent.as_deref()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("waiting", "learned", None),
+                ("staff_learned", "people", Some("staff"))
+            ]
+        );
+        assert!(
+            ext.codes
+                .iter()
+                .all(|c| c.origin == Origin::Learned && c.status.as_deref() == Some("candidate"))
+        );
+        assert_eq!(ext.codes[0].patterns, ["waiting list*"]);
+        assert!(text.contains("# unused: no pattern separates its 0 hand-coded segments"));
+        assert!(text.contains("precision 0.800 (4 of 5 segments); recall 0.800; 4 participants"));
+        let merged = base.merge(ext).unwrap();
+        let matcher = Matcher::new(&merged).unwrap();
+        let mut hits = Vec::new();
+        matcher.find("We sat on waiting lists for ages.", &mut hits);
+        let coded: Vec<&str> = hits
+            .iter()
+            .map(|h| merged.codes[h.code].id.as_str())
+            .collect();
+        assert_eq!(coded, ["waiting"]);
+    }
+
+    #[test]
+    fn extension_ids_never_clash_with_the_codebook() {
+        let base = Codebook::from_toml_str(
+            &format!("{BASE}\n[[codes]]\nid = \"waiting\"\ntheme = \"people\"\nlabel = \"Queues\"\npatterns = [\"queue\"]\n[[themes]]\nid = \"learned\"\nlabel = \"Taken\"\n"),
+            "base.toml",
+        )
+        .unwrap();
+        let mut all = suggested();
+        all[0].code = "Waiting list".into(); // matched to no id or label
+        let text = write_extension(&all, &base, "mint learn");
+        let (book, problems) =
+            crate::codebook::check_toml_extending(&text, "learned.toml", base.ids());
+        assert!(book.is_some(), "{problems:?}\n{text}");
+        let ext = book.unwrap();
+        let ids: Vec<(&str, &str)> = ext
+            .codes
+            .iter()
+            .map(|c| (c.id.as_str(), c.theme.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [("waiting_list", "learned_2"), ("staff_learned", "people")]
+        );
+        assert!(base.merge(ext).is_ok());
+    }
+}

@@ -1,0 +1,349 @@
+//! `mint learn` and `mint code --model`: learning codes from hand-coded
+//! segments, cross-validating, and coding with the model.
+
+use std::path::Path;
+
+use crate::util::{fixture, mint, parse_csv, run};
+
+/// `mint learn` over the learn fixture, with the fixture's codebook and
+/// `--min-examples 5` unless `extra` sets it.
+fn learn(extra: &[&str]) -> std::process::Command {
+    let mut cmd = mint();
+    cmd.arg("learn")
+        .arg(fixture("learn/transcripts"))
+        .arg("--from")
+        .arg(fixture("learn/human.csv"))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"));
+    if !extra.contains(&"--min-examples") {
+        cmd.args(["--min-examples", "5"]);
+    }
+    cmd.args(extra);
+    cmd
+}
+
+/// Trains the fixture's model into `dir` with `threads` threads.
+fn train(dir: &Path, threads: &str) -> std::path::PathBuf {
+    let model = dir.join(format!("model-{threads}.json"));
+    let (_, stderr, code) = run(mint()
+        .args(["--threads", threads])
+        .args(learn(&[]).get_args())
+        .arg("-o")
+        .arg(&model));
+    assert_eq!(code, 0, "{stderr}");
+    model
+}
+
+#[test]
+fn cv_reports_every_code_the_averages_and_the_learning_curve() {
+    let (stdout, stderr, code) = run(&mut learn(&["--cv", "4", "--format", "csv"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (header, rows) = parse_csv(&stdout);
+    assert_eq!(header[..3], ["kind", "code", "theme"]);
+    let codes: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r[0] == "code")
+        .map(|r| (r[1].as_str(), r[2].as_str()))
+        .collect();
+    // The human's own code is learned under `learned`; the codebook's
+    // keeps its theme.
+    assert_eq!(codes, [("parking_problems", "learned"), ("staff", "care")]);
+    let curve: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[0] == "curve")
+        .map(|r| r[3].as_str())
+        .collect();
+    assert_eq!(curve, ["0.1", "0.25", "0.5", "0.75", "1.0"]);
+    assert!(rows.iter().any(|r| r[0] == "average" && r[1] == "micro"));
+}
+
+#[test]
+fn codes_with_too_few_examples_are_skipped_with_their_counts() {
+    let (stdout, stderr, code) = run(&mut learn(&["--cv", "4", "--format", "json"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("skipped code \"food\": 2 segments (fewer than 5 examples)"),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["skipped"][0]["code"], "food");
+    assert_eq!(json["skipped"][0]["segments"], 2);
+    // None left: exit 2, the codes still listed.
+    let (_, stderr, code) = run(&mut learn(&["--cv", "4", "--min-examples", "50"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("skipped code \"staff\": 16 segments"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no code to learn"), "{stderr}");
+}
+
+#[test]
+fn folds_out_gives_every_segment_its_participant_fold() {
+    let dir = tempfile::tempdir().unwrap();
+    let folds = dir.path().join("folds.csv");
+    let (_, stderr, code) = run(learn(&["--cv", "4", "--folds-out"]).arg(&folds));
+    assert_eq!(code, 0, "{stderr}");
+    let (header, rows) = parse_csv(&std::fs::read_to_string(&folds).unwrap());
+    assert_eq!(
+        header,
+        ["segment_id", "participant", "fold", "codes", "text"]
+    );
+    assert_eq!(rows.len(), 40);
+    for p in ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"] {
+        let mut folds: Vec<&str> = rows
+            .iter()
+            .filter(|r| r[1] == p)
+            .map(|r| r[2].as_str())
+            .collect();
+        folds.dedup();
+        assert_eq!(folds.len(), 1, "{p} is in one fold");
+    }
+    let both = rows
+        .iter()
+        .filter(|r| r[3] == "parking_problems;staff")
+        .count();
+    assert_eq!(both, 8);
+}
+
+#[test]
+fn a_model_is_the_same_bytes_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = std::fs::read(train(dir.path(), "1")).unwrap();
+    let two = std::fs::read(train(dir.path(), "2")).unwrap();
+    assert!(one == two, "the model differs between 1 and 2 threads");
+    let model: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(model["schema_version"], 1);
+    assert_eq!(model["codebook"]["name"], "learn fixture");
+    assert_eq!(model["skipped"][0]["code"], "food");
+    assert!(model["training"]["hash"].as_str().unwrap().len() == 64);
+}
+
+#[test]
+fn code_with_a_model_marks_learned_codings_with_probability_and_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train(dir.path(), "1");
+    let codings = dir.path().join("codings.csv");
+    let (stdout, stderr, code) = run(mint()
+        .arg("code")
+        .arg(fixture("learn/transcripts"))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .arg("--model")
+        .arg(&model)
+        .arg("--codings")
+        .arg(&codings));
+    assert_eq!(code, 0, "{stderr}");
+    // The learned code is counted in the table under its theme.
+    assert!(stdout.contains("parking_problems"), "{stdout}");
+    assert!(stdout.contains("learned"), "{stdout}");
+    let (header, rows) = parse_csv(&std::fs::read_to_string(&codings).unwrap());
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let learned: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[col("origin")] == "learned")
+        .collect();
+    assert!(!learned.is_empty());
+    let id = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&model).unwrap()).unwrap()
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for r in &learned {
+        assert_eq!(r[col("code")], "parking_problems");
+        let p: f64 = r[col("probability")].parse().unwrap();
+        assert!(p > 0.0 && p <= 1.0);
+        assert!(
+            r[col("model")].starts_with(&format!("{id} blake3:")),
+            "{r:?}"
+        );
+    }
+    // Only the model's codings: the codebook's are gone.
+    let (_, stderr, code) = run(mint()
+        .arg("code")
+        .arg(fixture("learn/transcripts"))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .arg("--model")
+        .arg(&model)
+        .args(["--origin", "learned", "--codings"])
+        .arg(&codings));
+    assert_eq!(code, 0, "{stderr}");
+    let (_, rows) = parse_csv(&std::fs::read_to_string(&codings).unwrap());
+    assert!(rows.iter().all(|r| r[col("origin")] == "learned"));
+}
+
+#[test]
+fn explain_shows_the_words_and_examples_behind_a_learned_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train(dir.path(), "1");
+    let (stdout, stderr, code) = run(mint()
+        .arg("code")
+        .arg(fixture("learn/transcripts/P3.txt"))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .arg("--model")
+        .arg(&model)
+        .args(["--origin", "learned", "--explain"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("learned / parking_problems  ← learned (probability"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("    words: \"park"), "{stdout}");
+    assert!(stdout.contains("    like "), "{stdout}");
+}
+
+#[test]
+fn a_model_refuses_another_codebook_and_a_corrupt_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train(dir.path(), "1");
+    let code_with = |model: &Path, codebook: &str| {
+        run(mint()
+            .arg("code")
+            .arg(fixture("learn/transcripts"))
+            .arg("--codebook")
+            .arg(fixture(codebook))
+            .arg("--model")
+            .arg(model))
+    };
+    let (_, stderr, code) = code_with(&model, "learn/other.toml");
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the model was trained with codebook \"learn fixture\""),
+        "{stderr}"
+    );
+    let bytes = std::fs::read(&model).unwrap();
+    let cut = dir.path().join("cut.json");
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let (_, stderr, code) = code_with(&cut, "learn/codebook.toml");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("corrupt or truncated"), "{stderr}");
+    let future = dir.path().join("future.json");
+    let text = String::from_utf8(bytes).unwrap();
+    std::fs::write(
+        &future,
+        text.replacen("\"schema_version\":1", "\"schema_version\":7", 1),
+    )
+    .unwrap();
+    let (_, stderr, code) = code_with(&future, "learn/codebook.toml");
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("schema_version 7 is not supported"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn learning_from_the_real_serdif_codings_beats_chance() {
+    let data = crate::util::root().join("../shared/real-data/serdif-thinkaloud");
+    if !data.join("transcripts/raw").is_dir() {
+        eprintln!("skipped: the SERDIF data is not at {}", data.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let codings = dir.path().join("authors.csv");
+    let status = std::process::Command::new(crate::util::root().join("tools/serdif-codings"))
+        .arg("--mint")
+        .arg(assert_cmd::cargo::cargo_bin!("mint"))
+        .arg(&data)
+        .arg(&codings)
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let model = dir.path().join("model.json");
+    let (stdout, stderr, code) = run(mint()
+        .arg("learn")
+        .arg(data.join("transcripts/raw"))
+        .args([
+            "--glob", "*.odt", "--unit", "sentence", "--top", "2", "--format", "csv",
+        ])
+        .arg("--codebook")
+        .arg(crate::util::root().join("bench/serdif/serdif.toml"))
+        .arg("--from")
+        .arg(&codings)
+        .arg("-o")
+        .arg(&model));
+    assert_eq!(code, 0, "{stderr}");
+    let (header, rows) = parse_csv(&stdout);
+    let kappa = header.iter().position(|h| h == "kappa").unwrap();
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        assert!(r[kappa].parse::<f64>().unwrap() > 0.1, "{r:?}");
+    }
+}
+
+#[test]
+fn suggest_next_lists_segments_of_participants_not_yet_coded() {
+    let dir = tempfile::tempdir().unwrap();
+    // P7 and P8 not coded yet.
+    let human: String = std::fs::read_to_string(fixture("learn/human.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("P7") && !l.starts_with("P8"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let sheet = dir.path().join("human.csv");
+    std::fs::write(&sheet, human).unwrap();
+    let next = dir.path().join("next.csv");
+    let suggest = dir.path().join("suggest.toml");
+    let (_, stderr, code) = run(mint()
+        .arg("learn")
+        .arg(fixture("learn/transcripts"))
+        .arg("--from")
+        .arg(&sheet)
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .args(["--min-examples", "5", "--suggest-next", "4", "-o"])
+        .arg(&next)
+        .arg("--suggest")
+        .arg(&suggest));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("2 participants without any human coding"),
+        "{stderr}"
+    );
+    let (header, rows) = parse_csv(&std::fs::read_to_string(&next).unwrap());
+    assert_eq!(header[..4], ["file", "start", "end", "participant"]);
+    assert_eq!(header.last().unwrap(), "code");
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().all(|r| r[3] == "P7" || r[3] == "P8"));
+    // Spread over participants: both get picks.
+    assert!(rows.iter().any(|r| r[3] == "P7") && rows.iter().any(|r| r[3] == "P8"));
+    let toml = std::fs::read_to_string(&suggest).unwrap();
+    assert!(toml.contains("\"park*\""), "{toml}");
+    assert!(toml.contains("status = \"candidate\""), "{toml}");
+}
+
+#[test]
+fn corrected_gives_each_learned_code_per_group_with_an_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train(dir.path(), "1");
+    let (stdout, stderr, code) = run(mint()
+        .arg("code")
+        .arg(fixture("learn/transcripts"))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .arg("--model")
+        .arg(&model)
+        .args(["--by", "site", "--corrected", "--wide"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (_, corrected) = stdout
+        .split_once("corrected for the model's error")
+        .unwrap();
+    assert!(corrected.contains("parking_problems"), "{corrected}");
+    assert!(
+        corrected.contains("north") && corrected.contains("south"),
+        "{corrected}"
+    );
+    assert!(corrected.contains("% ["), "{corrected}");
+    // staff is also a codebook code: corrected only with --origin learned.
+    assert!(!corrected.contains("staff"), "{corrected}");
+}
+
+#[test]
+fn mint_learn_help() {
+    let (stdout, stderr, code) = run(mint().args(["learn", "--help"]).env("COLUMNS", "100"));
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
+}
