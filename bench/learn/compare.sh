@@ -99,17 +99,27 @@ def find(node, key):
     return None
 
 
-def per_code(node):
-    """mint's per-code rows: the first list of objects with a code and an f1."""
+def mint_rows(node):
+    """mint's rows: the first list of objects that have a code and an f1."""
     if isinstance(node, list) and node and all(
             isinstance(r, dict) and "code" in r and "f1" in r for r in node):
-        return {r["code"]: r for r in node}
+        return node
     children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
     for child in children:
-        found = per_code(child)
+        found = mint_rows(child)
         if found:
             return found
-    return {}
+    return []
+
+
+rows = mint_rows(mint)
+kind = lambda k: [r for r in rows if r.get("kind", "code") == k]
+averages = {r["code"]: r for r in kind("average")}
+summary = {
+    "micro_f1": find(mint, "micro_f1") or averages.get("micro", {}).get("f1"),
+    "macro_f1": find(mint, "macro_f1") or averages.get("macro", {}).get("f1"),
+    "mean_kappa": find(mint, "mean_kappa") or averages.get("macro", {}).get("kappa"),
+}
 
 
 def show(x):
@@ -121,7 +131,7 @@ print("%s: %d segments, %d participants, %d folds, %d codes"
 print("%-34s %12s %14s" % ("", "mint", "scikit-learn"))
 for key, name in [("micro_f1", "micro-F1"), ("macro_f1", "macro-F1"),
                   ("mean_kappa", "mean kappa")]:
-    print("%-34s %12s %14s" % (name, show(find(mint, key)), show(base[key])))
+    print("%-34s %12s %14s" % (name, show(summary[key]), show(base[key])))
 print("%-34s %12.1f %14.1f" % ("cross-validation, wall s", seconds("cv"),
                                 base["fit_seconds"] + base["predict_seconds"]))
 print("%-34s %12.1f %14.1f" % ("train on all segments, s", seconds("train"),
@@ -130,12 +140,21 @@ print("%-34s %12.1f %14.1f" % ("code all segments, s", seconds("code"),
                                 base["full_predict_seconds"]))
 print("(mint's cross-validation also runs its learning curve and permutation baseline;"
       " mint's times include reading the transcripts)")
-rows = per_code(mint)
+codes = {r["code"]: r for r in kind("code")}
 print("\n%-30s %8s %8s %8s %8s" % ("code", "F1 mint", "F1 sk", "k mint", "k sk"))
 for c in base["codes"]:
-    m = rows.get(c["code"], {})
+    m = codes.get(c["code"], {})
     print("%-30s %8s %8s %8s %8s" % (c["code"][:30], show(m.get("f1")), show(c["f1"]),
                                      show(m.get("kappa")), show(c["kappa"])))
+curve = kind("curve")
+if curve:
+    print("\nmint's learning curve (share of the training participants hand-coded):")
+    print("%8s %14s %12s %10s %12s" % ("share", "participants", "segments", "micro-F1",
+                                        "mean kappa"))
+    for r in curve:
+        print("%8s %14s %12s %10s %12s" % (show(r.get("share")), show(r.get("participants")),
+                                            show(r.get("segments")), show(r.get("f1")),
+                                            show(r.get("kappa"))))
 print()
 PY
 }
