@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The scikit-learn baseline of `mint learn --cv` (issue 19), on exactly mint's folds.
 
-Usage: bench/learn/baseline.py FOLDS.csv [--json] [--unbalanced]
+Usage: bench/learn/baseline.py FOLDS.csv [--json] [--unbalanced] [--full]
 
 FOLDS.csv is what `mint learn ... --cv 5 --folds-out FOLDS.csv` writes: the columns
 `segment_id,participant,fold,codes,text`, one row per segment (the coding unit), `codes` the
@@ -20,7 +20,8 @@ codes' F1; mean kappa the mean of the codes' kappa (a code whose kappa is undefi
 the human and the model each gave one answer everywhere, is left out of that mean and shown as
 "-").
 Times are wall-clock seconds summed over the folds: fitting (vectoriser and classifier) and
-predicting (transform and predict).
+predicting (transform and predict). `--full` also times one model fitted on every segment and
+predicting every segment, to set beside `mint learn -o` and `mint code --model`.
 
 Run it from a virtual environment with the pinned versions (bench/learn/README.md):
     python3 -m venv /tmp/mint-learn-venv
@@ -108,6 +109,28 @@ def cross_validate(rows, codes, balanced):
     return counts, fit_s, predict_s
 
 
+def time_full(rows, codes, balanced):
+    """Seconds to fit one model on every segment, and to predict them all."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    truth = MultiLabelBinarizer(classes=codes).fit_transform([r[1] for r in rows])
+    texts = [r[2] for r in rows]
+    start = time.perf_counter()
+    vectoriser = TfidfVectorizer(ngram_range=(1, 2))
+    weights = "balanced" if balanced else None
+    model = OneVsRestClassifier(LogisticRegression(class_weight=weights))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model.fit(vectoriser.fit_transform(texts), truth)
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    model.predict(vectoriser.transform(texts))
+    return round(fit_s, 3), round(time.perf_counter() - start, 3)
+
+
 def ratio(a, b):
     return a / b if b else None
 
@@ -169,12 +192,16 @@ def print_table(result, out):
                  show(result["mean_kappa"])))
     out.write("class weights %s; train %.2f s, predict %.2f s (summed over folds)\n"
               % (result["class_weight"], result["fit_seconds"], result["predict_seconds"]))
+    if "full_fit_seconds" in result:
+        out.write("one model on every segment: train %.2f s, predict %.2f s\n"
+                  % (result["full_fit_seconds"], result["full_predict_seconds"]))
 
 
 def main(argv):
     as_json = "--json" in argv
     balanced = "--unbalanced" not in argv
-    args = [a for a in argv if a not in ("--json", "--unbalanced")]
+    full = "--full" in argv
+    args = [a for a in argv if a not in ("--json", "--unbalanced", "--full")]
     if len(args) != 1 or args[0].startswith("-"):
         sys.stderr.write(__doc__)
         return 2
@@ -183,6 +210,9 @@ def main(argv):
     counts, fit_s, predict_s = cross_validate(rows, codes, balanced)
     result = summarise(counts, rows, fit_s, predict_s)
     result["class_weight"] = "balanced" if balanced else "none"
+    if full:
+        result["full_fit_seconds"], result["full_predict_seconds"] = time_full(
+            rows, codes, balanced)
     if as_json:
         json.dump(result, sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -32,7 +32,7 @@ pub const MIN_BACKGROUND_RATIO: f64 = 20.0;
 const BACKGROUND_SIZE: f64 = 1e9;
 
 /// FNV-1a over the stems of a phrase: the phrase's identity while counting.
-pub(super) fn phrase_hash(tokens: &[Token]) -> u64 {
+pub(crate) fn phrase_hash(tokens: &[Token]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for (k, t) in tokens.iter().enumerate() {
         if k > 0 {
@@ -49,7 +49,7 @@ pub(super) fn phrase_hash(tokens: &[Token]) -> u64 {
 
 /// The hashes are already well mixed: use them as they are.
 #[derive(Default)]
-pub(super) struct IdentityHasher(u64);
+pub(crate) struct IdentityHasher(u64);
 
 impl Hasher for IdentityHasher {
     fn finish(&self) -> u64 {
@@ -65,7 +65,7 @@ impl Hasher for IdentityHasher {
     }
 }
 
-pub(super) type HashIndex<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
+pub(crate) type HashIndex<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
 
 /// Signed log-likelihood (G2) of `a` occurrences in a corpus of `n1` words
 /// against `b` in `n2` (Rayson and Garside 2000): positive when the phrase

@@ -85,7 +85,8 @@ use evidence::{Detail, detail};
 pub use groups::{
     GroupShare, MIN_GROUP_LIFT, MIN_GROUP_PARTICIPANTS, MIN_GROUP_SEGMENTS, over_represented,
 };
-use keyness::{Counts, HashIndex, Scored, best};
+use keyness::{Counts, Scored, best};
+pub(crate) use keyness::{HashIndex, phrase_hash};
 pub use keyness::{MIN_BACKGROUND_RATIO, MIN_KEYNESS, MIN_RATIO, log_likelihood};
 pub use segments::{CodedSegment, coded_segments};
 use support::support;

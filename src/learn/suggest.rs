@@ -38,11 +38,12 @@
 //! Not here: reading human codings or transcripts into segments (the
 //! caller's), or writing the file to disk.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::codebook::{Code, CodeField, Codebook, Meta, Origin, Theme, slug};
 use crate::emergence::{
-    Background, Kind, Lexicon, MIN_KEYNESS, Token, Tokenizer, for_each_phrase, log_likelihood,
+    Background, HashIndex, Kind, Lexicon, MIN_KEYNESS, Tokenizer, for_each_phrase, log_likelihood,
+    phrase_hash,
 };
 use crate::error::CodebookError;
 use crate::exchange::toml_basic_string;
@@ -148,7 +149,10 @@ impl CodeSuggestions {
 struct Shortlisted {
     code: usize,
     keyness: f64,
-    key: String,
+    /// Its length in words.
+    length: u32,
+    /// Its stems' hash.
+    hash: u64,
 }
 
 /// For each of `codes`, in that order, the patterns that best separate its
@@ -232,8 +236,12 @@ pub fn suggest(
     Ok(out)
 }
 
-/// Pass one: each code's key phrases (by their stems), most key first,
-/// at most four times `per_code` of them.
+/// Passes one and two: each code's key phrases, most key first, at most
+/// four times `per_code` of them. Phrases are counted by their hash
+/// (`emergence::phrase_hash`, as `mint emerge` counts them): first in all
+/// segments, then, for those found at least `min_segments` times, in each
+/// code's segments. A phrase rarer than that in all segments is rarer in a
+/// code's, and most phrases are, so the per-code counts stay small.
 fn shortlist(
     segments: &[Labelled],
     labels: &[BTreeSet<usize>],
@@ -241,8 +249,8 @@ fn shortlist(
     options: &Options,
     tokenizer: &mut Tokenizer,
 ) -> Vec<Shortlisted> {
-    // Occurrences of each phrase: all, and in each code's segments.
-    let mut counts: HashMap<String, (u64, Vec<u64>)> = HashMap::new();
+    let min = options.min_segments.max(1) as u32;
+    let mut totals: HashIndex<u32> = HashIndex::default();
     let (mut words, mut words_in) = (0u64, vec![0u64; codes]);
     let mut tokens = Vec::new();
     for (segment, codes_here) in segments.iter().zip(labels) {
@@ -254,40 +262,53 @@ fn shortlist(
             words_in[c] += n;
         }
         for_each_phrase(&tokens, |i, j| {
-            let entry = counts
-                .entry(key(&tokens[i..=j]))
-                .or_insert_with(|| (0, vec![0; codes]));
-            entry.0 += 1;
-            for &c in codes_here {
-                entry.1[c] += 1;
+            *totals.entry(phrase_hash(&tokens[i..=j])).or_default() += 1;
+        });
+    }
+    // Per code: occurrences in its segments and the phrase's length in words.
+    let mut by_code: Vec<HashIndex<(u32, u32)>> = vec![HashIndex::default(); codes];
+    for (segment, codes_here) in segments.iter().zip(labels) {
+        if codes_here.is_empty() {
+            continue;
+        }
+        tokens.clear();
+        tokenizer.tokens(segment.text, &mut tokens);
+        for_each_phrase(&tokens, |i, j| {
+            let hash = phrase_hash(&tokens[i..=j]);
+            if totals.get(&hash).is_some_and(|n| *n >= min) {
+                for &c in codes_here {
+                    let entry = by_code[c].entry(hash).or_insert((0, (j - i + 1) as u32));
+                    entry.0 += 1;
+                }
             }
         });
     }
     let mut list = Vec::new();
-    for (phrase, (all, by_code)) in &counts {
-        for (c, &a) in by_code.iter().enumerate() {
-            if a < options.min_segments as u64 {
+    for (c, counts) in by_code.iter().enumerate() {
+        let (n1, n2) = (words_in[c] as f64, (words - words_in[c]) as f64);
+        for (&hash, &(a, length)) in counts {
+            if a < min {
                 continue;
             }
-            let (n1, n2) = (words_in[c] as f64, (words - words_in[c]) as f64);
-            let keyness = log_likelihood(a as f64, n1, (all - a) as f64, n2);
+            let all = totals[&hash];
+            let keyness = log_likelihood(f64::from(a), n1, f64::from(all - a), n2);
             if keyness >= options.min_keyness {
                 list.push(Shortlisted {
                     code: c,
                     keyness,
-                    key: phrase.clone(),
+                    length,
+                    hash,
                 });
             }
         }
     }
     // Equally key, the longer phrase first: it says more.
-    let words = |s: &Shortlisted| s.key.split(' ').count();
     list.sort_by(|a, b| {
         a.code
             .cmp(&b.code)
             .then(b.keyness.total_cmp(&a.keyness))
-            .then_with(|| words(b).cmp(&words(a)))
-            .then_with(|| a.key.cmp(&b.key))
+            .then(b.length.cmp(&a.length))
+            .then(a.hash.cmp(&b.hash))
     });
     let mut per_code = vec![0; codes];
     list.retain(|s| {
@@ -297,13 +318,7 @@ fn shortlist(
     list
 }
 
-/// A phrase's identity: its stems, space-separated.
-fn key(tokens: &[Token]) -> String {
-    let stems: Vec<&str> = tokens.iter().map(|t| &*t.stem).collect();
-    stems.join(" ")
-}
-
-/// Pass two: the forms the shortlisted phrases take, made into patterns.
+/// Pass three: the forms the shortlisted phrases take, made into patterns.
 /// Per code, (pattern, keyness) most key first, each pattern once.
 fn patterns_of(
     segments: &[Labelled],
@@ -311,25 +326,33 @@ fn patterns_of(
     codes: usize,
     tokenizer: &mut Tokenizer,
 ) -> Vec<Vec<(String, f64)>> {
-    let wanted: HashSet<&str> = shortlist.iter().map(|s| s.key.as_str()).collect();
-    // Per phrase: each form (its words) and how often it occurs.
-    let mut forms: HashMap<String, BTreeMap<Vec<String>, u32>> = HashMap::new();
+    let wanted: HashIndex<()> = shortlist.iter().map(|s| (s.hash, ())).collect();
+    // Per phrase: its stems, and each form (its words) with how often it occurs.
+    type Forms = (Vec<String>, BTreeMap<Vec<String>, u32>);
+    let mut forms: HashIndex<Forms> = HashIndex::default();
     let mut tokens = Vec::new();
     for segment in segments {
         tokens.clear();
         tokenizer.tokens(segment.text, &mut tokens);
         for_each_phrase(&tokens, |i, j| {
-            let phrase = key(&tokens[i..=j]);
-            if wanted.contains(phrase.as_str()) {
-                let words = tokens[i..=j].iter().map(|t| t.word.to_string()).collect();
-                *forms.entry(phrase).or_default().entry(words).or_default() += 1;
+            let phrase = &tokens[i..=j];
+            let hash = phrase_hash(phrase);
+            if wanted.contains_key(&hash) {
+                let (_, seen) = forms.entry(hash).or_insert_with(|| {
+                    let stems = phrase.iter().map(|t| t.stem.to_string()).collect();
+                    (stems, BTreeMap::new())
+                });
+                let words = phrase.iter().map(|t| t.word.to_string()).collect();
+                *seen.entry(words).or_default() += 1;
             }
         });
     }
     let mut out = vec![Vec::new(); codes];
     for s in shortlist {
-        let stems: Vec<&str> = s.key.split(' ').collect();
-        let Some(pattern) = forms.get(&s.key).and_then(|f| pattern_for(&stems, f)) else {
+        let Some(pattern) = forms
+            .get(&s.hash)
+            .and_then(|(stems, f)| pattern_for(stems, f))
+        else {
             continue;
         };
         let list: &mut Vec<(String, f64)> = &mut out[s.code];
@@ -342,7 +365,7 @@ fn patterns_of(
 
 /// The pattern for a phrase from its stems and forms (see the module's
 /// doc); `None` if mint's pattern language cannot say it.
-fn pattern_for(stems: &[&str], forms: &BTreeMap<Vec<String>, u32>) -> Option<String> {
+fn pattern_for(stems: &[String], forms: &BTreeMap<Vec<String>, u32>) -> Option<String> {
     let (common, _) = forms
         .iter()
         .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
@@ -351,7 +374,7 @@ fn pattern_for(stems: &[&str], forms: &BTreeMap<Vec<String>, u32>) -> Option<Str
         let column: BTreeSet<&str> = forms.keys().map(|f| f[k].as_str()).collect();
         if column.len() == 1 {
             words.push(common[k].clone());
-        } else if stem.chars().count() >= 4 && column.iter().all(|w| w.starts_with(stem)) {
+        } else if stem.chars().count() >= 4 && column.iter().all(|w| w.starts_with(stem.as_str())) {
             words.push(format!("{stem}*"));
         } else {
             words = common.clone();
@@ -703,16 +726,19 @@ mod tests {
                 .collect()
         };
         let one = forms(&[(&["care", "plan"], 3)]);
-        assert_eq!(pattern_for(&["care", "plan"], &one).unwrap(), "care plan");
+        assert_eq!(
+            pattern_for(&ids(&["care", "plan"]), &one).unwrap(),
+            "care plan"
+        );
         let endings = forms(&[(&["referral"], 2), (&["referrals"], 5)]);
-        assert_eq!(pattern_for(&["referr"], &endings).unwrap(), "referr*");
+        assert_eq!(pattern_for(&ids(&["referr"]), &endings).unwrap(), "referr*");
         // "happy" and "happiness" share no 4-letter stem the forms start
         // with: the most common form, as written.
         let unlike = forms(&[(&["happy"], 2), (&["happiness"], 1)]);
-        assert_eq!(pattern_for(&["happi"], &unlike).unwrap(), "happy");
+        assert_eq!(pattern_for(&ids(&["happi"]), &unlike).unwrap(), "happy");
         let short = forms(&[(&["gps"], 1), (&["gp"], 1)]);
         // Stem too short; equally common forms: the first in order.
-        assert_eq!(pattern_for(&["gp"], &short).unwrap(), "gp");
+        assert_eq!(pattern_for(&ids(&["gp"]), &short).unwrap(), "gp");
     }
 
     const BASE: &str = r#"

@@ -21,7 +21,9 @@
 //! * the model: `se` and `sp` are redrawn by binomial resampling of the
 //!   cross-validated counts (the number of the human's positive units the
 //!   model found, out of all of them, and likewise for the negatives), as if
-//!   the cross-validation's units were themselves resampled. Each group of a
+//!   the cross-validation's units were themselves resampled (exact draws,
+//!   or the normal approximation once the rarer outcome is expected more
+//!   than 40 times). Each group of a
 //!   replicate gets its own draw: the model's accuracy on one group may
 //!   differ from another's as far as the cross-validation leaves it
 //!   uncertain. With one draw shared by all groups, the correction would
@@ -293,14 +295,56 @@ fn share(units: impl Iterator<Item = Units>) -> Option<f64> {
     ratio(coded, total)
 }
 
-/// A draw from Binomial(`n`, `p`): `n` Bernoulli trials, each a uniform
-/// 53-bit fraction below `p`. Exact, and O(n), which suits the few
-/// thousand units of a cross-validation.
+/// Up to this many trials, a binomial draw counts them one by one.
+const COUNTED_TRIALS: u64 = 64;
+
+/// Up to this many expected rare outcomes, a binomial draw waits for each.
+const WAITED_OUTCOMES: f64 = 40.0;
+
+/// A draw from Binomial(`n`, `p`), in O(1) expected steps for any `n`
+/// (a cross-validation can hold tens of thousands of units, and each
+/// replicate of each group draws twice). With `q` the rarer outcome's
+/// probability: up to [`COUNTED_TRIALS`] trials, each is drawn (exact);
+/// while `n q` is at most [`WAITED_OUTCOMES`], the geometric gaps between
+/// rare outcomes are drawn (exact: Devroye's second waiting-time method);
+/// beyond, the normal approximation rounded, whose error at `n q > 40` is
+/// far below the bootstrap's own.
 fn binomial(rng: &mut SplitMix64, n: u64, p: f64) -> u64 {
+    if p.is_nan() || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    let q = p.min(1.0 - p);
+    let rare = if n <= COUNTED_TRIALS {
+        (0..n).filter(|_| unit_open(rng) <= q).count() as u64
+    } else if n as f64 * q <= WAITED_OUTCOMES {
+        let gap = (1.0 - q).ln();
+        let (mut count, mut at) = (0u64, 0f64);
+        loop {
+            at += (unit_open(rng).ln() / gap).floor() + 1.0;
+            if at > n as f64 {
+                break count;
+            }
+            count += 1;
+        }
+    } else {
+        let nf = n as f64;
+        let z =
+            (-2.0 * unit_open(rng).ln()).sqrt() * (std::f64::consts::TAU * unit_open(rng)).cos();
+        (nf * q + (nf * q * (1.0 - q)).sqrt() * z)
+            .round()
+            .clamp(0.0, nf) as u64
+    };
+    if p <= 0.5 { rare } else { n - rare }
+}
+
+/// A uniform draw in (0, 1]: 53 random bits, never 0 (its logarithm is
+/// finite).
+fn unit_open(rng: &mut SplitMix64) -> f64 {
     const SCALE: f64 = 1.0 / (1u64 << 53) as f64;
-    (0..n)
-        .filter(|_| ((rng.next_u64() >> 11) as f64 * SCALE) < p)
-        .count() as u64
+    ((rng.next_u64() >> 11) + 1) as f64 * SCALE
 }
 
 #[cfg(test)]
@@ -470,13 +514,46 @@ mod tests {
         close(back.estimate, -far.estimate);
     }
 
-    #[test]
-    fn binomial_draws_average_near_n_p() {
+    /// The mean and variance of `draws` binomial draws.
+    fn moments(n: u64, p: f64, draws: usize) -> (f64, f64) {
         let mut rng = SplitMix64::new(5);
-        let total: u64 = (0..200).map(|_| binomial(&mut rng, 100, 0.3)).sum();
-        let mean = total as f64 / 200.0;
-        assert!((mean - 30.0).abs() < 1.5, "{mean}");
+        let xs: Vec<f64> = (0..draws)
+            .map(|_| {
+                let x = binomial(&mut rng, n, p);
+                assert!(x <= n);
+                x as f64
+            })
+            .collect();
+        let mean = xs.iter().sum::<f64>() / draws as f64;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (draws - 1) as f64;
+        (mean, var)
+    }
+
+    #[test]
+    fn binomial_draws_have_the_binomial_mean_and_variance_on_every_path() {
+        // (n, p): counted, waited (both sides), normal; mean n p, variance
+        // n p (1 - p), within five standard errors of 4000 draws.
+        for (n, p) in [(50, 0.3), (5000, 0.002), (5000, 0.997), (20000, 0.6)] {
+            let (mean, var) = moments(n, p, 4000);
+            let expected = n as f64 * p;
+            let spread = expected * (1.0 - p);
+            assert!(
+                (mean - expected).abs() < 5.0 * (spread / 4000.0).sqrt(),
+                "n {n} p {p}: mean {mean}"
+            );
+            assert!(
+                (var / spread - 1.0).abs() < 0.15,
+                "n {n} p {p}: variance {var}, not {spread}"
+            );
+        }
+    }
+
+    #[test]
+    fn binomial_draws_at_the_ends_are_certain() {
+        let mut rng = SplitMix64::new(1);
         assert_eq!(binomial(&mut rng, 50, 1.0), 50);
-        assert_eq!(binomial(&mut rng, 50, 0.0), 0);
+        assert_eq!(binomial(&mut rng, 50_000, 1.0), 50_000);
+        assert_eq!(binomial(&mut rng, 50_000, 0.0), 0);
+        assert_eq!(binomial(&mut rng, 0, 0.5), 0);
     }
 }
