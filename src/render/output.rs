@@ -36,6 +36,9 @@ pub struct Output {
     pub color: bool,
     /// Whether stdout is a terminal (tables may then fit its width).
     pub is_terminal: bool,
+    /// A width for tables to fit, whatever stdout is (the Python
+    /// package's `repr` of a codebook); `None`: the terminal's, if any.
+    pub width: Option<u16>,
     quiet: bool,
     warnings: std::cell::Cell<u64>,
 }
@@ -56,9 +59,20 @@ impl Output {
             Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()))
         };
         Output {
-            stdout,
             color,
             is_terminal,
+            ..Output::to(stdout, quiet)
+        }
+    }
+
+    /// An output whose data goes to `stdout` (not a terminal, no colour):
+    /// the Python package renders a report into a string with it.
+    pub fn to(stdout: Box<dyn Write>, quiet: bool) -> Output {
+        Output {
+            stdout,
+            color: false,
+            is_terminal: false,
+            width: None,
             quiet,
             warnings: std::cell::Cell::new(0),
         }

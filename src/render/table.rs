@@ -10,7 +10,10 @@ use super::Output;
 pub fn new_table(out: &Output) -> Table {
     let mut table = Table::new();
     table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
-    if out.is_terminal {
+    if let Some(width) = out.width {
+        table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+        table.set_width(width);
+    } else if out.is_terminal {
         table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
     } else {
         table.force_no_tty();

@@ -34,7 +34,8 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
 
 /// A codebook, as `mint codebook show` prints it. Its JSON body is
 /// [`Codebook`]'s fields (what `mint codebook export --to json` writes).
-struct Show(Codebook);
+/// (Also the `repr` of a codebook in the Python package.)
+pub struct Show(pub Codebook);
 
 impl Report for Show {
     /// Each theme, then its codes indented under it.
