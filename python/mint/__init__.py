@@ -139,8 +139,15 @@ class Codebook:
         return self
 
 
+_UNPICKLED: dict = {}
+
+
 def _codebook_from_json(text: str, source: str) -> Codebook:
-    return Codebook(_mint.Codebook.from_json(text, source))
+    # A worker unpickles the same codebook for every partition: compile it once.
+    key = (text, source)
+    if key not in _UNPICKLED:
+        _UNPICKLED[key] = Codebook(_mint.Codebook.from_json(text, source))
+    return _UNPICKLED[key]
 
 
 _DEFAULT: Optional[Codebook] = None

@@ -194,10 +194,11 @@ impl Write for Buffer {
 }
 
 /// Runs the `mint` command line (`argv[0]` first) and returns its exit
-/// status: what the package's `mint` console script does.
+/// status: what the package's `mint` console script does. Like the binary,
+/// it takes over Ctrl-C and SIGTERM (to delete a half-written output file
+/// and exit 130), so it is for that script's process, not a notebook's.
 #[pyfunction]
 fn run_cli(py: Python<'_>, argv: Vec<String>) -> u8 {
-    // Python's own buffered output first, then mint's.
     py.detach(|| cli::run(argv))
 }
 
