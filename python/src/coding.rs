@@ -259,8 +259,7 @@ struct Columns {
 
 impl Columns {
     fn push(&mut self, row: &Row, base: u64, codebook: &Codebook, text: &str) {
-        let (rules, index) = self.rules.get_or_insert_with(|| rule_index(codebook));
-        let _ = rules;
+        let index = &self.rules.get_or_insert_with(|| rule_index(codebook)).1;
         self.segment.push((base + row.segment) as i64);
         self.code.push(row.code as i64);
         let theme = codebook.theme_index(&codebook.codes[row.code].theme);
