@@ -2,9 +2,10 @@
 partial tallies as ``mint merge`` merges shards, and get the table one
 ``mint code`` run over everything prints, cell for cell.
 
-Each worker codes its partition with the same engine and returns a
-``mint.Tally`` (per-participant counts, small and picklable); the client
-merges them. Participants are unions, not sums: a respondent whose rows
+Each worker codes its partition with the same engine into a ``mint.Tally``
+(per-participant counts, picklable, kept sparse); Dask merges them on the
+workers, four at a time, and the client receives one (Spark's driver merges
+what ``mapInPandas`` returns). Participants are unions, not sums: a respondent whose rows
 land in two partitions is one case, with the references of both.
 
 Dask, a column of texts (``dask.dataframe.map_partitions``)::
@@ -75,8 +76,8 @@ def dask_tally(
         tally = partition_tally(part, cb, unit, text, id, attributes)
         return pd.Series([pickle.dumps(tally)], dtype=object)
 
-    partials = frame.map_partitions(one, meta=pd.Series(dtype=object)).compute()
-    return merge(pickle.loads(p) for p in partials)
+    partials = frame.map_partitions(one, meta=pd.Series(dtype=object)).to_delayed()
+    return _unpack(_tree(partials).compute())
 
 
 def dask_tally_files(
@@ -107,8 +108,7 @@ def dask_tally_files(
         codings = code_dir(part, cb, unit, attributes, **read)
         return [pickle.dumps(Tally.of(codings, codebook=cb))]
 
-    partials = bag.map_partitions(one).compute()
-    return merge(pickle.loads(p) for p in partials)
+    return _unpack(_tree(bag.map_partitions(one).to_delayed()).compute())
 
 
 def spark_tally(
@@ -133,3 +133,28 @@ def spark_tally(
 
     rows = frame.select(*columns).mapInPandas(tallies, schema="tally binary").collect()
     return merge(pickle.loads(bytes(row["tally"])) for row in rows)
+
+
+def _unpack(part: Any) -> Optional[Tally]:
+    """A partition's pickled tally (alone, in a list or a Series), or None."""
+    if isinstance(part, (pd.Series, list)):
+        part = list(part)
+        if not part:
+            return None
+        part = part[0]
+    return pickle.loads(part)
+
+
+def _merge_pickled(*parts: Any) -> bytes:
+    tallies = [t for t in map(_unpack, parts) if t is not None]
+    return pickle.dumps(merge(tallies))
+
+
+def _tree(parts: list, fanout: int = 4):
+    """Merges the partitions' tallies on the workers, `fanout` at a time, up
+    to one: the client receives one tally, not one per partition."""
+    from dask import delayed
+
+    while len(parts) > 1:
+        parts = [delayed(_merge_pickled)(*parts[i : i + fanout]) for i in range(0, len(parts), fanout)]
+    return parts[0]

@@ -33,11 +33,48 @@ pub struct PyTally {
     attributes: BTreeMap<String, Attributes>,
 }
 
-/// What a tally pickles to (besides its codebook).
+/// What a tally pickles to (besides its codebook): a survey's tally has a
+/// participant per respondent, most coded with a code or two, so counts are
+/// kept sparse, `[segments, coded segments, [[code, n]...], [[theme, n]...]]`.
 #[derive(Serialize, Deserialize)]
 struct State {
-    participants: BTreeMap<String, Counts>,
+    participants: BTreeMap<String, Sparse>,
     attributes: BTreeMap<String, Attributes>,
+}
+
+type Sparse = (u64, u64, Vec<(usize, u64)>, Vec<(usize, u64)>);
+
+fn sparse(counts: &Counts) -> Sparse {
+    let nonzero = |v: &[u64]| {
+        v.iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (i, *n))
+            .collect()
+    };
+    (
+        counts.segments,
+        counts.coded_segments,
+        nonzero(&counts.code_refs),
+        nonzero(&counts.theme_refs),
+    )
+}
+
+fn dense(sparse: Sparse, matcher: &Matcher) -> Counts {
+    let mut counts = Counts::sized(matcher);
+    counts.segments = sparse.0;
+    counts.coded_segments = sparse.1;
+    for (i, n) in sparse.2 {
+        if let Some(slot) = counts.code_refs.get_mut(i) {
+            *slot = n;
+        }
+    }
+    for (i, n) in sparse.3 {
+        if let Some(slot) = counts.theme_refs.get_mut(i) {
+            *slot = n;
+        }
+    }
+    counts
 }
 
 #[pymethods]
@@ -197,7 +234,12 @@ impl PyTally {
     /// The counts and attributes as JSON, for pickling (with the codebook).
     fn state_json(&self) -> PyResult<String> {
         let state = State {
-            participants: self.tally.participants.clone(),
+            participants: self
+                .tally
+                .participants
+                .iter()
+                .map(|(id, c)| (id.clone(), sparse(c)))
+                .collect(),
             attributes: self.attributes.clone(),
         };
         serde_json::to_string(&state).map_err(|e| MintError::new_err(e.to_string()))
@@ -212,7 +254,11 @@ impl PyTally {
             codebook: codebook.codebook.clone(),
             matcher: codebook.matcher.clone(),
             tally: Tally {
-                participants: state.participants,
+                participants: state
+                    .participants
+                    .into_iter()
+                    .map(|(id, s)| (id, dense(s, &codebook.matcher)))
+                    .collect(),
             },
             attributes: state.attributes,
         })

@@ -40,15 +40,18 @@ pub fn each_segment(
     patterns: bool,
     mut visit: impl FnMut(usize, Segment, &[Hit], &[(usize, usize)]),
 ) {
-    let speakers = transcript.participant_speakers();
+    // By label, not by a search: a survey has a speaker per respondent.
+    let speakers: std::collections::HashMap<&str, usize> = transcript
+        .participant_speakers()
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (s, i))
+        .collect();
     let mut hits = Vec::new();
     let mut matched = Vec::new();
     for (number, (turn, start, end)) in transcript.segments(unit).into_iter().enumerate() {
-        let speaker = &transcript.turns[turn].speaker;
-        let who = speakers
-            .iter()
-            .position(|s| s == speaker)
-            .expect("a participant turn");
+        let speaker = transcript.turns[turn].speaker.as_str();
+        let who = *speakers.get(speaker).expect("a participant turn");
         hits.clear();
         let text = &transcript.text[start..end];
         if patterns {

@@ -324,12 +324,12 @@ impl Transcript {
     /// The labels of the participants' (non-interviewer) turns, in order of
     /// first appearance.
     pub fn participant_speakers(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for turn in self.turns.iter().filter(|t| t.role == Role::Participant) {
-            if !out.contains(&turn.speaker.as_str()) {
-                out.push(&turn.speaker);
-            }
-        }
-        out
+        // A survey has a speaker per respondent: a set keeps this linear.
+        let mut seen = std::collections::HashSet::new();
+        self.turns
+            .iter()
+            .filter(|t| t.role == Role::Participant && seen.insert(t.speaker.as_str()))
+            .map(|t| t.speaker.as_str())
+            .collect()
     }
 }

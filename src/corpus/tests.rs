@@ -585,3 +585,11 @@ fn a_response_is_one_participant_turn_of_the_trimmed_answer() {
             .is_empty()
     );
 }
+
+#[test]
+fn participant_speakers_are_in_order_of_first_turn_once_each() {
+    let t = parse(
+        "P2: one\n\nP1: two\n\nInterviewer: q?\n\nP2: three\n\nP3: four\n\nP1: five\n\nP3: six\n",
+    );
+    assert_eq!(t.participant_speakers(), ["P2", "P1", "P3"]);
+}
