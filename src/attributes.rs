@@ -248,11 +248,12 @@ pub fn participants_of(
     if speakers.len() <= 1 && !survey {
         return vec![resolve(&transcript.front_matter, file, sheet)];
     }
+    let spoke: std::collections::HashSet<&str> = speakers.iter().copied().collect();
     let silent = transcript
         .speaker_attributes
         .keys()
         .map(String::as_str)
-        .filter(|id| !speakers.contains(id))
+        .filter(|id| !spoke.contains(id))
         .collect::<Vec<_>>();
     let base = file.rsplit('/').next().unwrap_or(file);
     let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);

@@ -1,9 +1,51 @@
-//! The command line: global flags and the subcommand.
+//! The command line: global flags and the subcommand, and [`run`], which
+//! parses it, dispatches, and maps the outcome to an exit status.
+
+use std::ffi::OsString;
 
 use clap::{Args, Parser};
 
-use crate::cmd::Command;
-use crate::render::ColorChoice;
+use crate::cmd::{self, Command};
+use crate::render::{ColorChoice, Output, Status, output};
+
+/// Runs mint on a command line (`argv[0]` first) and returns the exit
+/// status: parse, dispatch, map the outcome to a status; a broken pipe is
+/// success. A usage error, `--help` and `--version` print what clap prints
+/// and return its status, as the binary exits with it.
+pub fn run(argv: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> u8 {
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // As clap's own `exit`: usage errors to stderr, help to stdout.
+            let _ = err.print();
+            return u8::try_from(err.exit_code()).unwrap_or(2);
+        }
+    };
+    let mut out = Output::new(cli.global.color, cli.global.quiet);
+    if cli.global.wide {
+        out.width = None;
+    }
+    crate::render::csv::set_raw(cli.global.raw_csv);
+    crate::render::csv::set_excel(cli.global.excel_csv);
+    output::clean_up_on_signal();
+    if let Some(threads) = cli.global.threads {
+        // Fails only if a pool exists already: the binary has none yet; in
+        // the Python package the first run's pool stays.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
+    }
+    let status =
+        match cmd::run(cli.command, &mut out).and_then(|status| out.flush().map(|()| status)) {
+            Ok(status) => status,
+            Err(err) if output::is_broken_pipe(&err) => Status::Ok,
+            Err(err) => {
+                eprintln!("mint: {err:#}");
+                Status::Error
+            }
+        };
+    status as u8
+}
 
 /// Code interview transcripts with a codebook and count themes by group.
 ///

@@ -40,15 +40,18 @@ pub fn each_segment(
     patterns: bool,
     mut visit: impl FnMut(usize, Segment, &[Hit], &[(usize, usize)]),
 ) {
-    let speakers = transcript.participant_speakers();
+    // By label, not by a search: a survey has a speaker per respondent.
+    let speakers: std::collections::HashMap<&str, usize> = transcript
+        .participant_speakers()
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (s, i))
+        .collect();
     let mut hits = Vec::new();
     let mut matched = Vec::new();
     for (number, (turn, start, end)) in transcript.segments(unit).into_iter().enumerate() {
-        let speaker = &transcript.turns[turn].speaker;
-        let who = speakers
-            .iter()
-            .position(|s| s == speaker)
-            .expect("a participant turn");
+        let speaker = transcript.turns[turn].speaker.as_str();
+        let who = *speakers.get(speaker).expect("a participant turn");
         hits.clear();
         let text = &transcript.text[start..end];
         if patterns {
@@ -111,20 +114,12 @@ pub fn code_with(
     unit: Unit,
     options: &Options,
 ) -> Coded {
-    let empty = Counts {
-        code_refs: vec![0; matcher.code_count()],
-        theme_refs: vec![0; matcher.theme_count()],
-        ..Counts::default()
-    };
     let mut coded = Coded {
         codings: Vec::new(),
         learned: Vec::new(),
-        by_speaker: vec![empty; transcript.participant_speakers().len()],
+        by_speaker: vec![Counts::sized(matcher); transcript.participant_speakers().len()],
     };
-    let mut tick = Tick {
-        code: vec![usize::MAX; matcher.code_count()],
-        theme: vec![usize::MAX; matcher.theme_count()],
-    };
+    let mut tick = Tick::new(matcher);
     let scores = options.scores();
     let mut scored: Vec<(Hit, Score)> = Vec::new();
     let mut counted: Vec<Hit> = Vec::new();
@@ -189,6 +184,49 @@ pub fn code_with(
     coded
 }
 
+/// Counts segments from the codes that applied in them, as [`code_with`]
+/// counts them: once for each code, each of its parent codes and each
+/// theme. For codings that come back as rows (the Python package's data
+/// frames, partial tallies on a cluster), so that a table from them is the
+/// table `mint code` prints.
+pub struct SegmentCounter {
+    tick: Tick,
+    number: usize,
+    hits: Vec<Hit>,
+}
+
+impl SegmentCounter {
+    /// A counter for `matcher`'s codebook.
+    pub fn new(matcher: &Matcher) -> SegmentCounter {
+        SegmentCounter {
+            tick: Tick::new(matcher),
+            number: 0,
+            hits: Vec::new(),
+        }
+    }
+
+    /// Counts one segment coded with `codes` (code indexes, in any order,
+    /// repeats allowed; none for an uncoded segment) into `counts`.
+    pub fn count(&mut self, counts: &mut Counts, matcher: &Matcher, codes: &[usize]) {
+        if counts.code_refs.len() < matcher.code_count() {
+            counts.code_refs.resize(matcher.code_count(), 0);
+        }
+        if counts.theme_refs.len() < matcher.theme_count() {
+            counts.theme_refs.resize(matcher.theme_count(), 0);
+        }
+        self.hits.clear();
+        self.hits.extend(codes.iter().map(|&code| Hit {
+            code,
+            pattern: 0,
+            start: 0,
+            end: 0,
+        }));
+        self.tick
+            .count(counts, matcher, self.number, &self.hits, &[]);
+        self.number += 1;
+    }
+}
+
 /// The last segment (number) in which each code and theme counted.
 struct Tick {
     code: Vec<usize>,
@@ -196,6 +234,13 @@ struct Tick {
 }
 
 impl Tick {
+    fn new(matcher: &Matcher) -> Tick {
+        Tick {
+            code: vec![usize::MAX; matcher.code_count()],
+            theme: vec![usize::MAX; matcher.theme_count()],
+        }
+    }
+
     /// Counts segment `number` with `hits` (and the pattern pairs
     /// `matched`) into `counts`.
     fn count(
@@ -307,6 +352,15 @@ impl Coded {
 }
 
 impl Counts {
+    /// No segments yet, with a zero for each of `matcher`'s codes and themes.
+    pub fn sized(matcher: &Matcher) -> Counts {
+        Counts {
+            code_refs: vec![0; matcher.code_count()],
+            theme_refs: vec![0; matcher.theme_count()],
+            ..Counts::default()
+        }
+    }
+
     /// Adds `other` into `self`.
     pub fn add(&mut self, other: &Counts) {
         self.segments += other.segments;
@@ -438,6 +492,34 @@ P1: Nothing to add.\n";
             evidence,
             ["systems", "shared records", "systems", "seamless"]
         );
+    }
+
+    #[test]
+    fn counting_codings_by_segment_gives_the_counts_of_coding() {
+        let mut cb = codebook();
+        // A sub-code counts for its parent too, once per segment.
+        cb.codes[1].parent = Some("systems".to_string());
+        let m = Matcher::new(&cb).unwrap();
+        let t = transcript(TEXT);
+        let coded = code(&t, &m, Unit::Sentence);
+        let mut by_speaker = vec![Counts::default(); coded.by_speaker.len()];
+        let mut counter = SegmentCounter::new(&m);
+        let mut segments: Vec<((usize, usize), Vec<usize>)> = Vec::new();
+        for c in &coded.codings {
+            match segments.last_mut() {
+                Some((key, codes)) if *key == (c.who, c.start) => codes.push(c.hit.code),
+                _ => segments.push(((c.who, c.start), vec![c.hit.code])),
+            }
+        }
+        for ((who, _), codes) in &segments {
+            counter.count(&mut by_speaker[*who], &m, codes);
+        }
+        for (recounted, counted) in by_speaker.iter().zip(&coded.by_speaker) {
+            assert_eq!(recounted.code_refs, counted.code_refs);
+            assert_eq!(recounted.theme_refs, counted.theme_refs);
+            assert_eq!(recounted.coded_segments, counted.coded_segments);
+        }
+        assert_eq!(by_speaker[0].code_refs, vec![2, 1, 0]);
     }
 
     #[test]

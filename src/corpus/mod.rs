@@ -259,6 +259,29 @@ impl Transcript {
         }
     }
 
+    /// One respondent's answer as a transcript of one participant turn, the
+    /// way a survey CSV's row is read (`formats::survey`): the turn is the
+    /// answer with surrounding whitespace trimmed, spoken by `id`; an empty
+    /// answer has no turn. The text is kept whole, so offsets point into
+    /// `answer` as given. For coding texts that come one by one (a column
+    /// of comments in a data frame) exactly as the CLI codes a survey.
+    pub fn response(id: &str, answer: &str, options: &ParseOptions) -> Transcript {
+        let trimmed = answer.trim();
+        let start = answer.len() - answer.trim_start().len();
+        let turns = if trimmed.is_empty() {
+            Vec::new()
+        } else {
+            vec![RawTurn {
+                speaker: id.to_string(),
+                start,
+                end: start + trimmed.len(),
+                line: 1 + answer[..start].matches('\n').count(),
+                time: None,
+            }]
+        };
+        Transcript::from_turns(id, answer.to_string(), turns, Vec::new(), options)
+    }
+
     /// The participant segments for a coding unit, as (turn index, start, end).
     pub fn segments(&self, unit: Unit) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
@@ -301,12 +324,12 @@ impl Transcript {
     /// The labels of the participants' (non-interviewer) turns, in order of
     /// first appearance.
     pub fn participant_speakers(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for turn in self.turns.iter().filter(|t| t.role == Role::Participant) {
-            if !out.contains(&turn.speaker.as_str()) {
-                out.push(&turn.speaker);
-            }
-        }
-        out
+        // A survey has a speaker per respondent: a set keeps this linear.
+        let mut seen = std::collections::HashSet::new();
+        self.turns
+            .iter()
+            .filter(|t| t.role == Role::Participant && seen.insert(t.speaker.as_str()))
+            .map(|t| t.speaker.as_str())
+            .collect()
     }
 }

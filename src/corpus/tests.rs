@@ -561,3 +561,35 @@ fn decode_owned_agrees_with_decode() {
         assert_eq!(decode_owned(bytes.to_vec()), decode(bytes), "{bytes:?}");
     }
 }
+
+#[test]
+fn a_response_is_one_participant_turn_of_the_trimmed_answer() {
+    let t = Transcript::response(
+        "r7",
+        "\n  We waited weeks.\n\nThen a call.  ",
+        &ParseOptions::default(),
+    );
+    assert_eq!(
+        turn_texts(&t),
+        [(
+            "r7".to_string(),
+            Role::Participant,
+            "We waited weeks.\n\nThen a call.".to_string()
+        )]
+    );
+    assert_eq!(t.turns[0].line, 2);
+    assert_eq!(t.segments(Unit::Paragraph).len(), 2);
+    assert!(
+        Transcript::response("r8", " \n ", &ParseOptions::default())
+            .turns
+            .is_empty()
+    );
+}
+
+#[test]
+fn participant_speakers_are_in_order_of_first_turn_once_each() {
+    let t = parse(
+        "P2: one\n\nP1: two\n\nInterviewer: q?\n\nP2: three\n\nP3: four\n\nP1: five\n\nP3: six\n",
+    );
+    assert_eq!(t.participant_speakers(), ["P2", "P1", "P3"]);
+}

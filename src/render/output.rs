@@ -75,10 +75,22 @@ impl Output {
             Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()))
         };
         Output {
-            stdout,
             color,
             is_terminal,
             width: Some(terminal_width(is_terminal)),
+            ..Output::to(stdout, quiet)
+        }
+    }
+
+    /// An output whose data goes to `stdout` (not a terminal, no colour),
+    /// with tables fitted to 80 columns: the Python package renders a
+    /// report into a string with it.
+    pub fn to(stdout: Box<dyn Write>, quiet: bool) -> Output {
+        Output {
+            stdout,
+            color: false,
+            is_terminal: false,
+            width: Some(80),
             quiet,
             warnings: std::cell::Cell::new(0),
         }

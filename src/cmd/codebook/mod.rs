@@ -6,7 +6,7 @@ mod check;
 mod export;
 mod import;
 mod init;
-mod show;
+pub mod show;
 mod test;
 
 use crate::render::{Output, Status};

@@ -52,10 +52,12 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
 
 /// A codebook, as `mint codebook show` prints it. Its JSON body is
 /// [`Codebook`]'s fields (what `mint codebook export --to json` writes).
-struct Show {
-    codebook: Codebook,
+/// (Also the `repr` of a codebook in the Python package.)
+pub struct Show {
+    /// The codebook shown.
+    pub codebook: Codebook,
     /// Every pattern, in a table (`--full`).
-    full: bool,
+    pub full: bool,
 }
 
 impl Show {

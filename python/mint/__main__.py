@@ -1,0 +1,5 @@
+"""``python -m mint``: the ``mint`` command line."""
+
+from ._cli import main
+
+main()

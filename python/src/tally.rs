@@ -1,0 +1,294 @@
+//! Tallies from Python: codings rows counted per participant as `mint code`
+//! counts segments ([`mint::coding::SegmentCounter`]), merged across
+//! partitions the way `mint merge` merges shards (participants are unions,
+//! their references add up), and written as the table `mint code --format
+//! csv` prints (`render::matrix::write_matrix_csv`, the CLI's writer).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use anyhow::Context;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use serde::{Deserialize, Serialize};
+
+use mint::attributes::{Attributes, PARTICIPANT};
+use mint::codebook::Codebook;
+use mint::coding::{Counts, SegmentCounter};
+use mint::matcher::Matcher;
+use mint::tally::{self, Tally};
+
+use crate::PyCodebook;
+use crate::errors::{MintError, UsageError, raise};
+use crate::render::matrix::{Suppress, write_matrix_csv};
+
+/// Per-participant counts of a codebook's codes and themes, with the
+/// participants' attributes: a partial tally of one partition, or the
+/// whole.
+#[pyclass(name = "Tally", module = "mint._mint", frozen)]
+pub struct PyTally {
+    codebook: Arc<Codebook>,
+    matcher: Arc<Matcher>,
+    tally: Tally,
+    attributes: BTreeMap<String, Attributes>,
+}
+
+/// What a tally pickles to (besides its codebook): a survey's tally has a
+/// participant per respondent, most coded with a code or two, so counts are
+/// kept sparse, `[segments, coded segments, [[code, n]...], [[theme, n]...]]`.
+#[derive(Serialize, Deserialize)]
+struct State {
+    participants: BTreeMap<String, Sparse>,
+    attributes: BTreeMap<String, Attributes>,
+}
+
+type Sparse = (u64, u64, Vec<(usize, u64)>, Vec<(usize, u64)>);
+
+fn sparse(counts: &Counts) -> Sparse {
+    let nonzero = |v: &[u64]| {
+        v.iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (i, *n))
+            .collect()
+    };
+    (
+        counts.segments,
+        counts.coded_segments,
+        nonzero(&counts.code_refs),
+        nonzero(&counts.theme_refs),
+    )
+}
+
+fn dense(sparse: Sparse, matcher: &Matcher) -> Counts {
+    let mut counts = Counts::sized(matcher);
+    counts.segments = sparse.0;
+    counts.coded_segments = sparse.1;
+    for (i, n) in sparse.2 {
+        if let Some(slot) = counts.code_refs.get_mut(i) {
+            *slot = n;
+        }
+    }
+    for (i, n) in sparse.3 {
+        if let Some(slot) = counts.theme_refs.get_mut(i) {
+            *slot = n;
+        }
+    }
+    counts
+}
+
+#[pymethods]
+impl PyTally {
+    /// Counts codings rows: row i is a coding of code `codes[i]` in the
+    /// segment (`files[i]`, `ids[i]`, `segments[i]`). `attributes` gives
+    /// every participant (coded or not) and their attributes.
+    #[staticmethod]
+    #[pyo3(signature = (codebook, ids, segments, codes, files=None, attributes=BTreeMap::new()))]
+    fn from_rows(
+        py: Python<'_>,
+        codebook: &PyCodebook,
+        ids: Vec<String>,
+        segments: Vec<i64>,
+        codes: Vec<String>,
+        files: Option<Vec<String>>,
+        attributes: BTreeMap<String, Attributes>,
+    ) -> PyResult<PyTally> {
+        let book = &codebook.codebook;
+        let index: HashMap<&str, usize> = book
+            .codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let mut code_of = Vec::with_capacity(codes.len());
+        for code in &codes {
+            match index.get(code.as_str()) {
+                Some(i) => code_of.push(*i),
+                None => {
+                    return Err(UsageError::new_err(format!(
+                        "codings: unknown code {code:?} (not in the codebook {:?})",
+                        book.codebook.name
+                    )));
+                }
+            }
+        }
+        let matcher = codebook.matcher.clone();
+        let tally = py.detach(|| {
+            let no_file = String::new();
+            let mut segments_of: BTreeMap<(&str, &str, i64), Vec<usize>> = BTreeMap::new();
+            for (i, code) in code_of.iter().enumerate() {
+                let file = files.as_ref().map_or(&no_file, |f| &f[i]);
+                segments_of
+                    .entry((file.as_str(), ids[i].as_str(), segments[i]))
+                    .or_default()
+                    .push(*code);
+            }
+            let mut tally = Tally::default();
+            let mut counter = SegmentCounter::new(&matcher);
+            for ((_, id, _), codes) in &segments_of {
+                let counts = tally
+                    .participants
+                    .entry(id.to_string())
+                    .or_insert_with(|| Counts::sized(&matcher));
+                counter.count(counts, &matcher, codes);
+            }
+            tally
+        });
+        let mut attributes = attributes;
+        for id in tally.participants.keys() {
+            attributes.entry(id.clone()).or_default();
+        }
+        for (id, attrs) in &mut attributes {
+            attrs
+                .entry(PARTICIPANT.to_string())
+                .or_insert_with(|| id.clone());
+        }
+        Ok(PyTally {
+            codebook: codebook.codebook.clone(),
+            matcher: codebook.matcher.clone(),
+            tally,
+            attributes,
+        })
+    }
+
+    /// This tally merged with `others`, as `mint merge` merges shards: a
+    /// participant in two is one, with the references of both; the first
+    /// attributes seen are kept (a difference is returned as a warning).
+    fn merge(&self, others: Vec<PyRef<'_, PyTally>>) -> PyResult<(PyTally, Vec<String>)> {
+        let mut merged = PyTally {
+            codebook: self.codebook.clone(),
+            matcher: self.matcher.clone(),
+            tally: self.tally.clone(),
+            attributes: self.attributes.clone(),
+        };
+        let mut warnings = Vec::new();
+        for other in &others {
+            if !same_codebook(&self.codebook, &other.codebook) {
+                return Err(MintError::new_err(format!(
+                    "tallies coded with different codebooks ({} {} and {} {}); only tallies of one codebook merge",
+                    self.codebook.codebook.name,
+                    self.codebook.codebook.version,
+                    other.codebook.codebook.name,
+                    other.codebook.codebook.version
+                )));
+            }
+            for (id, counts) in &other.tally.participants {
+                merged.tally.add(id, counts);
+            }
+            for (id, attrs) in &other.attributes {
+                match merged.attributes.get(id) {
+                    Some(known) if known != attrs => warnings.push(format!(
+                        "participant {id:?} has different attributes in another tally; the first tally's are used"
+                    )),
+                    Some(_) => {}
+                    None => {
+                        merged.attributes.insert(id.clone(), attrs.clone());
+                    }
+                }
+            }
+        }
+        Ok((merged, warnings))
+    }
+
+    /// The table `mint code --by BY --format csv` prints (with `long`,
+    /// `--long`), as CSV bytes, and the warnings it prints (participants
+    /// without a breakdown attribute). `by` None: the default breakdown.
+    #[pyo3(signature = (by=None, long=false))]
+    fn table<'py>(
+        &self,
+        py: Python<'py>,
+        by: Option<Vec<String>>,
+        long: bool,
+    ) -> PyResult<(Bound<'py, PyBytes>, Vec<String>)> {
+        let raw = match by {
+            None => Vec::new(),
+            // `--by ''`: no breakdown.
+            Some(by) if by.is_empty() => vec![String::new()],
+            Some(by) => by,
+        };
+        let breakdown = mint::groups::breakdown(&raw, &self.attributes)
+            .context("--by")
+            .map_err(raise)?;
+        let matrix = tally::matrix(&self.tally, &self.attributes, &breakdown.by, &self.codebook);
+        let mut csv = Vec::new();
+        write_matrix_csv(&mut csv, &matrix, long, Suppress(0)).map_err(raise)?;
+        let warnings = breakdown.missing.iter().map(|m| m.to_string()).collect();
+        Ok((PyBytes::new(py, &csv), warnings))
+    }
+
+    /// The participants' ids, in order.
+    #[getter]
+    fn participants(&self) -> Vec<String> {
+        self.attributes.keys().cloned().collect()
+    }
+
+    /// The codebook counted with.
+    #[getter]
+    fn codebook(&self) -> PyCodebook {
+        PyCodebook {
+            codebook: self.codebook.clone(),
+            matcher: self.matcher.clone(),
+        }
+    }
+
+    /// The counts and attributes as JSON, for pickling (with the codebook).
+    fn state_json(&self) -> PyResult<String> {
+        let state = State {
+            participants: self
+                .tally
+                .participants
+                .iter()
+                .map(|(id, c)| (id.clone(), sparse(c)))
+                .collect(),
+            attributes: self.attributes.clone(),
+        };
+        serde_json::to_string(&state).map_err(|e| MintError::new_err(e.to_string()))
+    }
+
+    /// A tally from [`PyTally::state_json`] and its codebook.
+    #[staticmethod]
+    fn from_state_json(codebook: &PyCodebook, state: &str) -> PyResult<PyTally> {
+        let state: State =
+            serde_json::from_str(state).map_err(|e| MintError::new_err(e.to_string()))?;
+        Ok(PyTally {
+            codebook: codebook.codebook.clone(),
+            matcher: codebook.matcher.clone(),
+            tally: Tally {
+                participants: state
+                    .participants
+                    .into_iter()
+                    .map(|(id, s)| (id, dense(s, &codebook.matcher)))
+                    .collect(),
+            },
+            attributes: state.attributes,
+        })
+    }
+}
+
+/// Whether two codebooks have the same name, version, themes and codes:
+/// what `mint merge` asks of its shards.
+fn same_codebook(a: &Codebook, b: &Codebook) -> bool {
+    let themes = |c: &Codebook| {
+        c.themes
+            .iter()
+            .map(|t| (t.id.clone(), t.label.clone()))
+            .collect::<Vec<_>>()
+    };
+    let codes = |c: &Codebook| {
+        c.codes
+            .iter()
+            .map(|k| {
+                (
+                    k.id.clone(),
+                    k.theme.clone(),
+                    k.label.clone(),
+                    k.parent.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    a.codebook.name == b.codebook.name
+        && a.codebook.version == b.codebook.version
+        && themes(a) == themes(b)
+        && codes(a) == codes(b)
+}
