@@ -223,8 +223,8 @@ pub struct TurnCoding {
 
 /// Adds codings of whole turns to `set`, each spanning its turn's text (all
 /// its pieces, when the turn was cut) in code points. A turn is found by
-/// file and index, or, without a file, in the first transcript where the
-/// participant speaks that has a turn of that index.
+/// file and index, or, without a file, in the first transcript where that
+/// turn is the participant's own: a turn someone else spoke is not theirs.
 pub fn place_turns(
     set: &mut CodingSet,
     turns: Vec<TurnCoding>,
@@ -233,17 +233,27 @@ pub fn place_turns(
     // Built once per source, when first needed: a survey CSV is one source
     // with thousands of participants and turns.
     let mut indices: Vec<Option<CharIndex>> = sources.iter().map(|_| None).collect();
-    let speakers: Vec<BTreeSet<&str>> = sources
-        .iter()
-        .map(|s| s.participants.iter().map(String::as_str).collect())
-        .collect();
-    let pieces: Vec<BTreeMap<usize, (usize, usize)>> = sources
+    // Each participant's speaker label, per source: a `participant,turn`
+    // coding must name a turn that participant spoke.
+    let speakers: Vec<BTreeMap<&str, &str>> = sources
         .iter()
         .map(|s| {
-            let mut spans: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+            s.participants
+                .iter()
+                .map(String::as_str)
+                .zip(s.transcript.participant_speakers())
+                .collect()
+        })
+        .collect();
+    let pieces: Vec<BTreeMap<usize, (usize, usize, &str)>> = sources
+        .iter()
+        .map(|s| {
+            let mut spans: BTreeMap<usize, (usize, usize, &str)> = BTreeMap::new();
             for u in &s.transcript.turns {
-                let span = spans.entry(u.index).or_insert((u.start, u.end));
-                *span = (span.0.min(u.start), span.1.max(u.end));
+                let span = spans
+                    .entry(u.index)
+                    .or_insert((u.start, u.end, u.speaker.as_str()));
+                *span = (span.0.min(u.start), span.1.max(u.end), span.2);
             }
             spans
         })
@@ -260,13 +270,13 @@ pub fn place_turns(
             turn: t.turn,
         };
         let found = (0..sources.len()).find_map(|i| {
+            let (start, end, speaker) = *pieces[i].get(&t.turn)?;
             let here = if t.file.is_empty() {
-                speakers[i].contains(t.participant.as_str())
+                speakers[i].get(t.participant.as_str()) == Some(&speaker)
             } else {
                 sources[i].transcript.path == t.file
             };
-            here.then(|| pieces[i].get(&t.turn).map(|span| (i, *span)))
-                .flatten()
+            here.then_some((i, (start, end)))
         });
         let (i, (start, end)) = found.ok_or_else(unknown)?;
         let text = &sources[i].transcript.text;

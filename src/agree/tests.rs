@@ -400,3 +400,33 @@ fn a_coding_over_several_segments_and_a_point_coding_are_placed() {
         vec![false, false]
     );
 }
+
+// A `participant,turn,code` sheet names a turn by its index in the file:
+// the turn must be that participant's own, or the coding would land on
+// someone else's words without a word said.
+#[test]
+fn a_participant_turn_coding_must_name_a_turn_the_participant_spoke() {
+    let text = "P1: first answer here.\nP2: second answer here.\n";
+    let sources = [source("s.txt", text, &["ann", "bob"])];
+    let turn = |participant: &str, turn: usize| TurnCoding {
+        row: 1,
+        file: String::new(),
+        participant: participant.to_string(),
+        turn,
+        code: "x".to_string(),
+        coder: "h".to_string(),
+    };
+    let mut placed = set("h", &[]);
+    place_turns(&mut placed, vec![turn("bob", 2)], &sources).unwrap();
+    let bob = &placed.codings[0];
+    let chars: Vec<char> = text.chars().collect();
+    let words: String = chars[bob.start..bob.end].iter().collect();
+    assert!(words.contains("second answer"), "{words}");
+    let mut wrong = set("h", &[]);
+    let err = place_turns(&mut wrong, vec![turn("bob", 1)], &sources).unwrap_err();
+    assert!(
+        matches!(err, AgreeError::UnknownTurn { turn: 1, .. }),
+        "{err}"
+    );
+    assert!(wrong.codings.is_empty());
+}
