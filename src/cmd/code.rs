@@ -522,11 +522,7 @@ impl<'l> Spool<'l> {
             let code = &codebook.codes[coding.hit.code];
             let turn = &file.transcript.turns[coding.turn];
             let (from, to) = times(coding.turn);
-            let id = mint::textpos::segment_id(
-                &file.source.name,
-                at(coding.start),
-                at(coding.end),
-            );
+            let id = mint::textpos::segment_id(&file.source.name, at(coding.start), at(coding.end));
             let place = format!("{} turn {}", file.source.name, turn.index);
             let segment = guard.segment(out, &place, &text[coding.start..coding.end]);
             // The match is inside the segment: redacted with it.
@@ -553,11 +549,8 @@ impl<'l> Spool<'l> {
                 let code = &codebook.codes[learner.targets.code[coding.code]];
                 let turn = &file.transcript.turns[coding.turn];
                 let (from, to) = times(coding.turn);
-                let id = mint::textpos::segment_id(
-                    &file.source.name,
-                    at(coding.start),
-                    at(coding.end),
-                );
+                let id =
+                    mint::textpos::segment_id(&file.source.name, at(coding.start), at(coding.end));
                 let place = format!("{} turn {}", file.source.name, turn.index);
                 let segment = guard.segment(out, &place, &text[coding.start..coding.end]);
                 let mut record = head(coding.turn, coding.who, (coding.start, coding.end), code);
