@@ -287,7 +287,7 @@ pub fn train(
                         (0..train.len()).partition(|&j| fold_of[j] != f);
                     let sel: Vec<usize> = inside.iter().map(|&j| train[j]).collect();
                     let ys: Vec<bool> = inside.iter().map(|&j| y[j]).collect();
-                    let inner = logistic::fit(rows, &sel, &ys, options.c);
+                    let inner = logistic::fit_from(rows, &sel, &ys, options.c, Some(&fit));
                     for j in outside {
                         held_out[j] = inner.probability(rows, train[j]);
                     }
