@@ -215,7 +215,7 @@ fn figures(run: &Run, labels: &[Vec<bool>]) -> Vec<Figures> {
 /// decides the held-out fold, for each fold.
 fn run_folds(
     data: &Dataset,
-    grams: &[Vec<String>],
+    grams: &super::features::Corpus,
     labels: &[Vec<bool>],
     participant_fold: &[usize],
     k: usize,

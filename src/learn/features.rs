@@ -8,7 +8,7 @@
 //! size, most frequent first) so that the matrix stays small: rows are
 //! kept sparse ([`Rows`]), never as a dense matrix.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -93,30 +93,50 @@ pub struct Vocabulary {
 impl Vocabulary {
     /// Builds the vocabulary of `docs` (each a segment's n-grams).
     pub fn build(docs: &[Vec<String>], options: VocabularyOptions) -> Vocabulary {
-        let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-        for doc in docs {
-            let mut seen: Vec<&str> = doc.iter().map(String::as_str).collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for g in seen {
-                *df.entry(g).or_default() += 1;
+        let corpus = Corpus::new(docs);
+        let all: Vec<usize> = (0..docs.len()).collect();
+        Vocabulary::of_corpus(&corpus, &all, options).0
+    }
+
+    /// Builds the vocabulary of the documents `train` of `corpus`, with the
+    /// feature index of each of the corpus's n-grams (`u32::MAX` for those
+    /// left out).
+    pub fn of_corpus(
+        corpus: &Corpus,
+        train: &[usize],
+        options: VocabularyOptions,
+    ) -> (Vocabulary, Vec<u32>) {
+        let mut df = vec![0usize; corpus.names.len()];
+        let mut seen = vec![usize::MAX; corpus.names.len()];
+        for &d in train {
+            for &g in &corpus.docs[d] {
+                if seen[g as usize] != d {
+                    seen[g as usize] = d;
+                    df[g as usize] += 1;
+                }
             }
         }
-        let mut kept: Vec<(&str, usize)> = df
-            .into_iter()
-            .filter(|(_, n)| *n >= options.min_df.max(1))
+        drop(seen);
+        let name = |g: usize| corpus.names[g].as_str();
+        let mut kept: Vec<usize> = (0..df.len())
+            .filter(|&g| df[g] >= options.min_df.max(1))
             .collect();
-        kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        kept.sort_by(|&a, &b| df[b].cmp(&df[a]).then(name(a).cmp(name(b))));
         kept.truncate(options.max_features);
-        kept.sort_by(|a, b| a.0.cmp(b.0));
-        let n = docs.len() as f64;
-        Vocabulary {
-            terms: kept.iter().map(|(t, _)| t.to_string()).collect(),
+        kept.sort_by(|&a, &b| name(a).cmp(name(b)));
+        let n = train.len() as f64;
+        let mut feature = vec![u32::MAX; corpus.names.len()];
+        for (j, &g) in kept.iter().enumerate() {
+            feature[g] = j as u32;
+        }
+        let vocabulary = Vocabulary {
+            terms: kept.iter().map(|&g| name(g).to_string()).collect(),
             idf: kept
                 .iter()
-                .map(|(_, df)| ((1.0 + n) / (1.0 + *df as f64)).ln() + 1.0)
+                .map(|&g| ((1.0 + n) / (1.0 + df[g] as f64)).ln() + 1.0)
                 .collect(),
-        }
+        };
+        (vocabulary, feature)
     }
 
     /// A term's index.
@@ -126,6 +146,47 @@ impl Vocabulary {
             .enumerate()
             .map(|(i, t)| (t.as_str(), i as u32))
             .collect()
+    }
+}
+
+/// The n-grams of many documents, each distinct n-gram stored once: a
+/// document is a list of ids into `names` (so a large corpus's n-grams
+/// take four bytes each, not a `String` each).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Corpus {
+    /// The distinct n-grams, in order of first appearance.
+    pub names: Vec<String>,
+    /// Each document's n-grams, with repeats, in text order.
+    pub docs: Vec<Vec<u32>>,
+}
+
+impl Corpus {
+    /// The corpus of `docs`, each a list of n-grams.
+    pub fn new<D, G, S>(docs: D) -> Corpus
+    where
+        D: IntoIterator<Item = G>,
+        G: AsRef<[S]>,
+        S: AsRef<str>,
+    {
+        let mut corpus = Corpus::default();
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        for doc in docs {
+            let ids_of_doc = doc
+                .as_ref()
+                .iter()
+                .map(|g| match ids.get(g.as_ref()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = corpus.names.len() as u32;
+                        corpus.names.push(g.as_ref().to_string());
+                        ids.insert(g.as_ref().to_string(), id);
+                        id
+                    }
+                })
+                .collect();
+            corpus.docs.push(ids_of_doc);
+        }
+        corpus
     }
 }
 
@@ -201,6 +262,36 @@ pub fn row(
             *counts.entry(j).or_default() += 1.0;
         }
     }
+    weigh(counts.into_iter().collect(), vocabulary, matched)
+}
+
+/// [`row`] of a document of `corpus`, `feature` giving each n-gram's
+/// feature index (as [`Vocabulary::of_corpus`] returns it).
+pub fn corpus_row(
+    doc: &[u32],
+    feature: &[u32],
+    vocabulary: &Vocabulary,
+    matched: &[usize],
+) -> Vec<(u32, f64)> {
+    let mut js: Vec<u32> = doc
+        .iter()
+        .map(|&g| feature[g as usize])
+        .filter(|&j| j != u32::MAX)
+        .collect();
+    js.sort_unstable();
+    let mut counts: Vec<(u32, f64)> = Vec::with_capacity(js.len());
+    for j in js {
+        match counts.last_mut() {
+            Some((last, tf)) if *last == j => *tf += 1.0,
+            _ => counts.push((j, 1.0)),
+        }
+    }
+    weigh(counts, vocabulary, matched)
+}
+
+/// Term counts (ascending by index) to TF-IDF, L2-normalised, then the
+/// codebook features.
+fn weigh(counts: Vec<(u32, f64)>, vocabulary: &Vocabulary, matched: &[usize]) -> Vec<(u32, f64)> {
     let mut row: Vec<(u32, f64)> = counts
         .into_iter()
         .map(|(j, tf)| (j, tf * vocabulary.idf[j as usize]))

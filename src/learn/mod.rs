@@ -35,7 +35,7 @@ pub mod model;
 pub mod next;
 pub mod suggest;
 
-use features::{Grams, Rows, Vocabulary, VocabularyOptions};
+use features::{Corpus, Grams, Rows, Vocabulary, VocabularyOptions};
 use logistic::Fit;
 
 /// The theme of a human code that is not in the codebook.
@@ -216,25 +216,23 @@ pub fn shuffle<T>(items: &mut [T], rng: &mut SplitMix64) {
 }
 
 /// The n-grams of every example, computed once.
-pub fn grams_of(data: &Dataset) -> Vec<Vec<String>> {
+pub fn grams_of(data: &Dataset) -> Corpus {
     let grams = Grams::new();
-    data.examples.iter().map(|e| grams.of(&e.text)).collect()
+    Corpus::new(data.examples.iter().map(|e| grams.of(&e.text)))
 }
 
 /// Feature rows of every example under a vocabulary built from the
 /// examples `train`.
 pub fn rows_for(
     data: &Dataset,
-    grams: &[Vec<String>],
+    grams: &Corpus,
     train: &[usize],
     options: VocabularyOptions,
 ) -> (Vocabulary, Rows) {
-    let docs: Vec<Vec<String>> = train.iter().map(|&i| grams[i].clone()).collect();
-    let vocabulary = Vocabulary::build(&docs, options);
-    let index = vocabulary.index();
+    let (vocabulary, feature) = Vocabulary::of_corpus(grams, train, options);
     let mut rows = Rows::new(vocabulary.terms.len() + data.codebook_codes);
-    for (e, g) in data.examples.iter().zip(grams) {
-        rows.push(features::row(g, &index, &vocabulary, &e.matched));
+    for (e, g) in data.examples.iter().zip(&grams.docs) {
+        rows.push(features::corpus_row(g, &feature, &vocabulary, &e.matched));
     }
     (vocabulary, rows)
 }
@@ -289,7 +287,7 @@ pub fn train(
                         (0..train.len()).partition(|&j| fold_of[j] != f);
                     let sel: Vec<usize> = inside.iter().map(|&j| train[j]).collect();
                     let ys: Vec<bool> = inside.iter().map(|&j| y[j]).collect();
-                    let inner = logistic::fit(rows, &sel, &ys, options.c);
+                    let inner = logistic::fit_from(rows, &sel, &ys, options.c, Some(&fit));
                     for j in outside {
                         held_out[j] = inner.probability(rows, train[j]);
                     }
