@@ -15,7 +15,8 @@ mkdir -p "$WORK"
 
 cargo build --release --locked -q
 target="${CARGO_TARGET_DIR:-$PWD/target}"
-if [ ! -x "$WORK/venv/bin/python" ]; then
+# A venv left half made (an interrupted install) is completed, not trusted.
+if ! "$WORK/venv/bin/python" -c 'import dask, pandas, maturin' 2>/dev/null; then
   python3 -m venv "$WORK/venv"
   "$WORK/venv/bin/python" -m pip install -q -r python/requirements-dev.txt
 fi
