@@ -457,6 +457,9 @@ pub struct HumanSet {
     /// Codings of whole turns (a `file,turn,code` sheet), to place with
     /// [`mint::agree::place_turns`] once the transcripts are known.
     pub turns: Vec<TurnCoding>,
+    /// The participants of a `.qdpx`'s texts with their attributes (its
+    /// case variables); empty for a CSV.
+    pub participants: std::collections::BTreeMap<String, mint::attributes::Attributes>,
 }
 
 /// Human codings as a coding set named `name`, for `mint agree` and `mint
@@ -545,9 +548,11 @@ pub fn read_human_set(
         codings,
     };
     let (mut sources, mut failed) = (None, false);
+    let mut participants = Default::default();
     if project {
         let read = corpus.read(&[path.to_path_buf()], out, |_| ())?;
         failed = corpus.status(&read.info, out) == Status::Error;
+        participants = read.info.participants;
         sources = Some(
             read.files
                 .into_iter()
@@ -563,6 +568,7 @@ pub fn read_human_set(
         sources,
         failed,
         turns,
+        participants,
     })
 }
 

@@ -17,10 +17,17 @@
 //! earlier candidate break ties): the same input gives the same picks.
 //!
 //! Not here: the model's probabilities (the caller computes them, and
-//! leaves out the segments already hand-coded), or writing the template.
+//! leaves out the segments already hand-coded), or writing the template
+//! (but its marker code, [`MARKER_CODE`], is).
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+
+/// The code that marks, in a REFI-QDA project written by `mint learn
+/// --suggest-next`, each passage to hand-code next: the researcher codes
+/// the marked passages in a QDA program, and `mint learn` reads the project
+/// back as the segments it lists (the marker is not a code of the study).
+pub const MARKER_CODE: &str = "mint: code next";
 
 /// One code's probability for a segment and the code's decision threshold.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -315,6 +315,153 @@ fn suggest_next_lists_segments_of_participants_not_yet_coded() {
     assert!(toml.contains("status = \"candidate\""), "{toml}");
 }
 
+/// The fixture's human codings without the participants `left`, in `dir`.
+fn human_without(dir: &Path, left: &[&str]) -> std::path::PathBuf {
+    let human: String = std::fs::read_to_string(fixture("learn/human.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !left.iter().any(|p| l.starts_with(&format!("{p}.txt"))))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let sheet = dir.join("human.csv");
+    std::fs::write(&sheet, human).unwrap();
+    sheet
+}
+
+/// `mint learn` over the fixture from `from` (each a --from).
+fn learn_from(from: &[&Path], extra: &[&str]) -> std::process::Command {
+    let mut cmd = mint();
+    cmd.arg("learn").arg(fixture("learn/transcripts"));
+    for f in from {
+        cmd.arg("--from").arg(f);
+    }
+    cmd.arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .args(["--min-examples", "5"])
+        .args(extra);
+    cmd
+}
+
+/// The participant column of a template's rows.
+fn picked_participants(template: &Path) -> Vec<String> {
+    let (header, rows) = parse_csv(&std::fs::read_to_string(template).unwrap());
+    let p = header.iter().position(|h| h == "participant").unwrap();
+    rows.into_iter().map(|r| r[p].clone()).collect()
+}
+
+#[test]
+fn suggest_next_spreads_its_picks_over_the_groups_of_by() {
+    let dir = tempfile::tempdir().unwrap();
+    // P4 (north), P7 and P8 (south) not coded yet.
+    let sheet = human_without(dir.path(), &["P4", "P7", "P8"]);
+    let pick = |by: &str, name: &str| {
+        let next = dir.path().join(name);
+        let (_, stderr, code) = run(learn_from(&[&sheet], &["--suggest-next", "6", "--by", by])
+            .arg("-o")
+            .arg(&next));
+        assert_eq!(code, 0, "{stderr}");
+        picked_participants(&next)
+    };
+    let by_site = pick("site", "by-site.csv");
+    let count = |rows: &[String], p: &str| rows.iter().filter(|r| *r == p).count();
+    // North and south take turns: P4 alone gets north's three picks.
+    assert_eq!(count(&by_site, "P4"), 3, "{by_site:?}");
+    assert_eq!(count(&by_site, "P7") + count(&by_site, "P8"), 3);
+    // Without groups the participants take turns: two each.
+    let by_none = pick("", "by-none.csv");
+    for p in ["P4", "P7", "P8"] {
+        assert_eq!(count(&by_none, p), 2, "{by_none:?}");
+    }
+    let (header, rows) =
+        parse_csv(&std::fs::read_to_string(dir.path().join("by-site.csv")).unwrap());
+    let group = header.iter().position(|h| h == "group").unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r[group] == "north" || r[group] == "south")
+    );
+}
+
+/// The training segments and participants a `mint learn -o` reports.
+fn trained_on(from: &[&Path], dir: &Path) -> (u64, u64) {
+    let model = dir.join("model.json");
+    let (stdout, stderr, code) = run(learn_from(from, &["--format", "json", "-o"]).arg(&model));
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    (
+        json["segments"].as_u64().unwrap(),
+        json["participants"].as_u64().unwrap(),
+    )
+}
+
+#[test]
+fn a_filled_in_template_adds_only_the_segments_it_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = human_without(dir.path(), &["P7", "P8"]);
+    let next = dir.path().join("next.csv");
+    let (_, stderr, code) = run(learn_from(&[&sheet], &["--suggest-next", "3", "-o"]).arg(&next));
+    assert_eq!(code, 0, "{stderr}");
+    // The researcher codes the first passage, and finds no code in the others.
+    let text = std::fs::read_to_string(&next).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    lines[1].push_str("staff");
+    let filled = dir.path().join("filled.csv");
+    std::fs::write(&filled, lines.join("\n") + "\n").unwrap();
+    let (before, people_before) = trained_on(&[&sheet], dir.path());
+    let (after, people_after) = trained_on(&[&sheet, &filled], dir.path());
+    // Three more segments, not all of P7's and P8's ten.
+    assert_eq!(after, before + 3);
+    let new_people: std::collections::BTreeSet<String> =
+        picked_participants(&next).into_iter().collect();
+    assert_eq!(people_after, people_before + new_people.len() as u64);
+    // The same segments are not offered again.
+    let again = dir.path().join("again.csv");
+    let (_, stderr, code) =
+        run(learn_from(&[&sheet, &filled], &["--suggest-next", "3", "-o"]).arg(&again));
+    assert_eq!(code, 0, "{stderr}");
+    let spans = |p: &Path| -> Vec<(String, String)> {
+        let (_, rows) = parse_csv(&std::fs::read_to_string(p).unwrap());
+        rows.into_iter()
+            .map(|r| (r[0].clone(), r[1].clone()))
+            .collect()
+    };
+    let first = spans(&next);
+    assert!(
+        spans(&again).iter().all(|s| !first.contains(s)),
+        "{:?}",
+        spans(&again)
+    );
+}
+
+#[test]
+fn suggest_next_writes_a_project_to_code_and_reads_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = human_without(dir.path(), &["P7", "P8"]);
+    let project = dir.path().join("next.qdpx");
+    let (_, stderr, code) =
+        run(learn_from(&[&sheet], &["--suggest-next", "3", "-o"]).arg(&project));
+    assert_eq!(code, 0, "{stderr}");
+    // The marked passages, with the model's guess in the memo.
+    let (stdout, stderr, code) = run(mint().arg("codings").arg(&project));
+    assert_eq!(code, 0, "{stderr}");
+    let (header, rows) = parse_csv(&stdout);
+    let code_col = header.iter().position(|h| h == "code").unwrap();
+    assert_eq!(rows.len(), 3, "{stdout}");
+    assert!(
+        rows.iter().all(|r| r[code_col] == "mint: code next"),
+        "{stdout}"
+    );
+    // Read back as it comes (nothing coded yet): three segments of no code.
+    let (before, _) = trained_on(&[&sheet], dir.path());
+    let (after, _) = trained_on(&[&sheet, &project], dir.path());
+    assert_eq!(after, before + 3);
+    // Any other extension is refused.
+    let (_, stderr, code) = run(
+        learn_from(&[&sheet], &["--suggest-next", "3", "-o"]).arg(dir.path().join("next.xlsx"))
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains(".csv or .qdpx"), "{stderr}");
+}
+
 #[test]
 fn corrected_gives_each_learned_code_per_group_with_an_interval() {
     let dir = tempfile::tempdir().unwrap();
