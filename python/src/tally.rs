@@ -245,6 +245,68 @@ impl PyTally {
         serde_json::to_string(&state).map_err(|e| MintError::new_err(e.to_string()))
     }
 
+    /// One tally from the states ([`PyTally::state_json`]) of many, merged
+    /// as [`PyTally::merge`] merges them, in one pass without the GIL: what
+    /// a cluster's client does with its partitions' tallies, without
+    /// building (and copying) a tally per partition first.
+    #[staticmethod]
+    fn merge_states(
+        py: Python<'_>,
+        codebook: &PyCodebook,
+        states: Vec<String>,
+    ) -> PyResult<(PyTally, Vec<String>)> {
+        let matcher = codebook.matcher.clone();
+        let merged = py.detach(|| -> Result<_, serde_json::Error> {
+            let mut tally = Tally::default();
+            let mut attributes: BTreeMap<String, Attributes> = BTreeMap::new();
+            let mut warnings = Vec::new();
+            for state in &states {
+                let state: State = serde_json::from_str(state)?;
+                for (id, (segments, coded, codes, themes)) in state.participants {
+                    let counts = tally
+                        .participants
+                        .entry(id)
+                        .or_insert_with(|| Counts::sized(&matcher));
+                    counts.segments += segments;
+                    counts.coded_segments += coded;
+                    for (i, n) in codes {
+                        if let Some(slot) = counts.code_refs.get_mut(i) {
+                            *slot += n;
+                        }
+                    }
+                    for (i, n) in themes {
+                        if let Some(slot) = counts.theme_refs.get_mut(i) {
+                            *slot += n;
+                        }
+                    }
+                }
+                for (id, attrs) in state.attributes {
+                    match attributes.get(&id) {
+                        Some(known) if *known != attrs => warnings.push(format!(
+                            "participant {id:?} has different attributes in another tally; the first tally's are used"
+                        )),
+                        Some(_) => {}
+                        None => {
+                            attributes.insert(id, attrs);
+                        }
+                    }
+                }
+            }
+            Ok((tally, attributes, warnings))
+        });
+        let (tally, attributes, warnings) =
+            merged.map_err(|e| MintError::new_err(e.to_string()))?;
+        Ok((
+            PyTally {
+                codebook: codebook.codebook.clone(),
+                matcher: codebook.matcher.clone(),
+                tally,
+                attributes,
+            },
+            warnings,
+        ))
+    }
+
     /// A tally from [`PyTally::state_json`] and its codebook.
     #[staticmethod]
     fn from_state_json(codebook: &PyCodebook, state: &str) -> PyResult<PyTally> {

@@ -201,3 +201,22 @@ def test_the_console_script_is_the_cli():
     assert status == 0 and out.startswith("mint ")
     _, err, status = run_mint("code", "--unit", "page", STUDY, check=False)
     assert status == 2 and "invalid value 'page'" in err
+
+
+def test_merged_states_count_a_participant_in_two_partitions_once(survey):
+    import mint.distributed as md
+
+    cb = mint.Codebook.default()
+    # 500 respondents, each with rows in every part: unions, not sums.
+    who = [i % 500 for i in range(len(survey))]
+    frame = survey.assign(id=[f"R{w:03d}" for w in who], group=["ABC"[w % 3] for w in who])
+    parts = [frame.iloc[:3000], frame.iloc[3000:7001], frame.iloc[7001:]]
+    states = []
+    for part in parts:
+        codings = mint.code(part["comment"], cb, ids=part["id"])
+        states.append(mint.Tally.of(codings, part[["id", "group"]].drop_duplicates("id"))._inner.state_json())
+    merged = md.merge_states(cb, states)
+    whole = mint.Tally.of(mint.code(frame["comment"], cb, ids=frame["id"]),
+                          frame[["id", "group"]].drop_duplicates("id"))
+    assert merged.to_csv(by=["group"]) == whole.to_csv(by=["group"])
+    assert len(merged.participants) == 500
