@@ -1,7 +1,7 @@
 //! `mint code`: the main job. Codes every participant segment and prints the
 //! theme > code × group frequency table; writes the matrix and the codings.
 //! `spool.rs` keeps the codings as files stream through, `explain.rs` is
-//! `--explain`, `corrected.rs` is `--corrected`.
+//! `--explain`, `corrected.rs` is `--corrected` and the report.
 
 mod corrected;
 mod explain;
@@ -19,17 +19,18 @@ use mint::codebook::Codebook;
 use mint::coding::Score;
 use mint::exchange::{CODINGS_HEAD, CODINGS_TAIL};
 use mint::learn::apply::{Scorer, code_learned};
+use mint::learn::corrected::corrected_rows;
 use mint::matcher::Matcher;
 use mint::pipeline::Streaming;
 use mint::tally::{self, Tally};
 
 use crate::args::{
-    ByArgs, CodebookArgs, CorpusArgs, FormatArgs, GuardArgs, ModelArgs, UnitArgs, check_output_path,
+    ByArgs, CodebookArgs, CorpusArgs, FormatArgs, GuardArgs, ModelArgs, OriginArg, UnitArgs, check_output_path,
 };
 use crate::render::matrix::{Counting, Summary, Suppress, ThemeMatrix, write_matrix_csv};
 use crate::render::xlsx::{About, Digest, Table};
 use crate::render::{self, FileFormat, Output, Report, Status};
-use corrected::write_corrected;
+use corrected::CodeReport;
 use explain::{write_explanation, write_learned_explanation};
 use spool::{PROVENANCE, Spool, attribute_names};
 
@@ -156,9 +157,16 @@ pub struct Args {
     /// each group's difference from the first group, marked when the
     /// model's error could explain it. A codebook code the model also
     /// learned is corrected only with --origin learned (otherwise its
-    /// counts mix the codebook's codings in).
+    /// counts mix the codebook's codings in). With --format json it is the
+    /// report's `corrected` array (shares from 0 to 1); with --xlsx a
+    /// Corrected sheet; with --format csv give --corrected-out.
     #[arg(long, requires = "model")]
     corrected: bool,
+
+    /// With --model: write the corrected prevalence (see --corrected,
+    /// which this implies) to this CSV, JSON or Excel file.
+    #[arg(long, value_name = "FILE.csv|.json|.xlsx", requires = "model")]
+    corrected_out: Option<PathBuf>,
 }
 
 /// Holm, or Benjamini-Hochberg with `--fdr`.
@@ -173,12 +181,24 @@ pub fn correction(fdr: bool) -> mint::stats::Correction {
 /// Runs `mint code`.
 pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let (table, book) = ([FileFormat::Csv, FileFormat::Xlsx], [FileFormat::Xlsx]);
+    let any = [FileFormat::Csv, FileFormat::Json, FileFormat::Xlsx];
+    let with_corrected = args.corrected || args.corrected_out.is_some();
+    if with_corrected
+        && args.corrected_out.is_none()
+        && args.format.format == render::Format::Csv
+        && !args.explain
+    {
+        anyhow::bail!(
+            "--corrected with --format csv: stdout holds the matrix; give --corrected-out FILE.csv for the corrected prevalence"
+        );
+    }
     let mut files = Vec::new();
     for (flag, path, can) in [
         ("--matrix", &args.matrix, &table[..]),
         ("--codings", &args.codings, &table[..]),
         ("--rules", &args.rules, &table[..]),
         ("--xlsx", &args.xlsx, &book[..]),
+        ("--corrected-out", &args.corrected_out, &any[..]),
     ] {
         let format = match path {
             Some(path) => {
@@ -189,8 +209,8 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         };
         files.push(format);
     }
-    let [matrix_format, codings_format, rules_format, _] = files[..] else {
-        unreachable!("four output flags")
+    let [matrix_format, codings_format, rules_format, _, corrected_format] = files[..] else {
+        unreachable!("five output flags")
     };
     let codebook = args.codebook.load()?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
@@ -345,8 +365,21 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     if let (Some(path), Some(format)) = (&args.rules, rules_format) {
         render::write_table_file(out, path, format, "Rules", about, write_rules)?;
     }
+    let corrected = match (with_corrected, &learner) {
+        (true, Some(learner)) => {
+            let codebook_codes = args.model.origin == OriginArg::Learned;
+            Some(corrected_rows(
+                learner,
+                codebook_codes,
+                &tally,
+                &info.participants,
+                &by,
+            ))
+        }
+        _ => None,
+    };
     {
-        let report = ThemeMatrix {
+        let matrix_report = ThemeMatrix {
             matrix: &matrix,
             codebook: &codebook,
             unit: args.unit.unit.name(),
@@ -356,6 +389,11 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
             tallies: (&tally, &info.participants),
             long: args.long,
             counting: Counting::of(&options),
+        };
+        let report = CodeReport {
+            matrix: matrix_report,
+            model: learner.as_ref().map(|l| l.provenance.as_str()),
+            corrected: corrected.as_deref(),
         };
         if let (Some(path), Some(spool)) = (&args.xlsx, &mut spool) {
             let mut tables = vec![
@@ -370,21 +408,21 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
                 // With --stats the report's CSV is the group comparisons.
                 tables.push(Table::capture("Group comparison", |w| report.write_csv(w))?);
             }
+            if let Some(corrected) = report.corrected() {
+                tables.push(Table::capture("Corrected", |w| corrected.write_csv(w))?);
+            }
             let about = about();
             out.write_file(path, |w| render::xlsx::write(w, &tables, &about))?;
         }
+        if let (Some(path), Some(format), Some(corrected)) =
+            (&args.corrected_out, corrected_format, report.corrected())
+        {
+            render::emit_file(out, path, format, &corrected, "Corrected", about)?;
+        }
         if !args.explain {
             render::emit(out, args.format.format, &report)?;
-        }
-        if let (true, Some(learner)) = (args.corrected, &learner) {
-            write_corrected(
-                out,
-                learner,
-                args.model.origin,
-                &tally,
-                &info.participants,
-                &by,
-            )?;
+        } else if let Some(corrected) = report.corrected() {
+            corrected.write_table(out)?;
         }
     }
     out.flush()?;
