@@ -92,8 +92,8 @@ pub use self::project_read::{
 };
 pub use self::qdc::{read_qdc, read_qdpx, write_qdc};
 pub use self::qdpx_write::{
-    ExportError, QdpxWriter, Study, StudyCase, StudyCoding, StudySource, mint_user, source_guid,
-    source_text, write_qdpx,
+    CodedBy, ExportError, QdpxWriter, Study, StudyCase, StudyCoding, StudySource, mint_user,
+    model_user, source_guid, source_text, write_qdpx,
 };
 pub use self::refi::{CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, code_guid, theme_guid};
 pub use self::toml::write_toml;

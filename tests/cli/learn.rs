@@ -392,7 +392,10 @@ fn corrected_gives_the_same_figures_as_table_json_csv_and_sheet() {
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     let provenance = json["model"].as_str().unwrap().to_string();
     assert!(provenance.contains(" blake3:"), "{provenance}");
-    assert!(table.contains(&format!("model's error ({provenance})")), "{table}");
+    assert!(
+        table.contains(&format!("model's error ({provenance})")),
+        "{table}"
+    );
     let rows = json["corrected"].as_array().unwrap();
     let groups: Vec<(&str, &str)> = rows
         .iter()
@@ -435,7 +438,10 @@ fn corrected_gives_the_same_figures_as_table_json_csv_and_sheet() {
         .arg("--xlsx")
         .arg(&book));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("theme,"), "stdout holds the matrix: {stdout}");
+    assert!(
+        stdout.starts_with("theme,"),
+        "stdout holds the matrix: {stdout}"
+    );
     let (_, stderr, code) = run(code_with_model(&model, &[])
         .arg("--corrected-out")
         .arg(&json_path));
@@ -455,7 +461,10 @@ fn corrected_gives_the_same_figures_as_table_json_csv_and_sheet() {
                 }
                 serde_json::Value::Number(n) => {
                     let got: f64 = cell.parse().unwrap();
-                    assert!((got - n.as_f64().unwrap()).abs() < 1e-4, "{name}: {cell} {n}");
+                    assert!(
+                        (got - n.as_f64().unwrap()).abs() < 1e-4,
+                        "{name}: {cell} {n}"
+                    );
                 }
                 serde_json::Value::Null => assert_eq!(cell, "", "{name}"),
                 serde_json::Value::Bool(b) => assert_eq!(cell, &b.to_string(), "{name}"),

@@ -75,12 +75,9 @@ impl Report for Corrected<'_> {
                 (Some(apparent), Some(corrected)) => (
                     format!("{}%", percent(apparent)),
                     match (row.corrected_low, row.corrected_high) {
-                        (Some(lo), Some(hi)) => format!(
-                            "{}% [{}, {}]",
-                            percent(corrected),
-                            percent(lo),
-                            percent(hi)
-                        ),
+                        (Some(lo), Some(hi)) => {
+                            format!("{}% [{}, {}]", percent(corrected), percent(lo), percent(hi))
+                        }
                         _ => format!("{}%", percent(corrected)),
                     },
                 ),
