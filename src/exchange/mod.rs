@@ -79,8 +79,8 @@ mod tree;
 mod tests;
 
 pub use self::codings::{
-    CODER, CODINGS_HEAD, CODINGS_TAIL, CodingsError, HumanCoding, HumanCodings, match_leniently,
-    project_codings, read_codings_csv,
+    CODER, CODINGS_HEAD, CODINGS_TAIL, CodingsError, HumanCoding, HumanCodings, PROVENANCE,
+    match_leniently, project_codings, read_codings_csv,
 };
 pub use self::csv::{CSV_COLUMNS, SUMMARY_COLUMNS, read_csv, write_csv};
 pub use self::description::toml_basic_string;

@@ -17,7 +17,7 @@ use mint::attributes::Attributes;
 use mint::cache::Cache;
 use mint::codebook::Codebook;
 use mint::coding::Score;
-use mint::exchange::{CODINGS_HEAD, CODINGS_TAIL};
+use mint::exchange::{CODINGS_HEAD, CODINGS_TAIL, PROVENANCE};
 use mint::learn::apply::{Scorer, code_learned};
 use mint::learn::corrected::corrected_rows;
 use mint::matcher::Matcher;
@@ -25,14 +25,15 @@ use mint::pipeline::Streaming;
 use mint::tally::{self, Tally};
 
 use crate::args::{
-    ByArgs, CodebookArgs, CorpusArgs, FormatArgs, GuardArgs, ModelArgs, OriginArg, UnitArgs, check_output_path,
+    ByArgs, CodebookArgs, CorpusArgs, FormatArgs, GuardArgs, ModelArgs, OriginArg, UnitArgs,
+    check_output_path,
 };
 use crate::render::matrix::{Counting, Summary, Suppress, ThemeMatrix, write_matrix_csv};
 use crate::render::xlsx::{About, Digest, Table};
 use crate::render::{self, FileFormat, Output, Report, Status};
 use corrected::CodeReport;
 use explain::{write_explanation, write_learned_explanation};
-use spool::{PROVENANCE, Spool, attribute_names};
+use spool::{Spool, attribute_names};
 
 /// Code transcripts and print theme frequencies by participant group.
 ///
@@ -209,7 +210,14 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         };
         files.push(format);
     }
-    let [matrix_format, codings_format, rules_format, _, corrected_format] = files[..] else {
+    let [
+        matrix_format,
+        codings_format,
+        rules_format,
+        _,
+        corrected_format,
+    ] = files[..]
+    else {
         unreachable!("five output flags")
     };
     let codebook = args.codebook.load()?;

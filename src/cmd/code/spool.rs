@@ -9,7 +9,7 @@ use anyhow::Context;
 use mint::attributes::{Attributes, PARTICIPANT};
 use mint::codebook::Codebook;
 use mint::coding::Coded;
-use mint::exchange::{CODINGS_HEAD, CODINGS_TAIL};
+use mint::exchange::{CODINGS_HEAD, CODINGS_TAIL, PROVENANCE};
 use mint::learn::apply::Learner;
 use mint::pipeline::LoadedFile;
 use mint::textpos::CharIndex;
@@ -30,9 +30,6 @@ pub(super) struct Spool<'l> {
     /// provenance columns end every row.
     learner: Option<&'l Learner>,
 }
-
-/// The columns the codings CSV gains with --model.
-pub(super) const PROVENANCE: [&str; 3] = ["origin", "probability", "model"];
 
 impl<'l> Spool<'l> {
     pub(super) fn new(learner: Option<&'l Learner>) -> anyhow::Result<Spool<'l>> {
