@@ -473,6 +473,14 @@ fn corrected_gives_the_same_figures_as_table_json_csv_and_sheet() {
             }
         }
     }
+    // The workbook's About names the model.
+    let about = sheet_cells(&book, "About");
+    assert!(
+        about
+            .iter()
+            .any(|r| r[..2] == ["model", provenance.as_str()]),
+        "{about:?}"
+    );
     let sheet = sheet_cells(&book, "Corrected");
     assert_eq!(sheet[0], header);
     for (got, want) in sheet[1..].iter().zip(&csv_rows) {

@@ -338,7 +338,10 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     });
     let suppress = Suppress(args.min_cell.unwrap_or(0));
 
-    let about = || About::new(Some(&codebook), Some(digest.finish()));
+    let about = || {
+        About::new(Some(&codebook), Some(digest.finish()))
+            .with_model(learner.as_ref().map(|l| l.provenance.as_str()))
+    };
     let matrix_sheet = if args.long { "Themes (long)" } else { "Themes" };
     if let (Some(path), Some(format)) = (&args.matrix, matrix_format) {
         render::write_table_file(out, path, format, matrix_sheet, about, |w| {
