@@ -165,8 +165,8 @@ pub struct Args {
     corrected: bool,
 
     /// With --model: write the corrected prevalence (see --corrected,
-    /// which this implies) to this CSV, JSON or Excel file.
-    #[arg(long, value_name = "FILE.csv|.json|.xlsx", requires = "model")]
+    /// which this implies) to this .csv, .json or .xlsx file.
+    #[arg(long, value_name = "FILE", requires = "model")]
     corrected_out: Option<PathBuf>,
 }
 
