@@ -15,7 +15,7 @@
 //! The GIL is released while coding; errors become `mint.MintError`
 //! subclasses carrying the message the CLI prints after `mint: `.
 
-#[path = "../../src/args.rs"]
+#[path = "../../src/args/mod.rs"]
 mod args;
 #[path = "../../src/cli.rs"]
 mod cli;

@@ -20,7 +20,9 @@ use crate::render::{Output, Status};
 /// columns `file,start,end,code` (code points, end exclusive),
 /// `file,turn,code` or `participant,turn,code`, with an optional `coder`
 /// column. The output has the columns of `mint code --codings` and `coder`
-/// last; start and end count code points in the project's source text, and
+/// last (a codings CSV of `mint code --model` keeps its columns origin,
+/// probability and model before it, as they were written); start and end
+/// count code points in the project's source text, and
 /// the case variables are the attribute columns. Reading that output again
 /// gives the same file.
 #[derive(Debug, clap::Args)]

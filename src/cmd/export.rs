@@ -10,11 +10,12 @@ use anyhow::Context;
 use mint::attributes::PARTICIPANT;
 use mint::coding::Coded;
 use mint::disclosure::redact::OffsetMap;
-use mint::exchange::{QdpxWriter, StudyCase, StudyCoding, StudySource};
+use mint::exchange::{CodedBy, QdpxWriter, StudyCase, StudyCoding, StudySource};
+use mint::learn::apply::{Learner, Scorer, code_learned};
 use mint::matcher::Matcher;
 use mint::pipeline::LoadedFile;
 
-use crate::args::{CodebookArgs, CorpusArgs, GuardArgs, UnitArgs, check_output_path};
+use crate::args::{CodebookArgs, CorpusArgs, GuardArgs, ModelArgs, UnitArgs, check_output_path};
 use crate::render::{Output, Status};
 
 /// Write the coded study as a REFI-QDA project for NVivo, QualCoder, ...
@@ -25,13 +26,17 @@ use crate::render::{Output, Status};
 /// in them), one case per participant with its attributes as variables,
 /// and every coding as a selection of the coded segment by the user
 /// `mint <version>`, with the pattern that fired and the text it matched as
-/// its comment. The same input gives the same bytes. Nothing is written
-/// when a transcript cannot be read.
+/// its comment. With --model, the model's codings go in too, each by the
+/// user `mint <version> model <id>` with the model (its id and hash) and
+/// its probability as its comment, and the codebook has the model's codes.
+/// The same input gives the same bytes. Nothing is written when a
+/// transcript cannot be read.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Examples:
   mint export examples/transcripts --to qdpx -o study.qdpx
   mint export examples/transcripts --attributes examples/participants.csv --to qdpx -o study.qdpx
+  mint export transcripts/ --codebook study.toml --model model.json --to qdpx -o study.qdpx
   mint export transcripts/ --codebook study.toml --unit paragraph --to qdpx -o study.qdpx")]
 pub struct Args {
     #[command(flatten)]
@@ -42,6 +47,9 @@ pub struct Args {
 
     #[command(flatten)]
     unit: UnitArgs,
+
+    #[command(flatten)]
+    model: ModelArgs,
 
     /// The format to write.
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -79,17 +87,38 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     let codebook = args.codebook.load()?;
     let matcher = Matcher::new(&codebook).context("failed to compile the codebook")?;
     let unit = args.unit.unit.unit();
+    let (learner, codebook) = args.model.load(codebook, args.unit.unit, out)?;
+    let scorer = learner.as_ref().map(|l| Scorer::new(&l.model));
+    let learning = scorer
+        .as_ref()
+        .zip(learner.as_ref())
+        .filter(|_| args.model.learning());
     let options = mint::coding::Options {
         codings: true,
         ..Default::default()
     };
     let mut writer = QdpxWriter::new(Cursor::new(Vec::new()));
     let mut sources = 0;
-    let work = |t: &mint::corpus::Transcript| mint::coding::code_with(t, &matcher, unit, &options);
+    let work = |t: &mint::corpus::Transcript| {
+        let mut coded = mint::coding::code_with(t, &matcher, unit, &options);
+        if let Some((scorer, learner)) = learning {
+            let keep = args.model.keep_codebook();
+            code_learned(
+                t,
+                &matcher,
+                unit,
+                scorer,
+                &learner.targets,
+                keep,
+                &mut coded,
+            );
+        }
+        coded
+    };
     let mut guard = args.guard.guard()?;
     let info = args.corpus.stream(out, None, None, work, |out, file| {
         let redacted = guard.transcript(out, &file.transcript);
-        writer.add_source(&study_source(file, &codebook, redacted))?;
+        writer.add_source(&study_source(file, &codebook, learner.as_ref(), redacted))?;
         sources += 1;
         Ok(())
     })?;
@@ -138,16 +167,18 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     Ok(status)
 }
 
-/// One coded file as the project writer takes it; with `redacted`, its
-/// redacted text, the codings' offsets moved onto it.
+/// One coded file as the project writer takes it, its learned codings
+/// (by `learner`) after the rules'; with `redacted`, its redacted text, the
+/// codings' offsets moved onto it.
 fn study_source(
     file: LoadedFile<Coded>,
     codebook: &mint::codebook::Codebook,
+    learner: Option<&Learner>,
     redacted: Option<(String, OffsetMap)>,
 ) -> StudySource {
     let map = redacted.as_ref().map(|(_, m)| m);
     let at = |offset: usize| map.map_or(offset, |m| m.to_redacted(offset));
-    let codings = file
+    let mut codings: Vec<StudyCoding> = file
         .result
         .codings
         .iter()
@@ -157,12 +188,26 @@ fn study_source(
                 start: at(c.start),
                 end: at(c.end),
                 code: code.id.clone(),
-                pattern: code.patterns[c.hit.pattern].clone(),
-                match_start: at(c.hit.start),
-                match_end: at(c.hit.end),
+                by: CodedBy::Rule {
+                    pattern: code.patterns[c.hit.pattern].clone(),
+                    match_start: at(c.hit.start),
+                    match_end: at(c.hit.end),
+                },
             }
         })
         .collect();
+    if let Some(learner) = learner {
+        codings.extend(file.result.learned.iter().map(|c| StudyCoding {
+            start: at(c.start),
+            end: at(c.end),
+            code: codebook.codes[learner.targets.code[c.code]].id.clone(),
+            by: CodedBy::Model {
+                model: learner.model.id.clone(),
+                provenance: learner.provenance.clone(),
+                probability: c.probability,
+            },
+        }));
+    }
     StudySource {
         name: file.source.name,
         text: redacted.map_or(file.transcript.text, |(text, _)| text),

@@ -7,9 +7,12 @@
 //!
 //! Headers in any case and order; the columns name the layout:
 //! * mint's own codings CSV (`mint code --codings`, `mint codings`):
-//!   [`CODINGS_HEAD`], attribute columns, [`CODINGS_TAIL`], and `coder`
+//!   [`CODINGS_HEAD`], attribute columns, [`CODINGS_TAIL`], the
+//!   [`PROVENANCE`] columns of `mint code --model` (optional), and `coder`
 //!   (optional). Columns mint fills only for its own codes (`matched`,
-//!   `pattern`, `score`, ...) are read over and written empty.
+//!   `pattern`, `score`, ...) are read over and written empty; the
+//!   provenance columns are kept as written, so a coding a model made
+//!   still names the model after a pass through `mint codings`.
 //! * `file, start, end, code`: a span in code points from 0, end exclusive.
 //! * `file, turn, code` or `participant, turn, code`: a whole turn, counted
 //!   from 1 as mint's outputs count them.
@@ -61,6 +64,11 @@ pub const CODINGS_TAIL: [&str; 9] = [
     "segment_id",
 ];
 
+/// The columns the codings CSV gains with `mint code --model`, after the
+/// tail: whose coding it is (`codebook` or `learned`), the model's
+/// probability, and the model (its id and hash).
+pub const PROVENANCE: [&str; 3] = ["origin", "probability", "model"];
+
 /// The column of human codings that names who coded.
 pub const CODER: &str = "coder";
 
@@ -89,6 +97,9 @@ pub struct HumanCoding {
     pub attributes: BTreeMap<String, String>,
     /// Who coded (a project's user name), when known.
     pub coder: String,
+    /// The [`PROVENANCE`] cells (origin, probability, model) as written,
+    /// when the sheet has those columns.
+    pub provenance: [String; 3],
 }
 
 /// Human codings and the attribute columns they carry.
@@ -98,6 +109,9 @@ pub struct HumanCodings {
     pub codings: Vec<HumanCoding>,
     /// The attribute columns, in the order they are written.
     pub attributes: Vec<String>,
+    /// Whether the [`PROVENANCE`] columns are written (the sheet read had
+    /// them).
+    pub provenance: bool,
     /// What may be wrong but did not stop the read.
     pub warnings: Vec<String>,
 }
@@ -174,6 +188,9 @@ impl HumanCodings {
         let mut header: Vec<&str> = CODINGS_HEAD.to_vec();
         header.extend(self.attributes.iter().map(String::as_str));
         header.extend(CODINGS_TAIL);
+        if self.provenance {
+            header.extend(PROVENANCE);
+        }
         header.push(CODER);
         header
     }
@@ -202,6 +219,9 @@ impl HumanCodings {
         if let (Some(start), Some(end), Some(id)) = (c.start, c.end, row.last_mut()) {
             // The tail ends with the segment id: that of the span coded.
             *id = crate::textpos::segment_id(&c.file, start, end);
+        }
+        if self.provenance {
+            row.extend(c.provenance.iter().cloned());
         }
         row.push(c.coder.clone());
         row
@@ -294,6 +314,7 @@ pub fn project_codings(
     Ok(HumanCodings {
         codings: codings.into_iter().map(|(_, c)| c).collect(),
         attributes: attributes.into_iter().collect(),
+        provenance: false,
         warnings: project.warnings.clone(),
     })
 }
@@ -330,6 +351,7 @@ pub fn read_codings_csv(
     let known: BTreeSet<&str> = CODINGS_HEAD
         .iter()
         .chain(&CODINGS_TAIL)
+        .chain(&PROVENANCE)
         .copied()
         .chain([CODER])
         .collect();
@@ -381,6 +403,7 @@ pub fn read_codings_csv(
                 })
                 .collect(),
             coder: cell(CODER),
+            provenance: PROVENANCE.map(cell),
         };
         if let Some(book) = codebook {
             match_code(&mut coding, book, line)?;
@@ -390,6 +413,7 @@ pub fn read_codings_csv(
     Ok(HumanCodings {
         codings,
         attributes: attributes.into_iter().map(|(_, h)| h).collect(),
+        provenance: PROVENANCE.iter().any(|p| column(p).is_some()),
         warnings: Vec::new(),
     })
 }
@@ -514,5 +538,30 @@ mod tests {
         let written = out.into_inner().unwrap();
         let again = read_codings_csv(&written, Some(&book())).unwrap();
         assert_eq!(again, read);
+    }
+
+    #[test]
+    fn the_provenance_columns_are_kept_as_written() {
+        let sheet = "file,start,end,code,origin,probability,model\n\
+                     a.txt,3,9,cost,learned,0.870,m1 blake3:0123456789abcdef\n\
+                     a.txt,3,9,cost,codebook,,m1 blake3:0123456789abcdef\n";
+        let read = read_codings_csv(sheet.as_bytes(), Some(&book())).unwrap();
+        assert!(read.provenance);
+        assert!(read.attributes.is_empty(), "{:?}", read.attributes);
+        assert_eq!(
+            read.codings[0].provenance,
+            ["learned", "0.870", "m1 blake3:0123456789abcdef"]
+        );
+        let header = read.header();
+        let n = header.len();
+        assert_eq!(header[n - 4..], ["origin", "probability", "model", "coder"]);
+        let row = read.record(&read.codings[1]);
+        assert_eq!(
+            row[n - 4..n - 1],
+            ["codebook", "", "m1 blake3:0123456789abcdef"]
+        );
+        // Without the columns, none are written.
+        let plain = read_codings_csv(b"file,start,end,code\na.txt,3,9,cost\n", None).unwrap();
+        assert!(!plain.header().contains(&"origin"));
     }
 }

@@ -79,8 +79,8 @@ mod tree;
 mod tests;
 
 pub use self::codings::{
-    CODER, CODINGS_HEAD, CODINGS_TAIL, CodingsError, HumanCoding, HumanCodings, match_leniently,
-    project_codings, read_codings_csv,
+    CODER, CODINGS_HEAD, CODINGS_TAIL, CodingsError, HumanCoding, HumanCodings, PROVENANCE,
+    match_leniently, project_codings, read_codings_csv,
 };
 pub use self::csv::{CSV_COLUMNS, SUMMARY_COLUMNS, read_csv, write_csv};
 pub use self::description::toml_basic_string;
@@ -92,8 +92,8 @@ pub use self::project_read::{
 };
 pub use self::qdc::{read_qdc, read_qdpx, write_qdc};
 pub use self::qdpx_write::{
-    ExportError, QdpxWriter, Study, StudyCase, StudyCoding, StudySource, mint_user, source_guid,
-    source_text, write_qdpx,
+    CodedBy, ExportError, QdpxWriter, Study, StudyCase, StudyCoding, StudySource, mint_user,
+    model_user, source_guid, source_text, write_qdpx,
 };
 pub use self::refi::{CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, code_guid, theme_guid};
 pub use self::toml::write_toml;

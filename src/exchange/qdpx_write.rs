@@ -12,10 +12,15 @@
 //! * `project.qde`, then one `sources/<GUID>.txt` per source, in the order
 //!   added. The zip is the same bytes for the same input: DEFLATE, every
 //!   entry dated 1980-01-01 00:00 with mode 0644, and no dates in the XML.
-//! * One `<User>` named `mint <version>`: every selection and coding is
-//!   `creatingUser` it.
+//! * One `<User>` named `mint <version>`: every selection and coding of a
+//!   codebook rule is `creatingUser` it. A coding learned by a model (`mint
+//!   export --model`) is `creatingUser` a second `<User>` named `mint
+//!   <version> model <model id>`, one per model, after mint's: QDA programs
+//!   (and `mint codings --coder`) can pick the model's codings by coder.
 //! * The codebook: themes as folders (`isCodable="false"`), codes nested in
-//!   them, sub-codes under their parent; names unique across the tree.
+//!   them, sub-codes under their parent; names unique across the tree. With
+//!   a model, the codebook extended with the model's own codes under their
+//!   theme, as `mint code --model` counts them.
 //! * One `<Variable>` (`typeOfVariable="Text"`) per attribute name, and one
 //!   `<Case>` per participant, named by its id, with its attributes as
 //!   `<VariableValue>`s and a `<SourceRef>` to each source it speaks in.
@@ -28,15 +33,20 @@
 //!   into the source's text, end exclusive. The selection is named
 //!   `<code id> <start>-<end>`, and its `<Description>` (a coding memo in
 //!   QualCoder, a comment in NVivo) says which rule fired: the pattern, the
-//!   text it matched and where (code points). A `<Coding>` has no room for
-//!   a description, and each selection holds one coding.
+//!   text it matched and where (code points); for a learned coding, the
+//!   model and its probability: `mint <version>: learned by the model <id>
+//!   blake3:<hash> (probability 0.830).`; for a passage marked for a person
+//!   to code (`mint learn --suggest-next`), the note mint wrote. A
+//!   `<Coding>` has no room for a description, and each selection holds
+//!   one coding. A source's learned codings follow its rule codings.
 //!
 //! # GUIDs
 //!
 //! Upper-case UUIDv5 in mint's namespace (UUIDv5(URL, `"mint"`)) of a name
 //! made of stable ids: `source:<file name>`, `selection:` and `coding:`
 //! followed by `<file name>:<start>:<end>:<code id>` (code-point offsets),
-//! `case:<participant>`, `variable:<name>`, `user:mint <version>`; codes
+//! and for a learned coding by `:model:<model id>` after that,
+//! `case:<participant>`, `variable:<name>`, `user:` and the user's name; codes
 //! and themes as in the `.qdc` ([`code_guid`](super::code_guid)). A name met
 //! twice gets `#2`, `#3`, ... appended. [`source_guid`] gives a source's.
 
@@ -68,7 +78,7 @@ pub struct Study<'a> {
 }
 
 /// One transcript with mint's codings of it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StudySource {
     /// What mint calls the file (`A1a.txt`, `site 2/P04.docx`): the source
     /// is named after it and its GUID derived from it.
@@ -83,7 +93,7 @@ pub struct StudySource {
 }
 
 /// One code applied to one segment.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StudyCoding {
     /// Byte offset of the segment in [`StudySource::text`].
     pub start: usize,
@@ -91,12 +101,52 @@ pub struct StudyCoding {
     pub end: usize,
     /// The code's id in the codebook.
     pub code: String,
-    /// The pattern that fired.
-    pub pattern: String,
-    /// Byte offset of the text it matched.
-    pub match_start: usize,
-    /// End of the matched text, exclusive.
-    pub match_end: usize,
+    /// Why mint applied it.
+    pub by: CodedBy,
+}
+
+/// Why mint applied a code to a segment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CodedBy {
+    /// A rule of the codebook fired.
+    Rule {
+        /// The pattern that fired.
+        pattern: String,
+        /// Byte offset of the text it matched.
+        match_start: usize,
+        /// End of the matched text, exclusive.
+        match_end: usize,
+    },
+    /// A model trained by `mint learn` gave it.
+    Model {
+        /// The model's id.
+        model: String,
+        /// The model's id and file hash, as outputs name it (`<id>
+        /// blake3:<16 hex digits>`).
+        provenance: String,
+        /// The model's probability for the code.
+        probability: f64,
+    },
+    /// Not a finding: a passage marked for a person to code, with a note
+    /// saying why (`mint learn --suggest-next -o next.qdpx`).
+    Note {
+        /// The selection's memo, as written.
+        note: String,
+    },
+}
+
+impl StudyCoding {
+    /// The byte offsets the coding uses: its span, and a rule's match.
+    fn offsets(&self) -> Vec<usize> {
+        match &self.by {
+            CodedBy::Rule {
+                match_start,
+                match_end,
+                ..
+            } => vec![self.start, self.end, *match_start, *match_end],
+            CodedBy::Model { .. } | CodedBy::Note { .. } => vec![self.start, self.end],
+        }
+    }
 }
 
 /// A participant and its attributes.
@@ -152,6 +202,12 @@ pub fn mint_user() -> String {
     format!("mint {}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The name of the user who made a model's codings in mint's projects:
+/// `mint <version> model <model id>`.
+pub fn model_user(model: &str) -> String {
+    format!("{} model {model}", mint_user())
+}
+
 /// The GUID of the source mint calls `name` (the first one of that name).
 ///
 /// ```
@@ -192,6 +248,8 @@ pub struct QdpxWriter<W: Write + Seek> {
     guids: Guids,
     names: HashSet<String>,
     sources: Vec<WrittenSource>,
+    /// The models whose codings were added, by first use.
+    models: Vec<String>,
     crlf: usize,
     astral: usize,
 }
@@ -213,6 +271,8 @@ struct Selection {
     end: usize,
     code: String,
     memo: String,
+    /// The creating user's name.
+    user: String,
 }
 
 impl<W: Write + Seek> QdpxWriter<W> {
@@ -223,6 +283,7 @@ impl<W: Write + Seek> QdpxWriter<W> {
             guids: Guids::default(),
             names: HashSet::new(),
             sources: Vec::new(),
+            models: Vec::new(),
             crlf: 0,
             astral: 0,
         }
@@ -247,11 +308,39 @@ impl<W: Write + Seek> QdpxWriter<W> {
         let mut selections = Vec::with_capacity(source.codings.len());
         for c in &source.codings {
             let (start, end) = (positions[&c.start], positions[&c.end]);
-            let key = format!("{}:{start}:{end}:{}", source.name, c.code);
-            let matched: String = text[c.match_start..c.match_end]
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
+            let mut key = format!("{}:{start}:{end}:{}", source.name, c.code);
+            let (memo, by) = match &c.by {
+                CodedBy::Rule {
+                    pattern,
+                    match_start,
+                    match_end,
+                } => {
+                    let matched: String = text[*match_start..*match_end]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let memo = format!(
+                        "{user}: the pattern {pattern:?} matched {matched:?} ({}-{}).",
+                        positions[match_start], positions[match_end]
+                    );
+                    (memo, user.clone())
+                }
+                CodedBy::Model {
+                    model,
+                    provenance,
+                    probability,
+                } => {
+                    key.push_str(&format!(":model:{model}"));
+                    if !self.models.contains(model) {
+                        self.models.push(model.clone());
+                    }
+                    let memo = format!(
+                        "{user}: learned by the model {provenance} (probability {probability:.3})."
+                    );
+                    (memo, model_user(model))
+                }
+                CodedBy::Note { note } => (note.clone(), user.clone()),
+            };
             selections.push(Selection {
                 guid: self.guids.mint(&format!("selection:{key}")),
                 coding: self.guids.mint(&format!("coding:{key}")),
@@ -259,10 +348,8 @@ impl<W: Write + Seek> QdpxWriter<W> {
                 start,
                 end,
                 code: c.code.clone(),
-                memo: format!(
-                    "{user}: the pattern {:?} matched {matched:?} ({}-{}).",
-                    c.pattern, positions[&c.match_start], positions[&c.match_end]
-                ),
+                memo,
+                user: by,
             });
         }
         self.zip
@@ -305,6 +392,7 @@ impl<W: Write + Seek> QdpxWriter<W> {
             codebook,
             cases,
             sources: &self.sources,
+            models: &self.models,
         };
         project.write(std::io::BufWriter::new(&mut self.zip))?;
         let mut report = unkept(codebook, ".qdpx");
@@ -344,6 +432,7 @@ struct Project<'a> {
     codebook: &'a Codebook,
     cases: &'a [StudyCase],
     sources: &'a [WrittenSource],
+    models: &'a [String],
 }
 
 impl Project<'_> {
@@ -357,6 +446,13 @@ impl Project<'_> {
         let themes = tree(codebook)?;
         let user = mint_user();
         let user_guid = guid(&format!("user:{user}"));
+        let user_guids: BTreeMap<String, String> = std::iter::once(user.clone())
+            .chain(self.models.iter().map(|m| model_user(m)))
+            .map(|name| {
+                let g = guid(&format!("user:{name}"));
+                (name, g)
+            })
+            .collect();
         let mut xml = quick_xml::Writer::new_with_indent(out, b' ', 2);
         xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
         let mut root = BytesStart::new("Project");
@@ -368,6 +464,14 @@ impl Project<'_> {
 
         xml.write_event(Event::Start(BytesStart::new("Users")))?;
         empty(&mut xml, "User", &[("guid", &user_guid), ("name", &user)])?;
+        for model in self.models {
+            let name = model_user(model);
+            empty(
+                &mut xml,
+                "User",
+                &[("guid", &user_guids[&name]), ("name", &one_line(&name))],
+            )?;
+        }
         xml.write_event(Event::End(BytesEnd::new("Users")))?;
 
         xml.write_event(Event::Start(BytesStart::new("CodeBook")))?;
@@ -435,7 +539,7 @@ impl Project<'_> {
                 xml.write_event(Event::Start(start))?;
                 text_element(&mut xml, "Description", &source.file)?;
                 for s in &source.selections {
-                    write_selection(&mut xml, s, &user_guid)?;
+                    write_selection(&mut xml, s, &user_guids[&s.user])?;
                 }
                 xml.write_event(Event::End(BytesEnd::new("TextSource")))?;
             }
@@ -551,11 +655,10 @@ fn code_points(source: &StudySource) -> Result<BTreeMap<usize, usize>, ExportErr
     let text = &source.text;
     let mut wanted = BTreeSet::new();
     for c in &source.codings {
-        let ok = c.start <= c.end
-            && c.match_start <= c.match_end
-            && [c.start, c.end, c.match_start, c.match_end]
-                .iter()
-                .all(|&b| text.is_char_boundary(b));
+        let offsets = c.offsets();
+        let ok = offsets
+            .chunks(2)
+            .all(|pair| pair[0] <= pair[1] && pair.iter().all(|&b| text.is_char_boundary(b)));
         if !ok {
             return Err(ExportError::BadSpan {
                 file: source.name.clone(),
@@ -563,7 +666,7 @@ fn code_points(source: &StudySource) -> Result<BTreeMap<usize, usize>, ExportErr
                 end: c.end,
             });
         }
-        wanted.extend([c.start, c.end, c.match_start, c.match_end]);
+        wanted.extend(offsets);
     }
     let mut out = BTreeMap::new();
     let mut wanted = wanted.into_iter().peekable();
@@ -604,163 +707,4 @@ impl Guids {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The codebook of the CLI tests: two codes labelled "Other".
-    fn codebook() -> Codebook {
-        let toml = include_str!("../../tests/data/export/codebook.toml");
-        Codebook::from_toml_str(toml, "codebook.toml").unwrap()
-    }
-
-    /// A source whose codings are the spans of `coded` in `text`.
-    fn source(name: &str, text: &str, coded: &[(&str, &str)]) -> StudySource {
-        let codings = coded
-            .iter()
-            .map(|(span, code)| {
-                let start = text.find(span).unwrap();
-                StudyCoding {
-                    start,
-                    end: start + span.len(),
-                    code: code.to_string(),
-                    pattern: "cost*".into(),
-                    match_start: start,
-                    match_end: start + span.len(),
-                }
-            })
-            .collect();
-        StudySource {
-            name: name.into(),
-            text: text.into(),
-            participants: vec!["P1".into()],
-            codings,
-        }
-    }
-
-    fn export(sources: &[StudySource]) -> (Vec<u8>, Report) {
-        let book = codebook();
-        let cases = [StudyCase {
-            id: "P1".into(),
-            attributes: [("level".to_string(), "strategic & <x>".to_string())].into(),
-        }];
-        let study = Study {
-            name: "test",
-            codebook: &book,
-            sources,
-            cases: &cases,
-        };
-        let mut out = Vec::new();
-        let report = write_qdpx(&study, &mut out).unwrap();
-        (out, report)
-    }
-
-    fn entries(bytes: &[u8]) -> Vec<(String, String)> {
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        (0..zip.len())
-            .map(|i| {
-                let mut f = zip.by_index(i).unwrap();
-                let mut s = String::new();
-                std::io::Read::read_to_string(&mut f, &mut s).unwrap();
-                (f.name().unwrap().to_string(), s)
-            })
-            .collect()
-    }
-
-    fn attr(qde: &str, after: &str, name: &str) -> String {
-        let at = qde.find(after).unwrap();
-        let rest = &qde[at..];
-        let from = rest.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
-        rest[from..from + rest[from..].find('"').unwrap()].to_string()
-    }
-
-    #[test]
-    fn offsets_are_code_points_into_the_text_with_lf_line_ends() {
-        let text = "Interviewer: Why?\r\nP1: Café 😀 and the cost.\r\n";
-        let (bytes, report) = export(&[source("p1.txt", text, &[("the cost", "cost")])]);
-        let files = entries(&bytes);
-        assert_eq!(files[1].0, "project.qde");
-        let (entry, exported) = &files[0];
-        assert_eq!(entry, &format!("sources/{}.txt", source_guid("p1.txt")));
-        assert_eq!(exported, "Interviewer: Why?\nP1: Café 😀 and the cost.\n");
-        let qde = &files[1].1;
-        let start: usize = attr(qde, "<PlainTextSelection", "startPosition")
-            .parse()
-            .unwrap();
-        let end: usize = attr(qde, "<PlainTextSelection", "endPosition")
-            .parse()
-            .unwrap();
-        let chars: Vec<char> = exported.chars().collect();
-        assert_eq!(chars[start..end].iter().collect::<String>(), "the cost");
-        assert_eq!(report.dropped.len(), 1, "{report:?}");
-        assert_eq!(report.warnings.len(), 1, "{report:?}");
-    }
-
-    #[test]
-    fn the_same_study_gives_the_same_bytes() {
-        let sources = [source("a.txt", "P1: the cost", &[("cost", "cost")])];
-        assert_eq!(export(&sources).0, export(&sources).0);
-    }
-
-    #[test]
-    fn names_are_unique_and_without_dots() {
-        let sources = [
-            source("a.b.txt", "x", &[]),
-            source("a_b.txt", "x", &[]),
-            source("dir/c.d", "x", &[]),
-        ];
-        let (bytes, _) = export(&sources);
-        let qde = &entries(&bytes)[3].1;
-        for name in [
-            "\"a_b\"",
-            "\"a_b (2)\"",
-            "\"dir_c\"",
-            "\"Other\"",
-            "\"Other (other_support)\"",
-        ] {
-            assert!(qde.contains(&format!("name={name}")), "{name} in {qde}");
-        }
-    }
-
-    #[test]
-    fn the_rule_that_fired_is_the_selection_description() {
-        let sources = [source("a.txt", "P1: the cost", &[("cost", "cost")])];
-        let qde = &entries(&export(&sources).0)[1].1;
-        assert!(qde.contains("matched &quot;cost&quot;") || qde.contains("matched \"cost\""));
-        assert!(qde.contains("the pattern"), "{qde}");
-        assert!(
-            qde.contains("<TextValue>strategic &amp; &lt;x&gt;</TextValue>"),
-            "{qde}"
-        );
-    }
-
-    #[test]
-    fn a_coding_of_an_unknown_code_is_refused() {
-        let book = codebook();
-        let sources = [source("a.txt", "the cost", &[("cost", "nope")])];
-        let study = Study {
-            name: "t",
-            codebook: &book,
-            sources: &sources,
-            cases: &[],
-        };
-        let err = write_qdpx(&study, Vec::new()).unwrap_err();
-        assert!(err.to_string().contains("\"nope\""), "{err}");
-    }
-
-    #[test]
-    fn a_span_inside_a_character_is_refused() {
-        let mut s = source("a.txt", "é cost", &[("cost", "cost")]);
-        s.codings[0].start = 1;
-        let book = codebook();
-        let study = Study {
-            name: "t",
-            codebook: &book,
-            sources: &[s],
-            cases: &[],
-        };
-        assert!(matches!(
-            write_qdpx(&study, Vec::new()),
-            Err(ExportError::BadSpan { .. })
-        ));
-    }
-}
+mod tests;

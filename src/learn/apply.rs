@@ -1,17 +1,49 @@
-//! Coding with a model: a segment's probabilities ([`Scorer`]), the
-//! evidence for one code (`--explain`: the n-grams that weighed most and
-//! the nearest hand-coded examples), and a transcript's learned codings
-//! added to mint's own ([`code_learned`]).
+//! Coding with a model: a model file loaded and checked against the
+//! codebook, with the provenance every output names it by ([`Learner`]); a
+//! segment's probabilities ([`Scorer`]), the evidence for one code
+//! (`--explain`: the n-grams that weighed most and the nearest hand-coded
+//! examples), and a transcript's learned codings added to mint's own
+//! ([`code_learned`]).
 
 use std::collections::BTreeMap;
 
 use super::features::{self, Grams};
 use super::logistic::sigmoid;
-use super::model::{Model, Nearest};
+use super::model::{Model, ModelError, Nearest};
 use crate::codebook::{Code, Codebook, Theme};
 use crate::coding::{Coded, LearnedCoding};
 use crate::corpus::{Transcript, Unit};
 use crate::matcher::{Hit, Matcher};
+
+/// A model to code with, loaded and checked against the codebook.
+#[derive(Debug, Clone)]
+pub struct Learner {
+    /// The model.
+    pub model: Model,
+    /// The model's id and the BLAKE3 hash of its file (the first 16 hex
+    /// digits), as every output names it: `<id> blake3:<hash>`.
+    pub provenance: String,
+    /// Where its codes count in the extended codebook.
+    pub targets: Targets,
+}
+
+impl Learner {
+    /// Reads a model file's `bytes`, refusing a model of another codebook;
+    /// returns the codebook extended with the model's own codes
+    /// ([`extend`]).
+    pub fn new(bytes: &[u8], codebook: &Codebook) -> Result<(Learner, Codebook), ModelError> {
+        let model = Model::load(bytes)?;
+        model.check_codebook(codebook)?;
+        let (extended, targets) = extend(codebook, &model);
+        let hash = blake3::hash(bytes).to_hex();
+        let learner = Learner {
+            provenance: format!("{} blake3:{}", model.id, &hash[..16]),
+            model,
+            targets,
+        };
+        Ok((learner, extended))
+    }
+}
 
 /// A model ready to score segments.
 pub struct Scorer<'m> {

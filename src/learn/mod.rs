@@ -11,7 +11,8 @@
 //! maximises F1 on out-of-fold probabilities). [`evaluate`] measures the
 //! whole procedure by K-fold cross-validation grouped by participant, with
 //! a learning curve and a permutation baseline. [`model`] is the versioned
-//! model file; [`apply`] codes new segments with it.
+//! model file; [`apply`] codes new segments with it; [`corrected`] the
+//! learned codes' prevalence per group corrected for the model's error.
 //!
 //! Determinism: folds and permutations come from a seeded [`SplitMix64`];
 //! each fit runs on one thread in row order, and fits of several codes run
@@ -28,6 +29,7 @@ use serde::Serialize;
 use crate::stats::SplitMix64;
 
 pub mod apply;
+pub mod corrected;
 pub mod evaluate;
 pub mod features;
 pub mod logistic;

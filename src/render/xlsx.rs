@@ -67,6 +67,8 @@ pub struct About {
     pub codebook: Option<(String, String)>,
     /// A digest of the input ([`Digest`]), when the command read a corpus.
     pub input: Option<String>,
+    /// The model that coded too (its id and hash), with `--model`.
+    pub model: Option<String>,
     /// The command line, as typed.
     pub command: String,
 }
@@ -77,8 +79,15 @@ impl About {
         About {
             codebook: codebook.map(|c| (c.codebook.name.clone(), c.codebook.version.clone())),
             input,
+            model: None,
             command: command_line(),
         }
+    }
+
+    /// This About, naming the model (its id and hash) that coded too.
+    pub fn with_model(mut self, model: Option<&str>) -> About {
+        self.model = model.map(str::to_string);
+        self
     }
 }
 
@@ -436,16 +445,21 @@ fn write_about(sheet: &mut Worksheet, about: &About, formats: &Formats) -> anyho
         .codebook
         .clone()
         .unwrap_or_else(|| ("(none)".into(), String::new()));
-    let rows = [
+    let mut rows = vec![
         ("mint version", env!("CARGO_PKG_VERSION").to_string()),
         ("codebook", name),
         ("codebook version", version),
+    ];
+    if let Some(model) = &about.model {
+        rows.push(("model", model.clone()));
+    }
+    rows.extend([
         (
             "input digest",
             about.input.clone().unwrap_or_else(|| "(none)".into()),
         ),
         ("command line", about.command.clone()),
-    ];
+    ]);
     sheet.write_string_with_format(0, 0, "about", &formats.header)?;
     sheet.write_string_with_format(0, 1, "value", &formats.header)?;
     for (i, (key, value)) in rows.iter().enumerate() {
@@ -489,6 +503,7 @@ mod tests {
         let about = About {
             codebook: Some(("study".into(), "2".into())),
             input: Some("blake3:00".into()),
+            model: None,
             command: "mint code x".into(),
         };
         write(&mut buf, tables, &about).unwrap();

@@ -449,3 +449,55 @@ fn serdif_becomes_human_codings_that_round_trip() {
     assert_eq!(first, std::fs::read(&second).unwrap());
     assert_eq!(parse_csv(&String::from_utf8(first).unwrap()).1.len(), 1930);
 }
+
+// See: #19 item 8 (provenance survives a pass through `mint codings`)
+#[test]
+fn codings_of_a_codings_csv_keep_the_models_provenance() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    let (_, stderr, code) = run(mint()
+        .arg("learn")
+        .arg(fixture("learn/transcripts"))
+        .arg("--from")
+        .arg(fixture("learn/human.csv"))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .args(["--min-examples", "5", "-o"])
+        .arg(p("model.json")));
+    assert_eq!(code, 0, "{stderr}");
+    let (_, stderr, code) = run(mint()
+        .arg("code")
+        .arg(fixture("learn/transcripts"))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .arg("--model")
+        .arg(p("model.json"))
+        .arg("--codings")
+        .arg(p("coded.csv")));
+    assert_eq!(code, 0, "{stderr}");
+    let (header, rows) = parse_csv(&std::fs::read_to_string(p("coded.csv")).unwrap());
+    let provenance = |header: &[String], rows: &[Vec<String>]| -> Vec<[String; 4]> {
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        rows.iter()
+            .map(|r| ["code", "origin", "probability", "model"].map(|name| r[col(name)].clone()))
+            .collect()
+    };
+    let want = provenance(&header, &rows);
+    assert!(want.iter().any(|r| r[1] == "learned" && !r[2].is_empty()));
+
+    let (once, stderr, code) = run(mint()
+        .arg("codings")
+        .arg(p("coded.csv"))
+        .arg("-o")
+        .arg(p("once.csv")));
+    assert_eq!(code, 0, "{stderr}{once}");
+    let text = std::fs::read_to_string(p("once.csv")).unwrap();
+    let (header, rows) = parse_csv(&text);
+    let n = header.len();
+    assert_eq!(header[n - 4..], ["origin", "probability", "model", "coder"]);
+    assert_eq!(provenance(&header, &rows), want);
+    // Reading its own output gives the same bytes.
+    let (twice, stderr, code) = run(mint().arg("codings").arg(p("once.csv")));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(twice, text);
+}

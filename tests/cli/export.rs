@@ -7,13 +7,12 @@
 //! it is skipped when they are absent.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use quick_xml::events::Event;
 
-use crate::util::{fixture, mint, parse_csv, root, run};
+use crate::util::{entries, fixture, mint, parse_csv, root, run, validate};
 
 const FLAGS: [&str; 4] = [
     "--codebook",
@@ -33,19 +32,6 @@ fn export(dir: &Path, extra: &[&str]) -> Vec<u8> {
         .args(extra));
     assert_eq!(code, 0, "{stderr}");
     std::fs::read(out).unwrap()
-}
-
-/// The zip's entries, in order, as text.
-fn entries(bytes: &[u8]) -> Vec<(String, String)> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut file = zip.by_index(i).unwrap();
-            let mut text = String::new();
-            file.read_to_string(&mut text).unwrap();
-            (file.name().unwrap().to_string(), text)
-        })
-        .collect()
 }
 
 /// Every element of the XML with its attributes, in document order, with
@@ -262,38 +248,9 @@ fn names_are_unique_and_sources_have_no_dots() {
 
 #[test]
 fn export_validates_against_the_refi_qda_project_schema() {
-    let xsd = root().join("../shared/refi-qda/Project.xsd");
-    if !xsd.exists() {
-        eprintln!("skipped: {} is absent", xsd.display());
-        return;
-    }
-    if Command::new("xmllint").arg("--version").output().is_err() {
-        eprintln!("skipped: xmllint is not on PATH (apt-get install libxml2-utils)");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let (_, _, qde) = read_project(&export(dir.path(), &[]));
-    let mut child = Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(&xsd)
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(qde.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    validate(&qde);
 }
 
 #[test]
@@ -496,4 +453,129 @@ fn export_then_import_gives_back_the_codings_cases_variables_and_codebook() {
         stdout
     };
     assert_eq!(csv(&toml), csv(Path::new("codebooks/mint.toml")));
+}
+
+// See: #19 item 8 ("Every learned coding in every export names the model")
+#[test]
+fn export_with_a_model_holds_its_codings_made_by_the_model_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    let (_, stderr, code) = run(mint()
+        .arg("learn")
+        .arg(fixture("learn/transcripts"))
+        .arg("--from")
+        .arg(fixture("learn/human.csv"))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .args(["--min-examples", "5", "-o"])
+        .arg(p("model.json")));
+    assert_eq!(code, 0, "{stderr}");
+    let model: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p("model.json")).unwrap()).unwrap();
+    let id = model["id"].as_str().unwrap();
+    let export = |study: &Path, extra: &[&str]| {
+        let (_, stderr, code) = run(mint()
+            .arg("export")
+            .arg(fixture("learn/transcripts"))
+            .arg("--codebook")
+            .arg(fixture("learn/codebook.toml"))
+            .args(["--to", "qdpx", "-o"])
+            .arg(study)
+            .args(extra));
+        assert_eq!(code, 0, "{stderr}");
+    };
+    let model_path = p("model.json");
+    let model_flag = ["--model", model_path.to_str().unwrap()];
+    export(&p("study.qdpx"), &model_flag);
+    export(&p("plain.qdpx"), &[]);
+
+    // What mint code --model codes, by origin, with the model's provenance.
+    let (coded, stderr, code) = run(mint()
+        .args(["--raw-csv", "code"])
+        .arg(fixture("learn/transcripts"))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .args(model_flag)
+        .args(["--codings", "-", "--format", "json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (header, rows) = parse_csv(&coded[..coded.find("\n{").unwrap() + 1]);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let spans = |origin: &str| -> Vec<(String, String, String, String)> {
+        let mut v: Vec<_> = rows
+            .iter()
+            .filter(|r| r[col("origin")] == origin)
+            .map(|r| {
+                (
+                    r[col("file")].clone(),
+                    r[col("start")].clone(),
+                    r[col("end")].clone(),
+                    r[col("code")].clone(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let provenance = rows
+        .iter()
+        .find(|r| r[col("origin")] == "learned")
+        .map(|r| r[col("model")].clone())
+        .unwrap();
+    assert!(provenance.starts_with(&format!("{id} blake3:")));
+
+    // The project's codings of the model's user are the learned ones.
+    let user = format!("mint {} model {id}", env!("CARGO_PKG_VERSION"));
+    // Codes come back by label; the codebook's, matched to it, by id.
+    let read = |coder: &str, extra: &[&std::ffi::OsStr]| {
+        let (stdout, stderr, code) = run(mint()
+            .args(["--raw-csv", "codings"])
+            .arg(p("study.qdpx"))
+            .args(["--coder", coder])
+            .args(extra));
+        assert_eq!(code, 0, "{stderr}");
+        let (header, rows) = parse_csv(&stdout);
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let mut v: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                assert_eq!(r[col("coder")], coder);
+                (
+                    r[col("file")].clone(),
+                    r[col("start")].clone(),
+                    r[col("end")].clone(),
+                    r[col("code")].clone(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let learned = read(&user, &[]);
+    assert!(!learned.is_empty());
+    assert_eq!(learned, spans("learned"));
+    assert_eq!(
+        read(
+            &format!("mint {}", env!("CARGO_PKG_VERSION")),
+            &[
+                "--codebook".as_ref(),
+                fixture("learn/codebook.toml").as_os_str()
+            ]
+        ),
+        spans("codebook")
+    );
+
+    // Each learned selection says which model and how sure; the codebook
+    // has the model's own code; the rule codings are as without a model.
+    let (_, selections, qde) = read_project(&std::fs::read(p("study.qdpx")).unwrap());
+    let (_, plain, _) = read_project(&std::fs::read(p("plain.qdpx")).unwrap());
+    let memo = format!(
+        "mint {}: learned by the model {provenance} (probability 0.",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(qde.matches(&memo).count(), learned.len(), "{qde}");
+    assert!(qde.contains("name=\"parking_problems\""), "{qde}");
+    validate(&qde);
+    for s in &plain {
+        assert!(selections.contains(s), "{s:?} kept");
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::{fixture, mint, parse_csv, run};
+use crate::util::{entries, fixture, mint, parse_csv, run, validate};
 
 /// `mint learn` over the learn fixture, with the fixture's codebook and
 /// `--min-examples 5` unless `extra` sets it.
@@ -450,6 +450,15 @@ fn suggest_next_writes_a_project_to_code_and_reads_it_back() {
         rows.iter().all(|r| r[code_col] == "mint: code next"),
         "{stdout}"
     );
+    // Each marked passage says why, and the project is valid REFI-QDA.
+    let qde = entries(&std::fs::read(&project).unwrap())
+        .into_iter()
+        .find(|(n, _)| n == "project.qde")
+        .unwrap()
+        .1;
+    let memo = "code this passage next (the model's uncertainty";
+    assert_eq!(qde.matches(memo).count(), 3, "{qde}");
+    validate(&qde);
     // Read back as it comes (nothing coded yet): three segments of no code.
     let (before, _) = trained_on(&[&sheet], dir.path());
     let (after, _) = trained_on(&[&sheet, &project], dir.path());
@@ -486,6 +495,176 @@ fn corrected_gives_each_learned_code_per_group_with_an_interval() {
     assert!(corrected.contains("% ["), "{corrected}");
     // staff is also a codebook code: corrected only with --origin learned.
     assert!(!corrected.contains("staff"), "{corrected}");
+}
+
+/// `mint code` over the learn fixture with `model`, by site.
+fn code_with_model(model: &Path, extra: &[&str]) -> std::process::Command {
+    let mut cmd = mint();
+    cmd.arg("code")
+        .arg(fixture("learn/transcripts"))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .arg("--model")
+        .arg(model)
+        .args(["--by", "site"])
+        .args(extra);
+    cmd
+}
+
+/// Every sheet of a workbook's sheet `name`, as text cells (numbers as
+/// Rust prints them).
+fn sheet_cells(path: &Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader};
+    let mut book = calamine::open_workbook_auto(path).unwrap();
+    let range = book.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    Data::Float(x) => x.to_string(),
+                    Data::Int(i) => i.to_string(),
+                    Data::Bool(b) => b.to_string(),
+                    other => panic!("{name}: unexpected cell {other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn corrected_gives_the_same_figures_as_table_json_csv_and_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train(dir.path(), "1");
+    let (table, stderr, code) = run(&mut code_with_model(&model, &["--corrected", "--wide"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (json, stderr, code) = run(&mut code_with_model(
+        &model,
+        &["--corrected", "--format", "json"],
+    ));
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let provenance = json["model"].as_str().unwrap().to_string();
+    assert!(provenance.contains(" blake3:"), "{provenance}");
+    assert!(
+        table.contains(&format!("model's error ({provenance})")),
+        "{table}"
+    );
+    let rows = json["corrected"].as_array().unwrap();
+    let groups: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["code"].as_str().unwrap(), r["group"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        groups,
+        [("parking_problems", "north"), ("parking_problems", "south")]
+    );
+    let (_, corrected_table) = table.split_once("corrected for the model's error").unwrap();
+    let pct = |v: &serde_json::Value| v.as_f64().unwrap() * 100.0;
+    for r in rows {
+        let share = r["apparent"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&share), "{r}");
+        assert!(
+            corrected_table.contains(&format!(
+                "{:.1}% [{:.1}, {:.1}]",
+                pct(&r["corrected"]),
+                pct(&r["corrected_low"]),
+                pct(&r["corrected_high"])
+            )),
+            "{r} in {corrected_table}"
+        );
+        assert!(
+            corrected_table.contains(&format!("{} of {}", r["segments_coded"], r["segments"])),
+            "{r} in {corrected_table}"
+        );
+    }
+    assert!(rows[0]["difference"].is_null());
+    assert!(rows[1]["within_error"].is_boolean(), "{}", rows[1]);
+    assert!(corrected_table.contains(&format!("{:+.1} pts", pct(&rows[1]["difference"]))));
+
+    // The same rows as CSV and JSON files, and as a workbook sheet.
+    let csv_path = dir.path().join("corrected.csv");
+    let json_path = dir.path().join("corrected.json");
+    let book = dir.path().join("run.xlsx");
+    let (stdout, stderr, code) = run(code_with_model(&model, &["--format", "csv"])
+        .arg("--corrected-out")
+        .arg(&csv_path)
+        .arg("--xlsx")
+        .arg(&book));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("theme,"),
+        "stdout holds the matrix: {stdout}"
+    );
+    let (_, stderr, code) = run(code_with_model(&model, &[])
+        .arg("--corrected-out")
+        .arg(&json_path));
+    assert_eq!(code, 0, "{stderr}");
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
+    assert_eq!(file["corrected"], json["corrected"]);
+    assert_eq!(file["model"], json["model"]);
+    let (header, csv_rows) = parse_csv(&std::fs::read_to_string(&csv_path).unwrap());
+    assert_eq!(csv_rows.len(), rows.len());
+    for (row, r) in csv_rows.iter().zip(rows) {
+        for (name, cell) in header.iter().zip(row) {
+            let want = &r[name.as_str()];
+            match want {
+                serde_json::Value::Number(n) if name.starts_with("segments") => {
+                    assert_eq!(cell, &n.to_string(), "{name}")
+                }
+                serde_json::Value::Number(n) => {
+                    let got: f64 = cell.parse().unwrap();
+                    assert!(
+                        (got - n.as_f64().unwrap()).abs() < 1e-4,
+                        "{name}: {cell} {n}"
+                    );
+                }
+                serde_json::Value::Null => assert_eq!(cell, "", "{name}"),
+                serde_json::Value::Bool(b) => assert_eq!(cell, &b.to_string(), "{name}"),
+                serde_json::Value::String(s) => assert_eq!(cell, s, "{name}"),
+                other => panic!("{name}: {other}"),
+            }
+        }
+    }
+    // The workbook's About names the model.
+    let about = sheet_cells(&book, "About");
+    assert!(
+        about
+            .iter()
+            .any(|r| r[..2] == ["model", provenance.as_str()]),
+        "{about:?}"
+    );
+    let sheet = sheet_cells(&book, "Corrected");
+    assert_eq!(sheet[0], header);
+    for (got, want) in sheet[1..].iter().zip(&csv_rows) {
+        for (g, w) in got.iter().zip(want) {
+            match (g.parse::<f64>(), w.parse::<f64>()) {
+                (Ok(a), Ok(b)) => assert!((a - b).abs() < 1e-9, "{g} {w}"),
+                _ => assert_eq!(g, w),
+            }
+        }
+    }
+}
+
+#[test]
+fn corrected_with_csv_on_stdout_asks_for_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train(dir.path(), "1");
+    let (stdout, stderr, code) = run(&mut code_with_model(
+        &model,
+        &["--corrected", "--format", "csv"],
+    ));
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stderr.contains("--corrected-out FILE.csv"), "{stderr}");
+    // Without --corrected the JSON names the model and has no rows.
+    let (json, stderr, code) = run(&mut code_with_model(&model, &["--format", "json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(json["model"].as_str().unwrap().contains(" blake3:"));
+    assert!(json.get("corrected").is_none());
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Helpers shared by the CLI tests.
 
+use std::io::{Cursor, Read, Write};
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// A `mint` command with a clean environment for colour.
 pub fn mint() -> Command {
@@ -41,4 +42,52 @@ pub fn run(cmd: &mut Command) -> (String, String, i32) {
         String::from_utf8(out.stderr).unwrap(),
         out.status.code().unwrap_or(-1),
     )
+}
+
+/// The zip's entries, in order, as text.
+pub fn entries(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut file = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            file.read_to_string(&mut text).unwrap();
+            (file.name().unwrap().to_string(), text)
+        })
+        .collect()
+}
+
+/// Checks a `project.qde` against the REFI-QDA schema with xmllint, when
+/// both are here (saying why not otherwise).
+pub fn validate(qde: &str) {
+    let xsd = root().join("../shared/refi-qda/Project.xsd");
+    if !xsd.exists() {
+        eprintln!("skipped: {} is absent", xsd.display());
+        return;
+    }
+    if Command::new("xmllint").arg("--version").output().is_err() {
+        eprintln!("skipped: xmllint is not on PATH (apt-get install libxml2-utils)");
+        return;
+    }
+    let mut child = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&xsd)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(qde.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -217,7 +217,7 @@ pub(super) fn project(
     codebook: &Codebook,
     path: &Path,
 ) -> anyhow::Result<Vec<u8>> {
-    use mint::exchange::{QdpxWriter, StudyCase, StudyCoding, StudySource};
+    use mint::exchange::{CodedBy, QdpxWriter, StudyCase, StudyCoding, StudySource};
     let (mut book, _) = mint::learn::apply::extend(codebook, model);
     let marker = marker_code();
     book.themes.push(Theme {
@@ -244,10 +244,7 @@ pub(super) fn project(
                 start: p.segment.bytes.0,
                 end: p.segment.bytes.1,
                 code: marker.id.clone(),
-                // TODO(merge): the memo as the coding's note.
-                pattern: memo(p),
-                match_start: p.segment.bytes.0,
-                match_end: p.segment.bytes.0,
+                by: CodedBy::Note { note: memo(p) },
             })
             .collect();
         for id in &source.participants {
@@ -303,7 +300,8 @@ fn memo(p: &Picked) -> String {
         p.likely.join(", ")
     };
     format!(
-        "mint: code this passage next (the model's uncertainty {:.3}; it would give: {likely}).",
+        "{}: code this passage next (the model's uncertainty {:.3}; it would give: {likely}).",
+        mint::exchange::mint_user(),
         p.uncertainty
     )
 }
