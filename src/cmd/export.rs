@@ -27,8 +27,8 @@ use crate::render::{Output, Status};
 /// and every coding as a selection of the coded segment by the user
 /// `mint <version>`, with the pattern that fired and the text it matched as
 /// its comment. With --model, the model's codings go in too, each by the
-/// user `mint <version> model <id>` with the model (its id and hash) and
-/// its probability as its comment, and the codebook has the model's codes.
+/// user `mint <version> model <id> blake3:<hash>`, with the model and its
+/// probability as its comment, and the codebook has the model's codes.
 /// The same input gives the same bytes. Nothing is written when a
 /// transcript cannot be read.
 #[derive(Debug, clap::Args)]

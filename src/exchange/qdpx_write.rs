@@ -15,7 +15,7 @@
 //! * One `<User>` named `mint <version>`: every selection and coding of a
 //!   codebook rule is `creatingUser` it. A coding learned by a model (`mint
 //!   export --model`) is `creatingUser` a second `<User>` named `mint
-//!   <version> model <model id>`, one per model, after mint's: QDA programs
+//!   <version> model <id> blake3:<hash>`, one per model, after mint's: QDA programs
 //!   (and `mint codings --coder`) can pick the model's codings by coder.
 //! * The codebook: themes as folders (`isCodable="false"`), codes nested in
 //!   them, sub-codes under their parent; names unique across the tree. With
@@ -203,9 +203,12 @@ pub fn mint_user() -> String {
 }
 
 /// The name of the user who made a model's codings in mint's projects:
-/// `mint <version> model <model id>`.
-pub fn model_user(model: &str) -> String {
-    format!("{} model {model}", mint_user())
+/// `mint <version> model <provenance>`, the provenance being the model's id
+/// and file hash (`<id> blake3:<16 hex digits>`), so that every coding read
+/// back from the project (`mint codings`: the user is its coder) still
+/// names the model by id and hash.
+pub fn model_user(provenance: &str) -> String {
+    format!("{} model {provenance}", mint_user())
 }
 
 /// The GUID of the source mint calls `name` (the first one of that name).
@@ -331,13 +334,13 @@ impl<W: Write + Seek> QdpxWriter<W> {
                     probability,
                 } => {
                     key.push_str(&format!(":model:{model}"));
-                    if !self.models.contains(model) {
-                        self.models.push(model.clone());
+                    if !self.models.contains(provenance) {
+                        self.models.push(provenance.clone());
                     }
                     let memo = format!(
                         "{user}: learned by the model {provenance} (probability {probability:.3})."
                     );
-                    (memo, model_user(model))
+                    (memo, model_user(provenance))
                 }
                 CodedBy::Note { note } => (note.clone(), user.clone()),
             };

@@ -524,7 +524,8 @@ fn export_with_a_model_holds_its_codings_made_by_the_model_user() {
     assert!(provenance.starts_with(&format!("{id} blake3:")));
 
     // The project's codings of the model's user are the learned ones.
-    let user = format!("mint {} model {id}", env!("CARGO_PKG_VERSION"));
+    // It names the model by id and hash, as the codings CSV does.
+    let user = format!("mint {} model {provenance}", env!("CARGO_PKG_VERSION"));
     // Codes come back by label; the codebook's, matched to it, by id.
     let read = |coder: &str, extra: &[&std::ffi::OsStr]| {
         let (stdout, stderr, code) = run(mint()
