@@ -265,8 +265,8 @@ def code_dir(
         columns,
         cb,
         {
-            "file": pd.Categorical(columns["file"]),
-            "id": pd.Series(columns["id"], dtype=object),
+            "file": pd.Categorical.from_codes(np.frombuffer(columns["file"], dtype="<i8"), categories=columns["files"]),
+            "id": np.asarray(columns["ids"] or [""], dtype=object)[np.frombuffer(columns["id"], dtype="<i8")],
             "turn": np.frombuffer(columns["turn"], dtype="<i8"),
         },
     )
@@ -307,6 +307,16 @@ def _frame(columns: dict, cb: Codebook, lead: dict) -> pd.DataFrame:
     data["rule"] = pd.Categorical.from_codes(ints("rule"), categories=columns["rules"])
     data["score"] = np.frombuffer(columns["score"], dtype="<f8")
     return pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in data.items()})
+
+
+def _factorised(column: pd.Series) -> tuple:
+    """A column as (codes as ``<i8`` bytes, its distinct values as text):
+    a categorical's own codes, or ``pandas.factorize``'s (-1 where missing)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, values = column.cat.codes.to_numpy(), column.cat.categories
+    else:
+        codes, values = pd.factorize(column)
+    return np.ascontiguousarray(codes, dtype="<i8").tobytes(), [str(v) for v in values]
 
 
 def _attributes(attributes: Any, codings: Optional[pd.DataFrame] = None) -> dict:
@@ -369,11 +379,13 @@ class Tally:
         one; the codebook defaults to ``codings.attrs["codebook"]``.
         """
         cb = _codebook(codebook if codebook is not None else codings.attrs.get("codebook"))
-        ids = codings["id"].astype(str).tolist()
-        segments = codings["segment"].astype("int64").tolist()
-        codes = codings["code"].astype(str).tolist()
-        files_ = codings["file"].astype(str).tolist() if "file" in codings.columns else None
-        inner = _mint.Tally.from_rows(cb._inner, ids, segments, codes, files_, _attributes(attributes, codings))
+        id_of, ids = _factorised(codings["id"])
+        code_of, codes = _factorised(codings["code"])
+        segments = np.ascontiguousarray(codings["segment"].to_numpy(dtype="<i8")).tobytes()
+        file_of, files_ = _factorised(codings["file"]) if "file" in codings.columns else (None, None)
+        inner = _mint.Tally.from_codes(
+            cb._inner, ids, id_of, segments, codes, code_of, files_, file_of, _attributes(attributes, codings)
+        )
         return cls(inner)
 
     def merge(self, *others: "Tally") -> "Tally":

@@ -242,8 +242,13 @@ fn rows(transcript: &Transcript, coded: &Coded, unit: Unit) -> Vec<Row> {
 #[derive(Default)]
 struct Columns {
     text: Vec<i64>,
-    file: Vec<String>,
-    id: Vec<String>,
+    /// Each row's file and participant, as indexes into `files` and `ids`
+    /// (distinct, in the order met): no string per row.
+    file: Vec<i64>,
+    files: Vec<String>,
+    id: Vec<i64>,
+    ids: Vec<String>,
+    id_index: HashMap<String, i64>,
     turn: Vec<i64>,
     segment: Vec<i64>,
     code: Vec<i64>,
@@ -296,8 +301,19 @@ impl Columns {
         let scores: Vec<u8> = self.score.iter().flat_map(|x| x.to_le_bytes()).collect();
         dict.set_item("score", PyBytes::new(py, &scores))?;
         dict.set_item("matched", PyList::new(py, &self.matched)?)?;
-        dict.set_item("file", PyList::new(py, &self.file)?)?;
-        dict.set_item("id", PyList::new(py, &self.id)?)?;
+        // Files as pandas makes a categorical of them: categories sorted.
+        let mut order: Vec<usize> = (0..self.files.len()).collect();
+        order.sort_by(|a, b| self.files[*a].cmp(&self.files[*b]));
+        let mut rank = vec![0i64; order.len()];
+        for (r, f) in order.iter().enumerate() {
+            rank[*f] = r as i64;
+        }
+        let file: Vec<i64> = self.file.iter().map(|f| rank[*f as usize]).collect();
+        let files: Vec<&String> = order.iter().map(|f| &self.files[*f]).collect();
+        dict.set_item("file", ints(&file))?;
+        dict.set_item("files", PyList::new(py, files)?)?;
+        dict.set_item("id", ints(&self.id))?;
+        dict.set_item("ids", PyList::new(py, &self.ids)?)?;
         let rules = self.rules.map_or_else(|| rule_index(codebook).0, |r| r.0);
         dict.set_item("rules", rules)?;
         dict.set_item("rows", self.code.len())?;
@@ -350,9 +366,33 @@ impl Handler<Vec<Row>> for Collect<'_> {
 
     fn file(&mut self, file: LoadedFile<Vec<Row>>) -> Result<(), CorpusError> {
         let transcript = &file.transcript;
+        let columns = &mut self.columns;
+        // Two sources never share a name, but a repeated one stays one category.
+        let this_file = match columns.files.iter().rposition(|f| *f == file.source.name) {
+            Some(i) => i as i64,
+            None if file.result.is_empty() => -1,
+            None => {
+                columns.files.push(file.source.name.clone());
+                columns.files.len() as i64 - 1
+            }
+        };
+        // This file's participants' indexes, by speaker.
+        let ids: Vec<i64> = file
+            .participants
+            .iter()
+            .map(|id| match columns.id_index.get(id) {
+                Some(i) => *i,
+                None => {
+                    let i = columns.ids.len() as i64;
+                    columns.ids.push(id.clone());
+                    columns.id_index.insert(id.clone(), i);
+                    i
+                }
+            })
+            .collect();
         for row in &file.result {
-            self.columns.file.push(file.source.name.clone());
-            self.columns.id.push(file.participants[row.who].clone());
+            self.columns.file.push(this_file);
+            self.columns.id.push(ids[row.who]);
             self.columns
                 .turn
                 .push(transcript.turns[row.turn].index as i64);

@@ -79,18 +79,25 @@ fn dense(sparse: Sparse, matcher: &Matcher) -> Counts {
 
 #[pymethods]
 impl PyTally {
-    /// Counts codings rows: row i is a coding of code `codes[i]` in the
-    /// segment (`files[i]`, `ids[i]`, `segments[i]`). `attributes` gives
-    /// every participant (coded or not) and their attributes.
+    /// Counts codings rows, given as factorised columns: row i is a coding
+    /// of the code `code_names[code_of[i]]` in the segment
+    /// (`files[file_of[i]]`, `ids[id_of[i]]`, `segments[i]`). The index
+    /// columns are little-endian i64 bytes (numpy's `<i8`), so no string
+    /// crosses per row. `attributes` gives every participant (coded or
+    /// not) and their attributes.
     #[staticmethod]
-    #[pyo3(signature = (codebook, ids, segments, codes, files=None, attributes=BTreeMap::new()))]
-    fn from_rows(
+    #[pyo3(signature = (codebook, ids, id_of, segments, code_names, code_of, files=None, file_of=None, attributes=BTreeMap::new()))]
+    #[allow(clippy::too_many_arguments)]
+    fn from_codes(
         py: Python<'_>,
         codebook: &PyCodebook,
         ids: Vec<String>,
-        segments: Vec<i64>,
-        codes: Vec<String>,
+        id_of: &[u8],
+        segments: &[u8],
+        code_names: Vec<String>,
+        code_of: &[u8],
         files: Option<Vec<String>>,
+        file_of: Option<&[u8]>,
         attributes: BTreeMap<String, Attributes>,
     ) -> PyResult<PyTally> {
         let book = &codebook.codebook;
@@ -100,10 +107,10 @@ impl PyTally {
             .enumerate()
             .map(|(i, c)| (c.id.as_str(), i))
             .collect();
-        let mut code_of = Vec::with_capacity(codes.len());
-        for code in &codes {
+        let mut code_index = Vec::with_capacity(code_names.len());
+        for code in &code_names {
             match index.get(code.as_str()) {
-                Some(i) => code_of.push(*i),
+                Some(i) => code_index.push(*i),
                 None => {
                     return Err(UsageError::new_err(format!(
                         "codings: unknown code {code:?} (not in the codebook {:?})",
@@ -112,25 +119,46 @@ impl PyTally {
                 }
             }
         }
+        let id_of = indexes("id", id_of, ids.len())?;
+        let code_of = indexes("code", code_of, code_names.len())?;
+        let segments = int64s("segment", segments)?;
+        let no_file = [String::new()];
+        let (files, file_of) = match (&files, file_of) {
+            (Some(files), Some(of)) => (&files[..], indexes("file", of, files.len())?),
+            _ => (&no_file[..], vec![0; code_of.len()]),
+        };
+        if [id_of.len(), segments.len(), file_of.len()]
+            .iter()
+            .any(|n| *n != code_of.len())
+        {
+            return Err(UsageError::new_err(
+                "codings: the id, segment, code and file columns differ in length",
+            ));
+        }
         let matcher = codebook.matcher.clone();
         let tally = py.detach(|| {
-            let no_file = String::new();
             let mut segments_of: BTreeMap<(&str, &str, i64), Vec<usize>> = BTreeMap::new();
-            for (i, code) in code_of.iter().enumerate() {
-                let file = files.as_ref().map_or(&no_file, |f| &f[i]);
+            for i in 0..code_of.len() {
                 segments_of
-                    .entry((file.as_str(), ids[i].as_str(), segments[i]))
+                    .entry((
+                        files[file_of[i]].as_str(),
+                        ids[id_of[i]].as_str(),
+                        segments[i],
+                    ))
                     .or_default()
-                    .push(*code);
+                    .push(code_index[code_of[i]]);
             }
             let mut tally = Tally::default();
             let mut counter = SegmentCounter::new(&matcher);
             for ((_, id, _), codes) in &segments_of {
-                let counts = tally
-                    .participants
-                    .entry(id.to_string())
-                    .or_insert_with(|| Counts::sized(&matcher));
-                counter.count(counts, &matcher, codes);
+                if !tally.participants.contains_key(*id) {
+                    tally
+                        .participants
+                        .insert(id.to_string(), Counts::sized(&matcher));
+                }
+                if let Some(counts) = tally.participants.get_mut(*id) {
+                    counter.count(counts, &matcher, codes);
+                }
             }
             tally
         });
@@ -353,4 +381,30 @@ fn same_codebook(a: &Codebook, b: &Codebook) -> bool {
         && a.codebook.version == b.codebook.version
         && themes(a) == themes(b)
         && codes(a) == codes(b)
+}
+
+/// Little-endian i64 values from `bytes` (numpy's `<i8` buffer).
+fn int64s(column: &str, bytes: &[u8]) -> PyResult<Vec<i64>> {
+    if bytes.len() % 8 != 0 {
+        return Err(UsageError::new_err(format!(
+            "codings: the {column} column is not 64-bit integers"
+        )));
+    }
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|b| i64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+        .collect())
+}
+
+/// Indexes into a list of `n` values, from `bytes` as [`int64s`]; a
+/// missing value (-1, pandas' code for one) or one out of range is an error.
+fn indexes(column: &str, bytes: &[u8], n: usize) -> PyResult<Vec<usize>> {
+    int64s(column, bytes)?
+        .into_iter()
+        .map(|i| {
+            usize::try_from(i).ok().filter(|i| *i < n).ok_or_else(|| {
+                UsageError::new_err(format!("codings: a row has no {column} (a missing value)"))
+            })
+        })
+        .collect()
 }
