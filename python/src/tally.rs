@@ -385,7 +385,7 @@ fn same_codebook(a: &Codebook, b: &Codebook) -> bool {
 
 /// Little-endian i64 values from `bytes` (numpy's `<i8` buffer).
 fn int64s(column: &str, bytes: &[u8]) -> PyResult<Vec<i64>> {
-    if bytes.len() % 8 != 0 {
+    if !bytes.len().is_multiple_of(8) {
         return Err(UsageError::new_err(format!(
             "codings: the {column} column is not 64-bit integers"
         )));
