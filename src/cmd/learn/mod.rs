@@ -66,6 +66,8 @@ file that cannot be read).
 Examples:
   mint learn transcripts/ --from coded.csv --cv 5
   mint learn transcripts/ --from coded.csv -o model.json
+  mint learn transcripts/ --from coded.csv --suggest-next 40 --by level -o next.qdpx
+  mint learn transcripts/ --from coded.csv --from next-coded.qdpx -o model.json
   mint learn comments.csv --text-column feedback --id-column row_index --from labels.csv --cv 5 --format csv
   mint code new-transcripts/ --model model.json --codings codings.csv")]
 pub struct Args {

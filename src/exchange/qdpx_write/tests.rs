@@ -176,7 +176,12 @@ fn a_learned_coding_names_its_model_and_is_made_by_the_model_user() {
         },
     });
     let qde = &entries(&export(std::slice::from_ref(&learned)).0)[1].1;
-    let model_user = model_user("m1");
+    // The user names the model by id and hash, as the codings CSV does.
+    let model_user = model_user("m1 blake3:0123456789abcdef");
+    assert_eq!(
+        model_user,
+        format!("{} model m1 blake3:0123456789abcdef", mint_user())
+    );
     assert!(qde.contains(&format!("name=\"{model_user}\"")), "{qde}");
     assert!(
         qde.contains("learned by the model m1 blake3:0123456789abcdef (probability 0.831)."),
