@@ -69,12 +69,13 @@ pub(super) fn template_kind(path: &Path) -> anyhow::Result<Option<Template>> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
     if is_project(path) {
         let project = mint::exchange::read_project(&bytes).with_context(|| shown.to_string())?;
-        let marked = project
-            .codes
-            .iter()
-            .flat_map(|c| std::iter::once(c).chain(&c.children))
-            .any(|c| c.name == MARKER_CODE);
-        return Ok(marked.then_some(Template::Project));
+        // Wherever a QDA program put it in the code tree.
+        fn marked(codes: &[mint::exchange::ProjectCode]) -> bool {
+            codes
+                .iter()
+                .any(|c| c.name == MARKER_CODE || marked(&c.children))
+        }
+        return Ok(marked(&project.codes).then_some(Template::Project));
     }
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
