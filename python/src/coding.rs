@@ -246,6 +246,7 @@ struct Columns {
     /// (distinct, in the order met): no string per row.
     file: Vec<i64>,
     files: Vec<String>,
+    file_index: HashMap<String, i64>,
     id: Vec<i64>,
     ids: Vec<String>,
     id_index: HashMap<String, i64>,
@@ -368,12 +369,14 @@ impl Handler<Vec<Row>> for Collect<'_> {
         let transcript = &file.transcript;
         let columns = &mut self.columns;
         // Two sources never share a name, but a repeated one stays one category.
-        let this_file = match columns.files.iter().rposition(|f| *f == file.source.name) {
-            Some(i) => i as i64,
+        let this_file = match columns.file_index.get(&file.source.name) {
+            Some(i) => *i,
             None if file.result.is_empty() => -1,
             None => {
+                let i = columns.files.len() as i64;
                 columns.files.push(file.source.name.clone());
-                columns.files.len() as i64 - 1
+                columns.file_index.insert(file.source.name.clone(), i);
+                i
             }
         };
         // This file's participants' indexes, by speaker.

@@ -11,7 +11,7 @@ use mint::attributes::PARTICIPANT;
 use mint::coding::Coded;
 use mint::disclosure::redact::OffsetMap;
 use mint::exchange::{CodedBy, QdpxWriter, StudyCase, StudyCoding, StudySource};
-use mint::learn::apply::{Learner, Scorer, code_learned};
+use mint::learn::apply::{Learner, Scorer, code_with_model};
 use mint::matcher::Matcher;
 use mint::pipeline::LoadedFile;
 
@@ -99,22 +99,10 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
     };
     let mut writer = QdpxWriter::new(Cursor::new(Vec::new()));
     let mut sources = 0;
-    let work = |t: &mint::corpus::Transcript| {
-        let mut coded = mint::coding::code_with(t, &matcher, unit, &options);
-        if let Some((scorer, learner)) = learning {
-            let keep = args.model.keep_codebook();
-            code_learned(
-                t,
-                &matcher,
-                unit,
-                scorer,
-                &learner.targets,
-                keep,
-                &mut coded,
-            );
-        }
-        coded
-    };
+    let model = learning.map(|(scorer, learner)| (scorer, &learner.targets));
+    let keep = args.model.keep_codebook();
+    let work =
+        |t: &mint::corpus::Transcript| code_with_model(t, &matcher, unit, &options, model, keep);
     let mut guard = args.guard.guard()?;
     let info = args.corpus.stream(out, None, None, work, |out, file| {
         let redacted = guard.transcript(out, &file.transcript);

@@ -102,31 +102,32 @@ impl OffsetMap {
     /// The offset in the original text of `offset` in the redacted one; an
     /// offset inside a pseudonym goes to the start of what it replaced.
     pub fn to_original(&self, offset: usize) -> usize {
-        let mut shift: isize = 0;
-        for e in &self.edits {
-            if offset < e.redacted.0 {
-                break;
-            }
-            if offset < e.redacted.1 {
-                return e.original.0;
-            }
-            shift = e.original.1 as isize - e.redacted.1 as isize;
-        }
-        (offset as isize + shift) as usize
+        self.map(offset, |e| (e.redacted, e.original))
     }
 
     /// The offset in the redacted text of `offset` in the original; inside
     /// a replaced span, the pseudonym's start.
     pub fn to_redacted(&self, offset: usize) -> usize {
+        self.map(offset, |e| (e.original, e.redacted))
+    }
+
+    /// `offset` moved from one side of the edits to the other: `sides`
+    /// gives an edit's span on the side `offset` is on, then on the other.
+    fn map(
+        &self,
+        offset: usize,
+        sides: impl Fn(&Edit) -> ((usize, usize), (usize, usize)),
+    ) -> usize {
         let mut shift: isize = 0;
         for e in &self.edits {
-            if offset < e.original.0 {
+            let (from, to) = sides(e);
+            if offset < from.0 {
                 break;
             }
-            if offset < e.original.1 {
-                return e.redacted.0;
+            if offset < from.1 {
+                return to.0;
             }
-            shift = e.redacted.1 as isize - e.original.1 as isize;
+            shift = to.1 as isize - from.1 as isize;
         }
         (offset as isize + shift) as usize
     }

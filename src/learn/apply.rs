@@ -165,6 +165,33 @@ pub struct Targets {
     pub themes: usize,
 }
 
+/// Codes `transcript` as [`crate::coding::code_with`] does and, given a
+/// model (its scorer, and the extended codebook's [`Targets`]), adds the
+/// model's codings as [`code_learned`] does: how `mint code --model` and
+/// `mint export --model` code each transcript.
+pub fn code_with_model(
+    transcript: &Transcript,
+    matcher: &Matcher,
+    unit: Unit,
+    options: &crate::coding::Options,
+    model: Option<(&Scorer, &Targets)>,
+    keep_codebook: bool,
+) -> Coded {
+    let mut coded = crate::coding::code_with(transcript, matcher, unit, options);
+    if let Some((scorer, targets)) = model {
+        code_learned(
+            transcript,
+            matcher,
+            unit,
+            scorer,
+            targets,
+            keep_codebook,
+            &mut coded,
+        );
+    }
+    coded
+}
+
 /// Adds the model's codings of `transcript`'s participant segments to
 /// `coded` (which [`crate::coding::code_with`] made with `matcher`), and
 /// counts them. With `keep_codebook` false, the codebook's codings and

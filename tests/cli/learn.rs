@@ -22,6 +22,19 @@ fn learn(extra: &[&str]) -> std::process::Command {
     cmd
 }
 
+/// `mint code` over `input` (a path in the fixtures) with the learn
+/// fixture's codebook and `model`.
+fn code_fixture(input: &str, model: &Path) -> std::process::Command {
+    let mut cmd = mint();
+    cmd.arg("code")
+        .arg(fixture(input))
+        .arg("--codebook")
+        .arg(fixture("learn/codebook.toml"))
+        .arg("--model")
+        .arg(model);
+    cmd
+}
+
 /// Trains the fixture's model into `dir` with `threads` threads.
 fn train(dir: &Path, threads: &str) -> std::path::PathBuf {
     let model = dir.join(format!("model-{threads}.json"));
@@ -124,13 +137,7 @@ fn code_with_a_model_marks_learned_codings_with_probability_and_model() {
     let dir = tempfile::tempdir().unwrap();
     let model = train(dir.path(), "1");
     let codings = dir.path().join("codings.csv");
-    let (stdout, stderr, code) = run(mint()
-        .arg("code")
-        .arg(fixture("learn/transcripts"))
-        .arg("--codebook")
-        .arg(fixture("learn/codebook.toml"))
-        .arg("--model")
-        .arg(&model)
+    let (stdout, stderr, code) = run(code_fixture("learn/transcripts", &model)
         .arg("--codings")
         .arg(&codings));
     assert_eq!(code, 0, "{stderr}");
@@ -159,13 +166,7 @@ fn code_with_a_model_marks_learned_codings_with_probability_and_model() {
         );
     }
     // Only the model's codings: the codebook's are gone.
-    let (_, stderr, code) = run(mint()
-        .arg("code")
-        .arg(fixture("learn/transcripts"))
-        .arg("--codebook")
-        .arg(fixture("learn/codebook.toml"))
-        .arg("--model")
-        .arg(&model)
+    let (_, stderr, code) = run(code_fixture("learn/transcripts", &model)
         .args(["--origin", "learned", "--codings"])
         .arg(&codings));
     assert_eq!(code, 0, "{stderr}");
@@ -177,14 +178,11 @@ fn code_with_a_model_marks_learned_codings_with_probability_and_model() {
 fn explain_shows_the_words_and_examples_behind_a_learned_code() {
     let dir = tempfile::tempdir().unwrap();
     let model = train(dir.path(), "1");
-    let (stdout, stderr, code) = run(mint()
-        .arg("code")
-        .arg(fixture("learn/transcripts/P3.txt"))
-        .arg("--codebook")
-        .arg(fixture("learn/codebook.toml"))
-        .arg("--model")
-        .arg(&model)
-        .args(["--origin", "learned", "--explain"]));
+    let (stdout, stderr, code) = run(code_fixture("learn/transcripts/P3.txt", &model).args([
+        "--origin",
+        "learned",
+        "--explain",
+    ]));
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.contains("learned / parking_problems  ← learned (probability"),
@@ -475,14 +473,12 @@ fn suggest_next_writes_a_project_to_code_and_reads_it_back() {
 fn corrected_gives_each_learned_code_per_group_with_an_interval() {
     let dir = tempfile::tempdir().unwrap();
     let model = train(dir.path(), "1");
-    let (stdout, stderr, code) = run(mint()
-        .arg("code")
-        .arg(fixture("learn/transcripts"))
-        .arg("--codebook")
-        .arg(fixture("learn/codebook.toml"))
-        .arg("--model")
-        .arg(&model)
-        .args(["--by", "site", "--corrected", "--wide"]));
+    let (stdout, stderr, code) = run(code_fixture("learn/transcripts", &model).args([
+        "--by",
+        "site",
+        "--corrected",
+        "--wide",
+    ]));
     assert_eq!(code, 0, "{stderr}");
     let (_, corrected) = stdout
         .split_once("corrected for the model's error")
@@ -499,15 +495,8 @@ fn corrected_gives_each_learned_code_per_group_with_an_interval() {
 
 /// `mint code` over the learn fixture with `model`, by site.
 fn code_with_model(model: &Path, extra: &[&str]) -> std::process::Command {
-    let mut cmd = mint();
-    cmd.arg("code")
-        .arg(fixture("learn/transcripts"))
-        .arg("--codebook")
-        .arg(fixture("learn/codebook.toml"))
-        .arg("--model")
-        .arg(model)
-        .args(["--by", "site"])
-        .args(extra);
+    let mut cmd = code_fixture("learn/transcripts", model);
+    cmd.args(["--by", "site"]).args(extra);
     cmd
 }
 

@@ -18,7 +18,7 @@ use mint::cache::Cache;
 use mint::codebook::Codebook;
 use mint::coding::Score;
 use mint::exchange::{CODINGS_HEAD, CODINGS_TAIL, PROVENANCE};
-use mint::learn::apply::{Scorer, code_learned};
+use mint::learn::apply::{Scorer, code_with_model};
 use mint::learn::corrected::corrected_rows;
 use mint::matcher::Matcher;
 use mint::pipeline::Streaming;
@@ -268,22 +268,12 @@ pub fn run(args: Args, out: &mut Output) -> anyhow::Result<Status> {
         }
         None => None,
     };
+    let model = learning.map(|(scorer, learner)| (scorer, &learner.targets));
+    let keep = args.model.keep_codebook();
     let work = |t: &mint::corpus::Transcript| {
-        let mut coded = mint::coding::code_with(t, &matcher, unit, &options);
-        if let Some((scorer, learner)) = learning {
-            let keep = args.model.keep_codebook();
-            code_learned(
-                t,
-                &matcher,
-                unit,
-                scorer,
-                &learner.targets,
-                keep,
-                &mut coded,
-            );
-            if !with_codings {
-                coded.learned.clear();
-            }
+        let mut coded = code_with_model(t, &matcher, unit, &options, model, keep);
+        if !with_codings {
+            coded.learned.clear();
         }
         coded
     };

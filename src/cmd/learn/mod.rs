@@ -306,7 +306,7 @@ fn dataset(
         failed |= human.failed;
         match template {
             Some(kind) => {
-                let spans = next::reviewed_spans(kind, path, &mut human.set)?;
+                let spans = next::reviewed_spans(kind, &mut human.set);
                 if spans.is_empty() {
                     out.warn(&format!(
                         "{}: a --suggest-next template with no segment in it",

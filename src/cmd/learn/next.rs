@@ -32,12 +32,14 @@ const COLUMNS: [&str; 9] = [
 ];
 
 /// A `--from` that is a `--suggest-next` template.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Template {
     /// The CSV: its header has `uncertainty` and `likely`.
     Csv,
-    /// A project with the code [`MARKER_CODE`].
-    Project,
+    /// A project with the code [`MARKER_CODE`], and the spans (file, code
+    /// points) of the passages it marks, whoever marked them (--coder picks
+    /// the human's codings, and mint made the marker's).
+    Project(Vec<(String, (usize, usize))>),
 }
 
 /// What -o holds with --suggest-next.
@@ -75,7 +77,18 @@ pub(super) fn template_kind(path: &Path) -> anyhow::Result<Option<Template>> {
                 .iter()
                 .any(|c| c.name == MARKER_CODE || marked(&c.children))
         }
-        return Ok(marked(&project.codes).then_some(Template::Project));
+        if !marked(&project.codes) {
+            return Ok(None);
+        }
+        let all = mint::exchange::project_codings(&project, None, None)
+            .with_context(|| shown.to_string())?;
+        let spans = all
+            .codings
+            .into_iter()
+            .filter(|c| c.code == MARKER_CODE)
+            .filter_map(|c| Some((c.file, (c.start?, c.end?))))
+            .collect();
+        return Ok(Some(Template::Project(spans)));
     }
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
@@ -95,11 +108,7 @@ fn is_project(path: &Path) -> bool {
 
 /// The segments a filled-in template lists, as (file, code-point span),
 /// taking the marker code out of `set` (read from the same file).
-pub(super) fn reviewed_spans(
-    kind: Template,
-    path: &Path,
-    set: &mut CodingSet,
-) -> anyhow::Result<Vec<(String, (usize, usize))>> {
+pub(super) fn reviewed_spans(kind: Template, set: &mut CodingSet) -> Vec<(String, (usize, usize))> {
     let mut spans: Vec<(String, (usize, usize))> = match kind {
         // Every row is a segment picked, whatever its code (or none).
         Template::Csv => set
@@ -107,27 +116,14 @@ pub(super) fn reviewed_spans(
             .iter()
             .map(|c| (c.file.clone(), (c.start, c.end)))
             .collect(),
-        // The marker's codings, whoever made them (--coder picks the
-        // human's codings, and mint made the marker's).
-        Template::Project => {
-            let shown = path.display().to_string();
-            let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
-            let project = mint::exchange::read_project(&bytes).with_context(|| shown.clone())?;
-            let all = mint::exchange::project_codings(&project, None, None)
-                .with_context(|| shown.clone())?;
-            all.codings
-                .into_iter()
-                .filter(|c| c.code == MARKER_CODE)
-                .filter_map(|c| Some((c.file, (c.start?, c.end?))))
-                .collect()
-        }
+        Template::Project(spans) => spans,
     };
     let marker = mint::codebook::slug(MARKER_CODE);
     set.codings.retain(|c| c.code != marker);
     set.codes.retain(|c| c.id != marker);
     spans.sort();
     spans.dedup();
-    Ok(spans)
+    spans
 }
 
 /// The `n` segments picked, each with its uncertainty and the codes the
